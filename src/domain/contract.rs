@@ -1,0 +1,166 @@
+//! 维保合同: period, covered sites, service calendar, fault-level table and billing terms.
+//! Deadlines are computed from this data, never typed in and never hard-coded.
+
+use super::values::*;
+use crate::{Error, Result};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+code_enum!(
+    /// When the service clock runs.
+    ServiceCalendar, "contract.calendar" {
+        FiveByEight = "5x8", "5×8（工作日 9:00–18:00，法定节假日除外）", "5×8 (weekdays 9:00–18:00, public holidays excluded)";
+        SevenByTwentyFour = "7x24", "7×24", "7×24";
+    }
+);
+
+/// One row of the contract's fault-level table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelTerms {
+    pub level: FaultLevel,
+    pub definition: String,
+    /// First response (首次响应) within this many service minutes.
+    pub response_minutes: i64,
+    /// On site (到场) within this many service minutes.
+    pub on_site_minutes: i64,
+}
+
+/// Denser inspections early in a system's life, e.g. every 14 days for the first 3 months.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlyInspections {
+    pub first_months: u32,
+    pub every_days: u32,
+}
+
+/// What is billable and at what rate once outside warranty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct BillingTerms {
+    /// Labour per engineer per day, in fen (e.g. 500 元/人/天 = 50000).
+    pub labour_per_day: Fen,
+    pub parts_at_cost: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contract {
+    pub id: String,
+    pub number: String,
+    pub customer_id: String,
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub fee: Fen,
+    pub calendar: ServiceCalendar,
+    pub holidays: Vec<NaiveDate>,
+    pub levels: Vec<LevelTerms>,
+    pub inspections_per_year: u32,
+    pub early: Option<EarlyInspections>,
+    pub billing: BillingTerms,
+    pub exclusions: Vec<String>,
+    pub site_ids: Vec<String>,
+}
+
+impl Contract {
+    /// Check the rules a contract must satisfy; returns it unchanged when it does.
+    pub fn validated(self) -> Result<Self> {
+        required_text("contract.number", &self.number, 64)?;
+        required_text("contract.name", &self.name, MAX_NAME_CHARS)?;
+        check_date_range("contract.start_date", self.start_date)?;
+        check_date_range("contract.end_date", self.end_date)?;
+        if self.end_date < self.start_date {
+            return Err(Error::invalid(
+                "contract.end_date",
+                format!("合同结束日期 {} 早于开始日期 {}", self.end_date, self.start_date),
+                format!("contract ends ({}) before it starts ({})", self.end_date, self.start_date),
+            ));
+        }
+        if !(1..=52).contains(&self.inspections_per_year) {
+            return Err(Error::invalid(
+                "contract.inspections_per_year",
+                "每年巡检次数应为 1–52",
+                "inspections per year must be 1–52",
+            ));
+        }
+        for l in 1..=4 {
+            let Some(t) = self.levels.iter().find(|t| t.level.get() == l) else {
+                return Err(Error::invalid(
+                    "contract.levels",
+                    format!("故障级别表缺少{}", FaultLevel::new(l.into())?.label_zh()),
+                    format!("fault-level table lacks level {l}"),
+                ));
+            };
+            if t.response_minutes <= 0 || t.on_site_minutes < t.response_minutes {
+                return Err(Error::invalid(
+                    "contract.levels",
+                    format!("{}的响应/到场时限不合理", t.level.label_zh()),
+                    format!("level {l}: response/on-site limits are not sensible"),
+                ));
+            }
+        }
+        Ok(self)
+    }
+
+    pub fn terms(&self, level: FaultLevel) -> Option<&LevelTerms> {
+        self.levels.iter().find(|t| t.level == level)
+    }
+
+    /// The domain.md fault-level table (seed contract): 30 min response; 24/36/36/48 h on site.
+    pub fn standard_levels() -> Vec<LevelTerms> {
+        let row = |l: u8, d: &str, hours: i64| LevelTerms {
+            level: FaultLevel(l),
+            definition: d.to_string(),
+            response_minutes: 30,
+            on_site_minutes: hours * 60,
+        };
+        vec![
+            row(1, "应用系统瘫痪", 24),
+            row(2, "系统不能正常工作", 36),
+            row(3, "系统部分异常", 36),
+            row(4, "出现事件，尚未影响运行", 48),
+        ]
+    }
+
+    /// Deadline `minutes` of service time after `from` under this contract's calendar.
+    pub fn deadline(&self, from: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
+        add_service_minutes(self.calendar, &self.holidays, from, minutes)
+    }
+}
+
+/// The service calendar is kept in China Standard Time (UTC+8, no daylight saving).
+fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("0 is a valid offset"))
+}
+
+/// Add service minutes: 7×24 is plain time; 5×8 counts only weekdays 9:00–18:00 local time
+/// that are not public holidays.
+pub fn add_service_minutes(
+    cal: ServiceCalendar,
+    holidays: &[NaiveDate],
+    from: DateTime<Utc>,
+    minutes: i64,
+) -> DateTime<Utc> {
+    if cal == ServiceCalendar::SevenByTwentyFour {
+        return from + Duration::minutes(minutes);
+    }
+    let (open, close) = (NaiveTime::from_hms_opt(9, 0, 0), NaiveTime::from_hms_opt(18, 0, 0));
+    let (Some(open), Some(close)) = (open, close) else { return from };
+    let tz = cst();
+    let mut t = from.with_timezone(&tz).naive_local();
+    let mut left = minutes;
+    // Walk day by day; bounded because every week has working days.
+    for _ in 0..3660 {
+        let day = t.date();
+        let working = !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&day);
+        if working && t.time() < close {
+            let start = if t.time() < open { day.and_time(open) } else { t };
+            let room = (day.and_time(close) - start).num_minutes();
+            if left <= room {
+                let end = start + Duration::minutes(left);
+                return tz.from_local_datetime(&end).single().map(|d| d.with_timezone(&Utc)).unwrap_or(from);
+            }
+            left -= room;
+        }
+        t = (day + Duration::days(1)).and_time(NaiveTime::MIN);
+    }
+    from + Duration::minutes(minutes)
+}

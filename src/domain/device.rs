@@ -1,0 +1,158 @@
+//! 设备档案: one device, one file.
+
+use super::values::*;
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+code_enum!(
+    /// What a device is. The codes are shared with checklist templates' sections.
+    DeviceType, "device.type" {
+        BarrierGate = "barrier_gate", "电子栏杆（道闸）", "barrier gate";
+        CardReader = "card_reader", "IC读卡器", "IC card reader";
+        Camera = "camera", "摄像机", "camera";
+        IndustrialPc = "industrial_pc", "工控机", "industrial PC";
+        LedDisplay = "led_display", "LED显示屏", "LED display";
+        LoopDetector = "loop_detector", "车辆检测器（地感）", "vehicle loop detector";
+        Cabinet = "cabinet", "室外机柜", "outdoor cabinet";
+        Console = "console", "室内控制台", "indoor console";
+        NetworkSwitch = "network_switch", "网络交换机", "network switch";
+        Floodlight = "floodlight", "泛光灯", "floodlight";
+        Monitor = "monitor", "显示器", "monitor";
+        PowerAdapter = "power_adapter", "电源适配器", "power adapter";
+    }
+);
+
+code_enum!(
+    /// 运行状态.
+    DeviceStatus, "device.status" {
+        Normal = "normal", "运行正常", "in service";
+        Faulty = "faulty", "故障", "faulty";
+        Repairing = "repairing", "维修中", "under repair";
+        Retired = "retired", "已报废", "retired";
+    }
+);
+
+code_enum!(
+    /// Archive confidentiality (档案密级); reading a confidential archive is logged.
+    Confidentiality, "device.confidentiality" {
+        Public = "public", "公开", "public";
+        Internal = "internal", "内部", "internal";
+        Secret = "secret", "秘密", "secret";
+    }
+);
+
+/// What a user gives to create or correct a device archive. Strings as typed; `validate` turns
+/// them into a [`Device`] or names the first bad field.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DeviceInput {
+    pub code: String,
+    pub device_type: String,
+    pub model: String,
+    pub manufacturer: String,
+    pub serial: String,
+    pub manufacture_date: Option<String>,
+    pub install_date: Option<String>,
+    pub warranty_end: Option<String>,
+    pub status: Option<String>,
+    pub lane_id: String,
+    pub position: Option<String>,
+    pub confidentiality: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A validated device archive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Device {
+    pub id: String,
+    pub code: DeviceCode,
+    pub device_type: DeviceType,
+    pub model: String,
+    pub manufacturer: String,
+    pub serial: String,
+    pub manufacture_date: Option<NaiveDate>,
+    pub install_date: Option<NaiveDate>,
+    pub warranty_end: Option<NaiveDate>,
+    pub status: DeviceStatus,
+    pub lane_id: String,
+    pub position: Option<String>,
+    pub confidentiality: Confidentiality,
+    pub notes: Option<String>,
+}
+
+impl DeviceInput {
+    /// Validate against `today` (dates of past events cannot be in the future).
+    pub fn validate(&self, id: String, today: NaiveDate) -> Result<Device> {
+        let opt_date = |field: &str, v: &Option<String>| -> Result<Option<NaiveDate>> {
+            match v.as_deref().map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(s) => parse_date(field, s).map(Some),
+            }
+        };
+        let manufacture_date = opt_date("device.manufacture_date", &self.manufacture_date)?;
+        let install_date = opt_date("device.install_date", &self.install_date)?;
+        let warranty_end = opt_date("device.warranty_end", &self.warranty_end)?;
+        for (field, d) in [
+            ("device.manufacture_date", manufacture_date),
+            ("device.install_date", install_date),
+        ] {
+            if let Some(d) = d {
+                if d > today {
+                    return Err(Error::invalid(
+                        field,
+                        format!("日期 {d} 在今天（{today}）之后"),
+                        format!("date {d} is after today ({today})"),
+                    ));
+                }
+            }
+        }
+        if let (Some(m), Some(i)) = (manufacture_date, install_date) {
+            if i < m {
+                return Err(Error::invalid(
+                    "device.install_date",
+                    format!("安装日期 {i} 早于出厂日期 {m}"),
+                    format!("install date {i} is before manufacture date {m}"),
+                ));
+            }
+        }
+        if let (Some(m), Some(w)) = (manufacture_date, warranty_end) {
+            if w < m {
+                return Err(Error::invalid(
+                    "device.warranty_end",
+                    format!("保修截止 {w} 早于出厂日期 {m}"),
+                    format!("warranty end {w} is before manufacture date {m}"),
+                ));
+            }
+        }
+        Ok(Device {
+            id,
+            code: DeviceCode::parse(&self.code)?,
+            device_type: DeviceType::parse(&self.device_type)?,
+            model: required_text("device.model", &self.model, MAX_NAME_CHARS)?,
+            manufacturer: required_text("device.manufacturer", &self.manufacturer, MAX_NAME_CHARS)?,
+            serial: required_text("device.serial", &self.serial, MAX_NAME_CHARS)?,
+            manufacture_date,
+            install_date,
+            warranty_end,
+            status: match self.status.as_deref() {
+                None | Some("") => DeviceStatus::Normal,
+                Some(s) => DeviceStatus::parse(s)?,
+            },
+            lane_id: required_text("device.lane_id", &self.lane_id, 64)?,
+            position: optional_text("device.position", self.position.as_deref(), MAX_NAME_CHARS)?,
+            confidentiality: match self.confidentiality.as_deref() {
+                None | Some("") => Confidentiality::Internal,
+                Some(s) => Confidentiality::parse(s)?,
+            },
+            notes: optional_text("device.notes", self.notes.as_deref(), MAX_NOTE_CHARS)?,
+        })
+    }
+}
+
+impl Device {
+    /// In warranty on `day`? Unknown warranty end counts as out of warranty (billable is the
+    /// safe assumption for a quote; the office can correct the archive).
+    pub fn in_warranty(&self, day: NaiveDate) -> bool {
+        self.warranty_end.is_some_and(|w| day <= w)
+    }
+}

@@ -1,0 +1,210 @@
+//! The one error type of the core.
+//!
+//! Every face (CLI, desktop shell, office server) shows the same thing for the same failure, so
+//! the error carries a stable machine `kind` (the UI branches on it, tests match on it) and a
+//! human message in Chinese and English. It serialises to `{kind, message, message_en, field}`
+//! so the UI never sees a debug dump.
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+/// Result alias used across the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which language a message is wanted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A value a user typed (or a file supplied) is not acceptable. `field` names it.
+    #[error("{en}")]
+    Invalid {
+        field: String,
+        zh: String,
+        en: String,
+    },
+    /// A referenced record does not exist (or is tombstoned).
+    #[error("{entity} not found: {id}")]
+    NotFound { entity: &'static str, id: String },
+    /// A work-order state change the state machine does not allow.
+    #[error("illegal transition of work order {id}: {from} → {to}")]
+    IllegalTransition {
+        id: String,
+        from: String,
+        to: String,
+    },
+    /// Taking more of a part from a location than the ledger says is there.
+    #[error("insufficient stock of {part} at {location}: on hand {on_hand}, requested {requested}")]
+    InsufficientStock {
+        part: String,
+        location: String,
+        on_hand: i64,
+        requested: i64,
+    },
+    /// A record that is frozen (signed report, completed inspection) was asked to change.
+    #[error("{what} is final and cannot be changed: {why}")]
+    Immutable { what: String, why: String },
+    /// A rule refuses the action in the current state (e.g. completing with items missing).
+    #[error("{en}")]
+    Refused {
+        kind: &'static str,
+        zh: String,
+        en: String,
+    },
+    /// A checklist template is malformed. `location` is `file:line:item`.
+    #[error("template error at {location}: {en}")]
+    Template {
+        location: String,
+        zh: String,
+        en: String,
+    },
+    /// The database was written by a newer weibao.
+    #[error("database schema version {found} is newer than this weibao supports ({supported})")]
+    SchemaTooNew { found: i64, supported: i64 },
+    /// The database file is not a weibao database or is damaged.
+    #[error("database error: {0}")]
+    Storage(#[from] rusqlite::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+    /// PDF building, signing or verification failed for a reason that is not the user's input.
+    #[error("{en}")]
+    Report {
+        kind: &'static str,
+        zh: String,
+        en: String,
+    },
+}
+
+impl Error {
+    /// Shorthand for a validation error on a named field.
+    pub fn invalid(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn not_found(entity: &'static str, id: impl Into<String>) -> Self {
+        Error::NotFound {
+            entity,
+            id: id.into(),
+        }
+    }
+
+    pub fn refused(kind: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Error::Refused {
+            kind,
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// Stable machine-readable code. Never change an existing one: UIs and scripts match on it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Invalid { .. } => "invalid",
+            Error::NotFound { .. } => "not_found",
+            Error::IllegalTransition { .. } => "illegal_transition",
+            Error::InsufficientStock { .. } => "insufficient_stock",
+            Error::Immutable { .. } => "immutable",
+            Error::Refused { kind, .. } => kind,
+            Error::Template { .. } => "template",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::Storage(_) => "storage",
+            Error::Migration(_) => "migration",
+            Error::Io(_) => "io",
+            Error::Report { kind, .. } => kind,
+        }
+    }
+
+    /// The field a validation error is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Human message in the wanted language.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => self.message_zh(),
+        }
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            Error::Invalid { field, zh, .. } => format!("{zh}（字段：{field}）"),
+            Error::NotFound { entity, id } => format!("未找到{}：{id}", entity_zh(entity)),
+            Error::IllegalTransition { from, to, .. } => format!(
+                "工单状态不能从「{}」变为「{}」",
+                state_zh(from),
+                state_zh(to)
+            ),
+            Error::InsufficientStock {
+                part,
+                location,
+                on_hand,
+                requested,
+            } => format!("{location} 的 {part} 库存不足：现有 {on_hand}，需要 {requested}"),
+            Error::Immutable { what, why } => format!("{what} 已定稿，不能修改：{why}"),
+            Error::Refused { zh, .. } => zh.clone(),
+            Error::Template { location, zh, .. } => format!("模板错误 {location}：{zh}"),
+            Error::SchemaTooNew { found, supported } => format!(
+                "数据库由更新版本的 weibao 创建（结构版本 {found}，本程序支持 {supported}），请升级程序"
+            ),
+            Error::Storage(e) => format!("数据库错误：{e}"),
+            Error::Migration(e) => format!("数据库升级失败：{e}"),
+            Error::Io(e) => format!("文件错误：{e}"),
+            Error::Report { zh, .. } => zh.clone(),
+        }
+    }
+}
+
+fn entity_zh(entity: &str) -> &str {
+    match entity {
+        "device" => "设备",
+        "work_order" => "工单",
+        "engineer" => "工程师",
+        "customer" => "客户",
+        "site" => "站点",
+        "lane" => "通道",
+        "contract" => "合同",
+        "part" => "备件",
+        "location" => "库位",
+        "spare_unit" => "备机",
+        "inspection" => "巡检",
+        "template" => "巡检模板",
+        "item" => "巡检项",
+        "blob" => "文件",
+        "report" => "报告",
+        other => other,
+    }
+}
+
+fn state_zh(state: &str) -> &str {
+    crate::domain::work_order::WorkOrderState::parse(state)
+        .map(|s| s.label_zh())
+        .unwrap_or(state)
+}
+
+impl Serialize for Error {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Error", 4)?;
+        st.serialize_field("kind", self.kind())?;
+        st.serialize_field("message", &self.message_zh())?;
+        st.serialize_field("message_en", &self.to_string())?;
+        st.serialize_field("field", &self.field())?;
+        st.end()
+    }
+}

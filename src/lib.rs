@@ -1,0 +1,22 @@
+//! weibao core: the domain of checkpoint-lane maintenance (维保) and its offline store.
+//!
+//! Everything with a rule lives here; the CLI (`src/bin/weibao`), the desktop shell
+//! (`src-tauri/`) and the office server (`office/`) only translate arguments in and typed
+//! results or [`Error`]s out.
+
+pub mod checklist;
+pub mod clock;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod media;
+pub mod report;
+pub mod stock;
+pub mod store;
+
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use error::{Error, Lang, Result};
+pub use store::Store;
+
+/// The version of this build, shown by every face.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

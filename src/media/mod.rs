@@ -1,0 +1,1 @@
+//! Photos: import, EXIF, report-size copies (issue 5).

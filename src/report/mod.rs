@@ -1,0 +1,3 @@
+//! Service reports: PDF rendering and digital signatures (issue 5).
+pub mod sign;
+pub mod render;

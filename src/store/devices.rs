@@ -1,0 +1,194 @@
+//! Device archives (设备档案) and their history (设备履历).
+
+use super::{new_id, Store, Tx};
+use crate::domain::device::*;
+use crate::domain::values::{DeviceCode, MAX_NOTE_CHARS};
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row};
+use serde::Serialize;
+
+const COLS: &str = "d.id, d.code, d.device_type, d.model, d.manufacturer, d.serial, d.manufacture_date,
+    d.install_date, d.warranty_end, d.status, d.lane_id, d.position, d.confidentiality, d.notes";
+
+/// Create a device archive. The lane must exist and the code must be new.
+pub fn add_device(tx: &Tx, input: &DeviceInput) -> Result<Device> {
+    let d = input.validate(new_id(), tx.now().date_naive())?;
+    let lane: Option<String> = tx
+        .conn()
+        .query_row("SELECT id FROM lane WHERE id = ?1 AND deleted = 0", [&d.lane_id], |r| r.get(0))
+        .optional()?;
+    if lane.is_none() {
+        return Err(Error::not_found("lane", &d.lane_id));
+    }
+    let taken: Option<String> = tx
+        .conn()
+        .query_row("SELECT id FROM device WHERE code = ?1", [d.code.as_str()], |r| r.get(0))
+        .optional()?;
+    if taken.is_some() {
+        return Err(Error::invalid(
+            "device.code",
+            format!("设备统一编号 {} 已存在", d.code),
+            format!("device code {} already exists", d.code),
+        ));
+    }
+    let (mfd, inst, wend) = (d.manufacture_date, d.install_date, d.warranty_end);
+    tx.insert(
+        "device",
+        &d.id,
+        &[
+            ("code", &d.code.as_str()),
+            ("device_type", &d.device_type.code()),
+            ("model", &d.model),
+            ("manufacturer", &d.manufacturer),
+            ("serial", &d.serial),
+            ("manufacture_date", &mfd),
+            ("install_date", &inst),
+            ("warranty_end", &wend),
+            ("status", &d.status.code()),
+            ("lane_id", &d.lane_id),
+            ("position", &d.position),
+            ("confidentiality", &d.confidentiality.code()),
+            ("notes", &d.notes),
+        ],
+        &d,
+    )?;
+    add_event(tx, &d.id, "archived", &format!("建档：{} {}", d.model, d.serial), None)?;
+    Ok(d)
+}
+
+fn from_row(r: &Row) -> rusqlite::Result<Result<Device>> {
+    let text = |i: usize| r.get::<_, String>(i);
+    let date = |i: usize| r.get::<_, Option<NaiveDate>>(i);
+    Ok((|| -> Result<Device> {
+        Ok(Device {
+            id: text(0)?,
+            code: DeviceCode::parse(&text(1)?)?,
+            device_type: DeviceType::parse(&text(2)?)?,
+            model: text(3)?,
+            manufacturer: text(4)?,
+            serial: text(5)?,
+            manufacture_date: date(6)?,
+            install_date: date(7)?,
+            warranty_end: date(8)?,
+            status: DeviceStatus::parse(&text(9)?)?,
+            lane_id: text(10)?,
+            position: r.get(11)?,
+            confidentiality: Confidentiality::parse(&text(12)?)?,
+            notes: r.get(13)?,
+        })
+    })())
+}
+
+/// A device by id or by its unique code (统一编号).
+pub fn device(store: &Store, id_or_code: &str) -> Result<Device> {
+    device_in(store.conn(), id_or_code)
+}
+
+pub(crate) fn device_in(conn: &rusqlite::Connection, id_or_code: &str) -> Result<Device> {
+    let code = id_or_code.trim().to_ascii_uppercase();
+    conn.query_row(
+        &format!("SELECT {COLS} FROM device d WHERE (d.id = ?1 OR d.code = ?2) AND d.deleted = 0"),
+        [id_or_code, &code],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found("device", id_or_code))?
+}
+
+pub fn devices_on_lane(store: &Store, lane_id: &str) -> Result<Vec<Device>> {
+    let mut st = store.conn().prepare(&format!(
+        "SELECT {COLS} FROM device d WHERE d.lane_id = ?1 AND d.deleted = 0 ORDER BY d.code"
+    ))?;
+    let rows = st.query_map([lane_id], from_row)?;
+    rows.map(|r| r?).collect()
+}
+
+/// Change a device's operating status, with a history line saying why.
+pub fn set_status(tx: &Tx, device_id: &str, status: DeviceStatus, why: &str, wo: Option<&str>) -> Result<()> {
+    tx.update(
+        "device",
+        device_id,
+        &[("status", &status.code())],
+        &serde_json::json!({"id": device_id, "status": status.code()}),
+    )?;
+    add_event(tx, device_id, "status", &format!("状态改为「{}」：{why}", status.label_zh()), wo)
+}
+
+/// Append a line to the device's history.
+pub fn add_event(tx: &Tx, device_id: &str, kind: &str, summary: &str, work_order_id: Option<&str>) -> Result<()> {
+    let id = new_id();
+    let summary = crate::domain::values::required_text("device_event.summary", summary, MAX_NOTE_CHARS)?;
+    let at = tx.now().to_rfc3339();
+    tx.insert(
+        "device_event",
+        &id,
+        &[("device_id", &device_id), ("at", &at), ("kind", &kind), ("summary", &summary), ("work_order_id", &work_order_id)],
+        &serde_json::json!({"id": id, "device_id": device_id, "at": at, "kind": kind, "summary": summary, "work_order_id": work_order_id}),
+    )
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryLine {
+    pub at: String,
+    pub kind: String,
+    pub summary: String,
+    pub work_order_id: Option<String>,
+}
+
+pub fn history(store: &Store, device_id: &str) -> Result<Vec<HistoryLine>> {
+    let mut st = store.conn().prepare(
+        "SELECT at, kind, summary, work_order_id FROM device_event
+         WHERE device_id = ?1 AND deleted = 0 ORDER BY at, hlc",
+    )?;
+    let rows = st.query_map([device_id], |r| {
+        Ok(HistoryLine { at: r.get(0)?, kind: r.get(1)?, summary: r.get(2)?, work_order_id: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Everything the archive screen shows about one device.
+#[derive(Debug, Clone, Serialize)]
+pub struct Archive {
+    pub device: Device,
+    pub type_label: String,
+    pub status_label: String,
+    pub lane: super::org::LaneView,
+    pub in_warranty: bool,
+    pub history: Vec<HistoryLine>,
+    pub open_work_orders: Vec<super::work_orders::WorkOrderSummary>,
+}
+
+/// Open a device's archive. Reading a non-public archive is logged (查询和借阅管理制度), so
+/// this is a write.
+pub fn open_archive(store: &mut Store, id_or_code: &str, purpose: Option<&str>) -> Result<Archive> {
+    let device = device(store, id_or_code)?;
+    if device.confidentiality != Confidentiality::Public {
+        let dev_id = device.id.clone();
+        let purpose = purpose.map(str::to_string);
+        store.write(|tx| {
+            let id = new_id();
+            let at = tx.now().to_rfc3339();
+            tx.insert(
+                "archive_access",
+                &id,
+                &[("device_id", &dev_id), ("at", &at), ("purpose", &purpose)],
+                &serde_json::json!({"id": id, "device_id": dev_id, "at": at, "purpose": purpose}),
+            )
+        })?;
+    }
+    let lane = super::org::lane(store, &device.lane_id)?;
+    let today = store.now().date_naive();
+    Ok(Archive {
+        type_label: device.device_type.label_zh().to_string(),
+        status_label: device.status.label_zh().to_string(),
+        in_warranty: device.in_warranty(today),
+        history: history(store, &device.id)?,
+        open_work_orders: super::work_orders::list(
+            store,
+            &super::work_orders::WorkOrderFilter { device_id: Some(device.id.clone()), open_only: true, ..Default::default() },
+        )?,
+        lane,
+        device,
+    })
+}
