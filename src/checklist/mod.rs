@@ -42,7 +42,10 @@ impl Library {
     pub fn shipped() -> Result<Self> {
         let mut lib = Library::default();
         for (name, text) in SHIPPED {
-            lib.add(validate::parse(text, &format!("resources/checklists/{name}"))?)?;
+            lib.add(validate::parse(
+                text,
+                &format!("resources/checklists/{name}"),
+            )?)?;
         }
         Ok(lib)
     }
