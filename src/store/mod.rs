@@ -13,7 +13,9 @@ pub mod hlc;
 pub mod migrations;
 pub mod org;
 pub mod outbox;
+pub mod profile;
 pub mod search;
+pub mod today;
 pub mod work_orders;
 
 use crate::clock::Clock;

@@ -1,0 +1,87 @@
+// Helpers for driving the real app through tauri-driver: a session per test, actions that are
+// counted (so we can say how many taps an inspection item costs), waits, screenshots.
+import { remote } from 'webdriverio';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const env = {
+  bin: process.env.E2E_BIN,
+  cli: process.env.E2E_CLI,
+  db: process.env.E2E_DB,
+  work: process.env.E2E_WORK,
+  art: process.env.E2E_ART ?? 'test-artifacts',
+  port: Number(process.env.E2E_PORT ?? 4444),
+};
+
+/** Start the app (a fresh process on the shared test database) and return a driver. */
+export async function launch() {
+  const browser = await remote({
+    hostname: '127.0.0.1',
+    port: env.port,
+    logLevel: 'error',
+    connectionRetryCount: 0,
+    capabilities: { 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: env.bin } },
+  });
+  return new App(browser);
+}
+
+export class App {
+  constructor(browser) {
+    this.b = browser;
+    /** UI actions a person would do: taps and typed fields (one per field, not per key). */
+    this.actions = 0;
+  }
+
+  $(sel) { return this.b.$(sel); }
+  $$(sel) { return this.b.$$(sel); }
+
+  async el(sel, timeout = 10000) {
+    const e = await this.b.$(sel);
+    await e.waitForDisplayed({ timeout, timeoutMsg: `not shown within ${timeout} ms: ${sel}` });
+    return e;
+  }
+
+  /** One tap. */
+  async tap(sel) {
+    const e = await this.el(sel);
+    await e.scrollIntoView({ block: 'center' });
+    await e.click();
+    this.actions += 1;
+  }
+
+  /** Type into a field (one action: focus and type). */
+  async type(sel, text) {
+    const e = await this.el(sel);
+    await e.scrollIntoView({ block: 'center' });
+    await e.click();
+    await e.clearValue();
+    if (text !== '') await e.addValue(text);
+    this.actions += 1;
+  }
+
+  async text(sel) { return (await this.el(sel)).getText(); }
+
+  /** Wait until `sel`'s text contains `needle`. */
+  async waitText(sel, needle, timeout = 10000) {
+    await this.b.waitUntil(async () => {
+      const e = await this.b.$(sel);
+      return (await e.isExisting()) && (await e.getText()).includes(needle);
+    }, { timeout, timeoutMsg: `"${needle}" not in ${sel} within ${timeout} ms` });
+  }
+
+  /** Screenshot into test-artifacts/screens/NAME.png, after the screen has settled. */
+  async shot(name) {
+    const dir = join(env.art, 'screens');
+    mkdirSync(dir, { recursive: true });
+    await this.b.pause(300);
+    await this.b.saveScreenshot(join(dir, `${name}.png`));
+  }
+
+  async quit() {
+    try { await this.b.deleteSession(); } catch { /* the app may already be gone */ }
+  }
+}
+
+export function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}

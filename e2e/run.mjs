@@ -1,0 +1,24 @@
+// The suite: runs tests in order (they share one database: the first loads the demo through
+// the first-start screen) and ends with the plain "N passed, N failed" line.
+import { tests as setup } from './tests/setup.mjs';
+import { tests as browse } from './tests/browse.mjs';
+import { tests as repair } from './tests/repair.mjs';
+
+const all = [...setup, ...browse, ...repair];
+const filter = process.argv[2];
+let passed = 0;
+let failed = 0;
+for (const t of all) {
+  if (filter && !t.name.includes(filter) && !t.always) continue;
+  const t0 = Date.now();
+  try {
+    await t.run();
+    passed += 1;
+    console.log(`ok   ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    failed += 1;
+    console.log(`FAIL ${t.name}: ${e?.stack ?? e}`);
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

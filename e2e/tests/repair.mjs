@@ -1,0 +1,55 @@
+// A fault repair from 报障 to resolved, using a part from the van, which the stock screen shows.
+import { launch, assert } from '../lib.mjs';
+
+async function openFirstDevice(app) {
+  await app.tap('[data-nav="sites"]');
+  await app.tap('[data-lane]');
+  await app.tap('[data-device]');
+  await app.el('[data-screen="device"]');
+}
+
+export const tests = [
+  {
+    name: 'fault repair: report, advance, service record, van part used, stock screen shows it',
+    async run() {
+      const app = await launch();
+      try {
+        await openFirstDevice(app);
+        await app.tap('[data-testid="report-fault"]');
+        // Bad input first: an empty phenomenon is refused with a Chinese message naming it.
+        await app.tap('form button[type="submit"]');
+        await app.waitText('[data-testid="error"]', '不能为空');
+        assert((await app.$('[data-testid="error"]').getAttribute('data-field')) === 'fault.phenomenon', 'names fault.phenomenon');
+        await app.type('textarea[name="phenomenon"]', '抬杆后不落杆，主控板指示灯异常闪烁');
+        await app.tap('form button[type="submit"]');
+        await app.el('[data-screen="workorder"]');
+        for (const to of ['assigned', 'responded', 'on_site']) {
+          await app.tap(`[data-testid="advance"][data-to="${to}"]`);
+          await app.el(`[data-testid="advance"]:not([data-to="${to}"])`);
+        }
+        await app.type('textarea[name="found_state"]', '道闸停在抬起位置，主控板 LED 红灯闪烁');
+        await app.type('textarea[name="process"]', '更换缓冲垫，复位主控板，试抬落杆 20 次正常');
+        await app.type('textarea[name="analysis"]', '缓冲垫老化导致限位误触发');
+        await app.waitText('[data-testid="save-state"]', '已保存');
+        // Use one of the first van part.
+        const row = await app.el('[data-testid="parts-panel"] tr[data-part]');
+        const partCode = await row.getAttribute('data-part');
+        const before = parseInt(await row.$('td.num').getText(), 10);
+        await app.tap(`[data-testid="parts-panel"] tr[data-part="${partCode}"] [data-testid="use-part"]`);
+        await app.waitText('[data-testid="parts-used"]', '× 1');
+        await app.shot('06-fault-repair');
+        await app.tap('[data-testid="advance"][data-to="resolved"]');
+        await app.waitText('[data-testid="wo-state"]', '已解决');
+        // The stock screen shows the issue and the lower count.
+        await app.tap('[data-nav="stock"]');
+        await app.el('[data-testid="movements"] tr[data-kind="issue"]');
+        const line = await app.$(`[data-testid="stock-lines"] tr[data-part="${partCode}"]`);
+        const after = (await line.isExisting()) ? parseInt(await line.$('[data-testid="on-hand"]').getText(), 10) : 0;
+        assert(after === before - 1, `van stock of ${partCode}: ${before} → ${after}`);
+        await app.shot('07-stock');
+      } finally {
+        await app.quit();
+      }
+    },
+  },
+];

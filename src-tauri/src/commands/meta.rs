@@ -1,0 +1,67 @@
+//! The core's vocabularies (state, kind, device type…) with their Chinese and English labels,
+//! so the UI shows the core's words and never keeps a copy of its own.
+
+use super::Cmd;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use weibao::domain::device::{Confidentiality, DeviceStatus, DeviceType};
+use weibao::domain::work_order::{WorkOrderKind, WorkOrderState};
+use weibao::stock::{LocationKind, MovementKind, PartCategory, PartCondition};
+
+#[derive(Serialize)]
+pub struct Label {
+    code: &'static str,
+    zh: &'static str,
+    en: &'static str,
+    /// For work-order states: the one state the core's state machine allows next.
+    next: Option<&'static str>,
+}
+
+type Group = BTreeMap<&'static str, Label>;
+
+macro_rules! group {
+    ($t:ty) => {
+        <$t>::ALL
+            .iter()
+            .map(|v| {
+                (
+                    v.code(),
+                    Label {
+                        code: v.code(),
+                        zh: v.label_zh(),
+                        en: v.label_en(),
+                        next: None,
+                    },
+                )
+            })
+            .collect::<Group>()
+    };
+}
+
+#[tauri::command]
+pub fn labels() -> Cmd<BTreeMap<&'static str, Group>> {
+    let mut states = Group::new();
+    for s in WorkOrderState::ALL {
+        let next = s.next().map(|n| n.code());
+        states.insert(
+            s.code(),
+            Label {
+                code: s.code(),
+                zh: s.label_zh(),
+                en: s.label_en(),
+                next,
+            },
+        );
+    }
+    Ok(BTreeMap::from([
+        ("work_order_state", states),
+        ("work_order_kind", group!(WorkOrderKind)),
+        ("device_type", group!(DeviceType)),
+        ("device_status", group!(DeviceStatus)),
+        ("confidentiality", group!(Confidentiality)),
+        ("location_kind", group!(LocationKind)),
+        ("part_category", group!(PartCategory)),
+        ("movement_kind", group!(MovementKind)),
+        ("part_condition", group!(PartCondition)),
+    ]))
+}

@@ -1,0 +1,44 @@
+//! The commands the UI may call. Each is a few lines: parse, call the core under the store
+//! lock, return the core's typed result or its `weibao::Error` (serialised by the core as
+//! `{kind, message, message_en, field}`, so the UI branches on `kind` and shows `message`).
+
+pub mod meta;
+pub mod org;
+pub mod profile;
+pub mod stock;
+pub mod work;
+
+use crate::state::AppState;
+use tauri::State;
+
+/// What every command returns: the core's error type, unchanged.
+pub type Cmd<T> = Result<T, weibao::Error>;
+
+/// Shorthand for the managed state in command signatures.
+pub type St<'a> = State<'a, AppState>;
+
+/// The handler with every command registered.
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        meta::labels,
+        profile::app_status,
+        profile::create_profile,
+        profile::load_demo,
+        org::list_sites,
+        org::list_lanes,
+        org::lane_devices,
+        org::search_devices,
+        org::open_archive,
+        work::today,
+        work::work_orders,
+        work::work_order_detail,
+        work::advance_work_order,
+        work::record_service,
+        work::report_fault,
+        stock::stock_locations,
+        stock::stock_at,
+        stock::stock_movements,
+        stock::record_movement,
+        stock::swap_unit,
+    ]
+}

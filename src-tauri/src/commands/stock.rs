@@ -1,0 +1,36 @@
+//! Van and warehouse stock: the ledger, parts used on a job, and 备机 swaps.
+
+use super::{Cmd, St};
+use weibao::stock::{self, Location, Movement, MovementInput, Rma, StockLine};
+
+#[tauri::command]
+pub fn stock_locations(state: St) -> Cmd<Vec<Location>> {
+    state.with(|s| stock::locations(s))
+}
+
+#[tauri::command]
+pub fn stock_at(state: St, location: String) -> Cmd<Vec<StockLine>> {
+    state.with(|s| stock::stock_at(s, &location))
+}
+
+#[tauri::command]
+pub fn stock_movements(state: St, location: String, limit: Option<i64>) -> Cmd<Vec<Movement>> {
+    state.with(|s| stock::movements_at(s, &location, limit.unwrap_or(50)))
+}
+
+/// Any ledger movement; a part used on a job is `kind: "issue"` with the work order.
+#[tauri::command]
+pub fn record_movement(state: St, input: MovementInput) -> Cmd<Movement> {
+    state.with(|s| s.write(|tx| stock::record_movement(tx, &input)))
+}
+
+#[tauri::command]
+pub fn swap_unit(
+    state: St,
+    work_order_id: String,
+    spare_serial: String,
+    from_location: String,
+) -> Cmd<Rma> {
+    state
+        .with(|s| s.write(|tx| stock::swap_unit(tx, &work_order_id, &spare_serial, &from_location)))
+}

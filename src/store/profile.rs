@@ -1,0 +1,125 @@
+//! The engineer profile of this installation: who writes, under which company and report
+//! prefix. The desktop app's first start asks for it (or loads the demo, which makes its own);
+//! the CLI can do the same. Owned by the desktop-app issue (6).
+
+use super::{org, Store};
+use crate::domain::org::Engineer;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// What the first-start form asks for.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProfileInput {
+    pub company: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub report_prefix: String,
+}
+
+/// The engineer this installation writes as, with their company's name.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub engineer: Engineer,
+    pub company_name: String,
+}
+
+/// Whether the store holds no data at all yet (so the demo may be loaded into it).
+pub fn is_empty(store: &Store) -> Result<bool> {
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM company", [], |r| r.get(0))?;
+    Ok(n == 0)
+}
+
+/// The current profile, or `None` before the first start is finished.
+pub fn current(store: &Store) -> Result<Option<Profile>> {
+    let id = store.current_engineer().to_string();
+    let engineer = match org::engineer(store, &id) {
+        Ok(e) => e,
+        Err(Error::NotFound { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let company_name: String = store.conn().query_row(
+        "SELECT name FROM company WHERE id = ?1",
+        [&engineer.company_id],
+        |r| r.get(0),
+    )?;
+    Ok(Some(Profile {
+        engineer,
+        company_name,
+    }))
+}
+
+/// Create the company and the engineer in one transaction and write as them from now on.
+/// Refused when a profile already exists: a second engineer on one installation is a new
+/// database, not a silent change of author.
+pub fn create(store: &mut Store, input: &ProfileInput) -> Result<Profile> {
+    if current(store)?.is_some() {
+        return Err(Error::refused(
+            "profile_exists",
+            "本机已有工程师档案",
+            "this installation already has an engineer profile",
+        ));
+    }
+    let engineer = store.write(|tx| {
+        let company = org::add_company(tx, &input.company, None, None)?;
+        org::add_engineer(
+            tx,
+            &company.id,
+            &input.name,
+            input.phone.as_deref().filter(|p| !p.trim().is_empty()),
+            &input.report_prefix,
+        )
+    })?;
+    store.set_current_engineer(&engineer.id)?;
+    current(store)?.ok_or_else(|| Error::not_found("engineer", engineer.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Store::open(&dir.path().join("p.db"), Arc::new(crate::SystemClock)).expect("open");
+        (dir, s)
+    }
+
+    #[test]
+    fn first_start_creates_one_profile() {
+        let (_d, mut s) = store();
+        assert!(is_empty(&s).expect("empty"));
+        assert!(current(&s).expect("current").is_none());
+        let input = ProfileInput {
+            company: "西安维保公司".into(),
+            name: "赵六".into(),
+            phone: None,
+            report_prefix: "zl".into(),
+        };
+        let p = create(&mut s, &input).expect("create");
+        assert_eq!(p.engineer.report_prefix, "ZL");
+        assert_eq!(
+            current(&s).expect("current").expect("some").engineer.name,
+            "赵六"
+        );
+        assert_eq!(
+            create(&mut s, &input).expect_err("second").kind(),
+            "profile_exists"
+        );
+    }
+
+    #[test]
+    fn bad_prefix_names_the_field_and_stores_nothing() {
+        let (_d, mut s) = store();
+        let input = ProfileInput {
+            company: "公司".into(),
+            name: "赵六".into(),
+            phone: None,
+            report_prefix: "z1".into(),
+        };
+        let e = create(&mut s, &input).expect_err("bad prefix");
+        assert_eq!(e.field(), Some("engineer.report_prefix"));
+        assert!(is_empty(&s).expect("empty"));
+    }
+}

@@ -1,0 +1,103 @@
+// zh-CN first, English on a switch. Messages from the core come in both languages already
+// (`message` / `message_en`); this file only holds the UI's own words.
+import type { AppError } from './api';
+
+export type Lang = 'zh' | 'en';
+
+function initialLang(): Lang {
+  try {
+    return localStorage.getItem('weibao.lang') === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+export const ui = $state<{ lang: Lang }>({ lang: initialLang() });
+
+export function setLang(l: Lang) {
+  ui.lang = l;
+  document.documentElement.lang = l === 'en' ? 'en' : 'zh-CN';
+  try {
+    localStorage.setItem('weibao.lang', l);
+  } catch {
+    /* private mode: the switch still works for this session */
+  }
+}
+
+const zh = {
+  app: '维保', today: '今日工作', sites: '站点与设备', stock: '备件库存', back: '返回', lang: 'English',
+  loading: '正在加载…', saved: '已保存', saving: '正在保存…', retry: '重试', cancel: '取消', confirm: '确认', close: '关闭',
+  setup_title: '首次启动：建立工程师档案', setup_hint: '档案保存在本机，离线可用。之后写入的每条记录都署您的名字。',
+  company: '公司名称', name: '姓名', phone: '手机号（可选）', prefix: '报告编号前缀（2–6 个英文字母）',
+  create_profile: '建立档案', or: '或者', load_demo: '载入演示数据', demo_hint: '3 个客户、5 个站点、20 条通道、约 300 台设备，以工程师「张伟」的身份使用。',
+  demo_loading: '正在载入演示数据…', db_at: '数据库',
+  mine: '我的工单', unassigned: '待派工单', nothing_today: '今天没有待办工作。', due_inspections: '到期巡检',
+  level: '级', respond_by: '响应期限', on_site_by: '到场期限', reported_at: '报障时间', overdue: '已超期',
+  search: '搜索', search_ph: '统一编号、序列号、型号或任意文字', search_by: '按', by_text: '全文', by_code: '统一编号', by_serial: '序列号', by_model: '型号',
+  no_hits: '没有找到设备。', lanes: '通道', devices: '设备', pick_site: '选择站点', pick_lane: '选择通道查看设备',
+  archive: '设备档案', history: '履历', model: '规格型号', manufacturer: '生产厂家', serial: '序列号', code: '统一编号',
+  manufacture_date: '出厂日期', install_date: '安装日期', warranty_end: '保修截止', in_warranty: '在保', out_warranty: '已过保',
+  status: '运行状态', location: '位置', position: '安装位置', confidentiality: '档案密级', open_work_orders: '未完成工单',
+  report_fault: '报障', fault_level: '故障级别', phenomenon: '故障现象', contact_name: '联系人', contact_phone: '联系电话', submit: '提交',
+  work_order: '工单', advance_to: '推进到', state_found: '到场时设备状态', actions: '处理过程与措施', analysis: '原因分析',
+  feedback: '客户意见', service_record: '客户服务记录', parts_used: '使用备件', van_stock: '车载库存', qty: '数量', use_part: '领用',
+  swap: '备机替换', spare_serial: '备机序列号', do_swap: '替换', fault_report: '报障登记', transitions: '工单进程',
+  to_signature: '请客户签字', signature: '客户签字', signer: '签字人姓名', clear: '清除', sign_done: '确认签字并生成报告',
+  refused: '客户拒签', refusal_reason: '拒签原因', refuse_done: '记录拒签并生成报告', sign_empty: '请先在框内签字',
+  report: '服务报告', open_pdf: '用系统阅读器打开', print: '打印', verify: '校验签名', verified: '签名有效，报告未被改动', not_verified: '签名无效',
+  report_number: '报告编号', pdf_path: '文件', page: '页',
+  locations: '库位', on_hand: '现有', recent_movements: '最近出入库', unit: '单位', part: '备件', category: '类别', when: '时间', kind: '类型', note: '备注',
+  inspection: '巡检', start_inspection: '开始巡检', progress: '进度', pass: '合格', fail: '不合格', na: '不适用',
+  range_hint: '范围', out_of_range: '超出范围', photos: '照片', add_photo: '添加照片', drop_here: '把照片拖到这里',
+  complete: '完成巡检', confirm_fault: '确认故障并报障', required: '必填', items: '项',
+  not_yet: '此功能等待核心模块完成。',
+};
+
+export type Key = keyof typeof zh;
+
+const en: Record<Key, string> = {
+  app: 'weibao', today: 'Today', sites: 'Sites & devices', stock: 'Spare stock', back: 'Back', lang: '中文',
+  loading: 'Loading…', saved: 'Saved', saving: 'Saving…', retry: 'Retry', cancel: 'Cancel', confirm: 'Confirm', close: 'Close',
+  setup_title: 'First start: your engineer profile', setup_hint: 'Kept on this machine and usable offline. Every record you write carries your name.',
+  company: 'Company', name: 'Name', phone: 'Mobile (optional)', prefix: 'Report number prefix (2–6 letters)',
+  create_profile: 'Create profile', or: 'or', load_demo: 'Load demo data', demo_hint: '3 customers, 5 sites, 20 lanes, ~300 devices, used as engineer 张伟.',
+  demo_loading: 'Loading demo data…', db_at: 'Database',
+  mine: 'My work orders', unassigned: 'Not yet assigned', nothing_today: 'Nothing to do today.', due_inspections: 'Inspections due',
+  level: 'level', respond_by: 'Respond by', on_site_by: 'On site by', reported_at: 'Reported', overdue: 'Overdue',
+  search: 'Search', search_ph: 'Device code, serial, model or any text', search_by: 'By', by_text: 'Text', by_code: 'Code', by_serial: 'Serial', by_model: 'Model',
+  no_hits: 'No device found.', lanes: 'Lanes', devices: 'Devices', pick_site: 'Pick a site', pick_lane: 'Pick a lane to see its devices',
+  archive: 'Device archive', history: 'History', model: 'Model', manufacturer: 'Manufacturer', serial: 'Serial', code: 'Code',
+  manufacture_date: 'Manufactured', install_date: 'Installed', warranty_end: 'Warranty until', in_warranty: 'In warranty', out_warranty: 'Out of warranty',
+  status: 'Status', location: 'Location', position: 'Position', confidentiality: 'Confidentiality', open_work_orders: 'Open work orders',
+  report_fault: 'Report fault', fault_level: 'Fault level', phenomenon: 'Phenomenon', contact_name: 'Contact', contact_phone: 'Contact phone', submit: 'Submit',
+  work_order: 'Work order', advance_to: 'Move to', state_found: 'State found on arrival', actions: 'Process and actions', analysis: 'Cause analysis',
+  feedback: 'Customer feedback', service_record: 'Service record', parts_used: 'Parts used', van_stock: 'Van stock', qty: 'Qty', use_part: 'Use',
+  swap: 'Spare unit swap', spare_serial: 'Spare unit serial', do_swap: 'Swap', fault_report: 'Fault report', transitions: 'Progress',
+  to_signature: 'Customer signature', signature: 'Customer signature', signer: 'Signer name', clear: 'Clear', sign_done: 'Confirm and make the report',
+  refused: 'Customer refused to sign', refusal_reason: 'Reason', refuse_done: 'Record refusal and make the report', sign_empty: 'Please sign in the box first',
+  report: 'Service report', open_pdf: 'Open in system viewer', print: 'Print', verify: 'Verify signature', verified: 'Signature valid: unaltered since signing', not_verified: 'Signature NOT valid',
+  report_number: 'Report number', pdf_path: 'File', page: 'Page',
+  locations: 'Locations', on_hand: 'On hand', recent_movements: 'Recent movements', unit: 'Unit', part: 'Part', category: 'Category', when: 'When', kind: 'Kind', note: 'Note',
+  inspection: 'Inspection', start_inspection: 'Start inspection', progress: 'Progress', pass: 'Pass', fail: 'Fail', na: 'N/A',
+  range_hint: 'Range', out_of_range: 'Out of range', photos: 'Photos', add_photo: 'Add photo', drop_here: 'Drop photos here',
+  complete: 'Complete inspection', confirm_fault: 'Confirm fault and report it', required: 'required', items: 'items',
+  not_yet: 'Waiting for the core module.',
+};
+
+export function t(key: Key): string {
+  return (ui.lang === 'en' ? en : zh)[key];
+}
+
+/** The message of a core error in the current language. */
+export function errText(e: AppError): string {
+  return ui.lang === 'en' ? e.message_en : e.message;
+}
+
+/** A timestamp as local date and minutes. */
+export function fmtTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}

@@ -1,0 +1,30 @@
+// Labels of the core's code enums (state, kind, device type…), fetched once from the core so
+// the UI never keeps its own copy of a domain vocabulary.
+import { call } from './api';
+import { ui } from './i18n.svelte';
+
+export interface Label { code: string; zh: string; en: string; next?: string | null }
+type Labels = Record<string, Record<string, Label>>;
+
+const store = $state<{ labels: Labels }>({ labels: {} });
+
+export async function loadLabels() {
+  store.labels = await call<Labels>('labels');
+}
+
+/** The label of `code` in enum `group` (e.g. `label('work_order_state', 'on_site')`). */
+export function label(group: string, code: string | null | undefined): string {
+  if (!code) return '';
+  const l = store.labels[group]?.[code];
+  if (!l) return code;
+  return ui.lang === 'en' ? l.en : l.zh;
+}
+
+/** The state a work order may move to next, per the core's state machine. */
+export function nextState(state: string): string | null {
+  return store.labels['work_order_state']?.[state]?.next ?? null;
+}
+
+export function options(group: string): Label[] {
+  return Object.values(store.labels[group] ?? {});
+}

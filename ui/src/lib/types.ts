@@ -1,0 +1,40 @@
+// Shapes of what the core returns (serde of the Rust structs). Only the fields the UI reads.
+
+export interface Engineer { id: string; company_id: string; name: string; phone: string | null; report_prefix: string }
+export interface Profile { engineer: Engineer; company_name: string }
+export interface AppStatus { version: string; db_path: string; profile: Profile | null; empty: boolean }
+
+export interface SiteView { id: string; name: string; address: string | null; customer_id: string; customer_name: string; lane_count: number }
+export interface LaneView { id: string; name: string; code: string; site_id: string; site_name: string; customer_id: string; customer_name: string; device_count: number }
+export interface Device {
+  id: string; code: string; device_type: string; model: string; manufacturer: string; serial: string;
+  manufacture_date: string | null; install_date: string | null; warranty_end: string | null;
+  status: string; lane_id: string; position: string | null; confidentiality: string; notes: string | null;
+}
+export interface DeviceHit { id: string; code: string; device_type: string; type_label: string; model: string; serial: string; status: string; site_name: string; lane_name: string; lane_id: string }
+export interface HistoryLine { at: string; kind: string; summary: string; work_order_id: string | null }
+
+export interface WorkOrderSummary {
+  id: string; kind: string; state: string; title: string; device_id: string | null; device_code: string | null;
+  lane_id: string; contract_id: string | null; level: number | null; assignee_id: string | null;
+  respond_by: string | null; on_site_by: string | null; reported_at: string;
+}
+export interface Archive {
+  device: Device; type_label: string; status_label: string; lane: LaneView; in_warranty: boolean;
+  history: HistoryLine[]; open_work_orders: WorkOrderSummary[];
+}
+export interface ServiceRecord { found_state: string; process: string; analysis: string | null; customer_feedback: string | null; satisfaction: number | null }
+export interface PartUse { part_code: string; part_name: string; qty: number; unit: string; condition: string; unit_serial: string | null }
+export interface TransitionView { from: string | null; to: string; at: string; note: string | null }
+export interface FaultReportView { fault_time: string; phenomenon: string; location: string | null; contact_name: string | null; contact_phone: string | null; taken_by: string | null }
+export interface WorkOrderDetail extends WorkOrderSummary {
+  transitions: TransitionView[]; fault_report: FaultReportView | null; service_record: ServiceRecord | null; parts: PartUse[];
+}
+export interface Today { mine: WorkOrderSummary[]; unassigned: WorkOrderSummary[] }
+
+export interface Location { id: string; kind: string; name: string; engineer_id: string | null }
+export interface StockLine { part_id: string; part_code: string; part_name: string; category: string; unit: string; on_hand: number }
+export interface Movement {
+  id: string; kind: string; part_id: string; qty: number; from_location: string | null; to_location: string | null;
+  work_order_id: string | null; unit_id: string | null; condition: string; at: string; note: string | null;
+}
