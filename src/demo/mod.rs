@@ -1,1 +1,369 @@
-pub fn placeholder() {}
+//! Demo data: a realistic data set in Chinese for trying weibao and for benchmarks.
+//!
+//! `load` builds one service company, 3 customers, 5 sites, 20 lanes and ~300 devices,
+//! 2 contracts (5×8 with holidays and 7×24) using the seed contract's fault-level table, a
+//! warehouse and 2 vans with stock, and open faults at several levels. With `scale = Some(n)`
+//! it makes n devices and ~10×n history rows instead, for benchmarks. Deterministic: the same
+//! seed gives the same codes, serials and dates.
+
+pub mod catalog;
+
+use crate::domain::contract::*;
+use crate::domain::device::{DeviceInput, DeviceType};
+use crate::domain::values::{FaultLevel, Fen};
+use crate::domain::work_order::{FaultReportInput, WorkOrderState};
+use crate::stock::{self, LocationKind, MovementInput, PartCategory};
+use crate::store::{devices, org, work_orders, Store, Tx};
+use crate::{Error, Result};
+use catalog::*;
+use chrono::{Datelike, Duration, NaiveDate};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+
+/// What `load` made, for the CLI to print and tests to use.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DemoSummary {
+    pub engineer_id: String,
+    pub customers: usize,
+    pub sites: usize,
+    pub lanes: usize,
+    pub devices: usize,
+    pub history_rows: usize,
+    pub contracts: usize,
+    pub open_work_orders: usize,
+    pub warehouse: String,
+    pub vans: Vec<String>,
+}
+
+/// Load the demo into an empty store. `progress(done, total)` is called as devices are made.
+pub fn load(
+    store: &mut Store,
+    scale: Option<usize>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<DemoSummary> {
+    let existing: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM company", [], |r| r.get(0))?;
+    if existing > 0 {
+        return Err(Error::refused(
+            "demo_exists",
+            "该数据库已有数据，演示数据只能载入空数据库",
+            "this database already has data; demo data only loads into an empty database",
+        ));
+    }
+    let mut rng = StdRng::seed_from_u64(20_261_122);
+    let today = store.now().date_naive();
+    let mut sum = DemoSummary::default();
+
+    // People and places, and who writes from now on.
+    let (engineer_id, lanes) = store.write(|tx| {
+        let company = org::add_company(
+            tx,
+            COMPANY,
+            Some("西安市高新区科技路 48 号"),
+            Some("029-88886666"),
+        )?;
+        let mut engineers = Vec::new();
+        for (name, phone, prefix) in ENGINEERS {
+            engineers.push(org::add_engineer(
+                tx,
+                &company.id,
+                name,
+                Some(phone),
+                prefix,
+            )?);
+        }
+        let mut lanes = Vec::new();
+        for (ci, (cust, addr, contact, phone, sites)) in CUSTOMERS.iter().enumerate() {
+            let c = org::add_customer(tx, cust, Some(addr))?;
+            org::add_contact(tx, &c.id, contact, phone, Some("设备负责人"))?;
+            let mut site_ids = Vec::new();
+            for (name, code, address) in sites.iter() {
+                let s = org::add_site(tx, &c.id, name, Some(address))?;
+                for (lname, lcode) in LANES {
+                    let l = org::add_lane(tx, &s.id, lname, lcode)?;
+                    lanes.push((l.id, format!("{code}-{lcode}")));
+                }
+                site_ids.push(s.id);
+            }
+            if ci < 2 {
+                add_demo_contract(tx, ci, &c.id, site_ids, today)?;
+            }
+        }
+        Ok((engineers[0].id.clone(), lanes))
+    })?;
+    store.set_current_engineer(&engineer_id)?;
+    sum.engineer_id = engineer_id.clone();
+    sum.customers = CUSTOMERS.len();
+    sum.sites = CUSTOMERS.iter().map(|c| c.4.len()).sum();
+    sum.contracts = 2;
+
+    // Devices: the standard lane layout, or `scale` devices spread over as many lanes as needed.
+    let per_lane: usize = LANE_LAYOUT.iter().map(|l| l.1).sum();
+    let total = scale.unwrap_or(lanes.len() * per_lane);
+    let extra_history = if scale.is_some() { 9 } else { 0 };
+    let mut made = 0;
+    let mut lane_no = 0;
+    while made < total {
+        let batch_end = (made + 2_000).min(total);
+        store.write(|tx| {
+            while made < batch_end {
+                let (lane_id, prefix) = extra_lane(tx, &lanes, lane_no)?;
+                for (t, count, abbr, position) in LANE_LAYOUT {
+                    for n in 1..=*count {
+                        if made >= total {
+                            break;
+                        }
+                        let code = format!("{prefix}-{abbr}{n:02}");
+                        let dev =
+                            add_demo_device(tx, &mut rng, *t, &code, &lane_id, position, today)?;
+                        for k in 0..extra_history {
+                            let at = today - Duration::days(90 * (k as i64 + 1));
+                            devices::add_event(
+                                tx,
+                                &dev,
+                                "inspection",
+                                &format!("{} 季度巡检：正常", at.format("%Y-%m-%d")),
+                                None,
+                            )?;
+                        }
+                        made += 1;
+                    }
+                }
+                lane_no += 1;
+            }
+            Ok(())
+        })?;
+        progress(made, total);
+    }
+    sum.devices = made;
+    sum.lanes = lane_no.max(lanes.len());
+    sum.history_rows = made * (1 + extra_history);
+
+    // Stock and open faults.
+    let (warehouse, vans) = store.write(|tx| demo_stock(tx, &engineer_id))?;
+    sum.warehouse = warehouse;
+    sum.vans = vans;
+    if scale.is_none() {
+        sum.open_work_orders = demo_faults(store)?;
+    }
+    Ok(sum)
+}
+
+/// Lane number `i`: one of the 20 real lanes, or (for --scale) a further lane at a real site.
+fn extra_lane(tx: &Tx, lanes: &[(String, String)], i: usize) -> Result<(String, String)> {
+    if let Some(l) = lanes.get(i) {
+        return Ok(l.clone());
+    }
+    let base = &lanes[i % lanes.len()].0;
+    let site: String =
+        tx.conn()
+            .query_row("SELECT site_id FROM lane WHERE id = ?1", [base], |r| {
+                r.get(0)
+            })?;
+    let site_code = &lanes[i % lanes.len()].1[..4];
+    let code = format!("X{:04}", i);
+    let l = org::add_lane(tx, &site, &format!("扩展车道 {i}"), &code)?;
+    Ok((l.id, format!("{site_code}-{code}")))
+}
+
+fn add_demo_device(
+    tx: &Tx,
+    rng: &mut StdRng,
+    t: DeviceType,
+    code: &str,
+    lane_id: &str,
+    position: &str,
+    today: NaiveDate,
+) -> Result<String> {
+    let options = models(t);
+    let (maker, model, sn, warranty_years) = options[rng.gen_range(0..options.len())];
+    let made = today - Duration::days(rng.gen_range(400..2_900));
+    let installed = made + Duration::days(rng.gen_range(20..200)).min(today - made);
+    let warranty_end = installed
+        .with_year(installed.year() + warranty_years)
+        .unwrap_or(installed);
+    let d = devices::add_device(
+        tx,
+        &DeviceInput {
+            code: code.to_string(),
+            device_type: t.code().to_string(),
+            model: model.to_string(),
+            manufacturer: maker.to_string(),
+            serial: format!(
+                "{sn}{}{:07}",
+                made.format("%y%m"),
+                rng.gen_range(0..10_000_000)
+            ),
+            manufacture_date: Some(made.to_string()),
+            install_date: Some(installed.to_string()),
+            warranty_end: Some(warranty_end.to_string()),
+            status: None,
+            lane_id: lane_id.to_string(),
+            position: Some(position.to_string()),
+            confidentiality: Some(
+                if t == DeviceType::IndustrialPc {
+                    "secret"
+                } else {
+                    "internal"
+                }
+                .to_string(),
+            ),
+            notes: None,
+        },
+    )?;
+    Ok(d.id)
+}
+
+fn add_demo_contract(
+    tx: &Tx,
+    which: usize,
+    customer_id: &str,
+    site_ids: Vec<String>,
+    today: NaiveDate,
+) -> Result<()> {
+    let start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let end = NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today);
+    let five_by_eight = which == 0;
+    let c = Contract {
+        id: String::new(),
+        number: format!("HT-{}-00{}", today.year(), which + 1),
+        customer_id: customer_id.to_string(),
+        name: if five_by_eight {
+            "电子卡口系统有偿维保合同"
+        } else {
+            "机场货运卡口 7×24 维保合同"
+        }
+        .to_string(),
+        start_date: start,
+        end_date: end,
+        fee: Fen(if five_by_eight {
+            36_000_000
+        } else {
+            28_800_000
+        }),
+        calendar: if five_by_eight {
+            ServiceCalendar::FiveByEight
+        } else {
+            ServiceCalendar::SevenByTwentyFour
+        },
+        holidays: if five_by_eight {
+            HOLIDAYS_2026
+                .iter()
+                .filter_map(|d| d.parse().ok())
+                .collect()
+        } else {
+            vec![]
+        },
+        levels: Contract::standard_levels(),
+        inspections_per_year: 4,
+        early: (!five_by_eight).then_some(EarlyInspections {
+            first_months: 3,
+            every_days: 14,
+        }),
+        billing: BillingTerms {
+            labour_per_day: Fen(50_000),
+            parts_at_cost: true,
+            note: Some("保修期外：配件按成本价，人工 500 元/人/天".into()),
+        },
+        exclusions: vec![
+            "人为损坏".into(),
+            "不可抗力（台风、地震等）".into(),
+            "地面沉降导致地感线圈断裂".into(),
+            "易损件".into(),
+            "电子地磅".into(),
+        ],
+        site_ids,
+    };
+    crate::store::contracts::add_contract(tx, c).map(|_| ())
+}
+
+fn demo_stock(tx: &Tx, engineer_id: &str) -> Result<(String, Vec<String>)> {
+    let wh = stock::add_location(tx, LocationKind::Warehouse, "总仓", None)?;
+    let van_a = stock::add_location(tx, LocationKind::Van, "张伟车载库", Some(engineer_id))?;
+    let van_b = stock::add_location(tx, LocationKind::Van, "李娜车载库", None)?;
+    for (code, name, cat, unit, price, serialised, dtype) in PARTS {
+        stock::add_part(
+            tx,
+            code,
+            name,
+            PartCategory::parse(cat)?,
+            unit,
+            Fen(*price),
+            *serialised,
+            Some(dtype),
+        )?;
+        if *serialised {
+            for n in 1..=3 {
+                stock::receive_unit(tx, code, &format!("{code}-SP{n:03}"), &wh.name, "new")?;
+            }
+            let first = format!("{code}-SP001");
+            let unit_id: String = tx.conn().query_row(
+                "SELECT id FROM spare_unit WHERE serial = ?1",
+                [&first],
+                |r| r.get(0),
+            )?;
+            stock::record_movement(
+                tx,
+                &MovementInput {
+                    kind: "transfer".into(),
+                    part: code.to_string(),
+                    qty: 1,
+                    from: Some(wh.name.clone()),
+                    to: Some(van_a.name.clone()),
+                    unit_id: Some(unit_id),
+                    ..Default::default()
+                },
+            )?;
+            continue;
+        }
+        let mv = |kind: &str, qty: i64, from: Option<&str>, to: &str| MovementInput {
+            kind: kind.into(),
+            part: code.to_string(),
+            qty,
+            from: from.map(str::to_string),
+            to: Some(to.to_string()),
+            ..Default::default()
+        };
+        stock::record_movement(tx, &mv("receive", 40, None, &wh.name))?;
+        stock::record_movement(tx, &mv("transfer", 4, Some(&wh.name), &van_a.name))?;
+        stock::record_movement(tx, &mv("transfer", 2, Some(&wh.name), &van_b.name))?;
+    }
+    Ok((wh.name, vec![van_a.name, van_b.name]))
+}
+
+fn demo_faults(store: &mut Store) -> Result<usize> {
+    let sites: Vec<String> = CUSTOMERS
+        .iter()
+        .flat_map(|c| c.4.iter().map(|s| s.1.to_string()))
+        .collect();
+    let mut n = 0;
+    for (site, suffix, level, phenomenon, state) in OPEN_FAULTS {
+        let code = format!("{}-{suffix}", sites[*site]);
+        let target = WorkOrderState::parse(state)?;
+        store.write(|tx| {
+            let wo = work_orders::report_fault(
+                tx,
+                &FaultReportInput {
+                    device_id: code.clone(),
+                    level: FaultLevel::new(*level)?.get().into(),
+                    phenomenon: phenomenon.to_string(),
+                    contact_name: Some(CUSTOMERS[0].2.to_string()),
+                    contact_phone: Some(CUSTOMERS[0].3.to_string()),
+                    taken_by: Some("客服中心 周敏".into()),
+                    ..Default::default()
+                },
+            )?;
+            let mut s = WorkOrderState::Reported;
+            while s != target {
+                let Some(next) = s.next() else { break };
+                work_orders::advance(tx, &wo.id, next, None, None)?;
+                s = next;
+            }
+            Ok(())
+        })?;
+        n += 1;
+    }
+    Ok(n)
+}

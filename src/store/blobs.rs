@@ -32,7 +32,11 @@ impl BlobStore {
 
     pub fn path_of(&self, sha: &str) -> Result<PathBuf> {
         if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(Error::invalid("blob.sha256", "文件哈希格式不正确", "malformed blob hash"));
+            return Err(Error::invalid(
+                "blob.sha256",
+                "文件哈希格式不正确",
+                "malformed blob hash",
+            ));
         }
         Ok(self.dir.join(&sha[..2]).join(sha))
     }

@@ -83,10 +83,18 @@ pub(crate) fn contract_in(conn: &rusqlite::Connection, id: &str) -> Result<Contr
         )
         .optional()?
         .ok_or_else(|| Error::not_found("contract", id))?;
-    let terms: Terms = serde_json::from_str(&row.8)
-        .map_err(|e| Error::invalid("contract.terms", format!("合同条款损坏：{e}"), format!("contract terms are damaged: {e}")))?;
-    let mut st = conn.prepare("SELECT site_id FROM contract_site WHERE contract_id = ?1 AND deleted = 0")?;
-    let site_ids = st.query_map([&row.0], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let terms: Terms = serde_json::from_str(&row.8).map_err(|e| {
+        Error::invalid(
+            "contract.terms",
+            format!("合同条款损坏：{e}"),
+            format!("contract terms are damaged: {e}"),
+        )
+    })?;
+    let mut st =
+        conn.prepare("SELECT site_id FROM contract_site WHERE contract_id = ?1 AND deleted = 0")?;
+    let site_ids = st
+        .query_map([&row.0], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(Contract {
         id: row.0,
         number: row.1,
@@ -120,7 +128,11 @@ pub fn contracts(store: &Store) -> Result<Vec<Contract>> {
 }
 
 /// The contract covering a site on a day, if any (the newest-starting one wins).
-pub(crate) fn contract_for_site(conn: &rusqlite::Connection, site_id: &str, day: NaiveDate) -> Result<Option<Contract>> {
+pub(crate) fn contract_for_site(
+    conn: &rusqlite::Connection,
+    site_id: &str,
+    day: NaiveDate,
+) -> Result<Option<Contract>> {
     let id: Option<String> = conn
         .query_row(
             "SELECT c.id FROM contract c JOIN contract_site cs ON cs.contract_id = c.id

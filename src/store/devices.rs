@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
-const COLS: &str = "d.id, d.code, d.device_type, d.model, d.manufacturer, d.serial, d.manufacture_date,
+const COLS: &str =
+    "d.id, d.code, d.device_type, d.model, d.manufacturer, d.serial, d.manufacture_date,
     d.install_date, d.warranty_end, d.status, d.lane_id, d.position, d.confidentiality, d.notes";
 
 /// Create a device archive. The lane must exist and the code must be new.
@@ -16,14 +17,22 @@ pub fn add_device(tx: &Tx, input: &DeviceInput) -> Result<Device> {
     let d = input.validate(new_id(), tx.now().date_naive())?;
     let lane: Option<String> = tx
         .conn()
-        .query_row("SELECT id FROM lane WHERE id = ?1 AND deleted = 0", [&d.lane_id], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM lane WHERE id = ?1 AND deleted = 0",
+            [&d.lane_id],
+            |r| r.get(0),
+        )
         .optional()?;
     if lane.is_none() {
         return Err(Error::not_found("lane", &d.lane_id));
     }
     let taken: Option<String> = tx
         .conn()
-        .query_row("SELECT id FROM device WHERE code = ?1", [d.code.as_str()], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM device WHERE code = ?1",
+            [d.code.as_str()],
+            |r| r.get(0),
+        )
         .optional()?;
     if taken.is_some() {
         return Err(Error::invalid(
@@ -53,7 +62,13 @@ pub fn add_device(tx: &Tx, input: &DeviceInput) -> Result<Device> {
         ],
         &d,
     )?;
-    add_event(tx, &d.id, "archived", &format!("建档：{} {}", d.model, d.serial), None)?;
+    add_event(
+        tx,
+        &d.id,
+        "archived",
+        &format!("建档：{} {}", d.model, d.serial),
+        None,
+    )?;
     Ok(d)
 }
 
@@ -105,20 +120,39 @@ pub fn devices_on_lane(store: &Store, lane_id: &str) -> Result<Vec<Device>> {
 }
 
 /// Change a device's operating status, with a history line saying why.
-pub fn set_status(tx: &Tx, device_id: &str, status: DeviceStatus, why: &str, wo: Option<&str>) -> Result<()> {
+pub fn set_status(
+    tx: &Tx,
+    device_id: &str,
+    status: DeviceStatus,
+    why: &str,
+    wo: Option<&str>,
+) -> Result<()> {
     tx.update(
         "device",
         device_id,
         &[("status", &status.code())],
         &serde_json::json!({"id": device_id, "status": status.code()}),
     )?;
-    add_event(tx, device_id, "status", &format!("状态改为「{}」：{why}", status.label_zh()), wo)
+    add_event(
+        tx,
+        device_id,
+        "status",
+        &format!("状态改为「{}」：{why}", status.label_zh()),
+        wo,
+    )
 }
 
 /// Append a line to the device's history.
-pub fn add_event(tx: &Tx, device_id: &str, kind: &str, summary: &str, work_order_id: Option<&str>) -> Result<()> {
+pub fn add_event(
+    tx: &Tx,
+    device_id: &str,
+    kind: &str,
+    summary: &str,
+    work_order_id: Option<&str>,
+) -> Result<()> {
     let id = new_id();
-    let summary = crate::domain::values::required_text("device_event.summary", summary, MAX_NOTE_CHARS)?;
+    let summary =
+        crate::domain::values::required_text("device_event.summary", summary, MAX_NOTE_CHARS)?;
     let at = tx.now().to_rfc3339();
     tx.insert(
         "device_event",
@@ -142,7 +176,12 @@ pub fn history(store: &Store, device_id: &str) -> Result<Vec<HistoryLine>> {
          WHERE device_id = ?1 AND deleted = 0 ORDER BY at, hlc",
     )?;
     let rows = st.query_map([device_id], |r| {
-        Ok(HistoryLine { at: r.get(0)?, kind: r.get(1)?, summary: r.get(2)?, work_order_id: r.get(3)? })
+        Ok(HistoryLine {
+            at: r.get(0)?,
+            kind: r.get(1)?,
+            summary: r.get(2)?,
+            work_order_id: r.get(3)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -186,7 +225,11 @@ pub fn open_archive(store: &mut Store, id_or_code: &str, purpose: Option<&str>) 
         history: history(store, &device.id)?,
         open_work_orders: super::work_orders::list(
             store,
-            &super::work_orders::WorkOrderFilter { device_id: Some(device.id.clone()), open_only: true, ..Default::default() },
+            &super::work_orders::WorkOrderFilter {
+                device_id: Some(device.id.clone()),
+                open_only: true,
+                ..Default::default()
+            },
         )?,
         lane,
         device,

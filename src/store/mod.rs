@@ -200,7 +200,7 @@ impl Tx<'_> {
         let mut params: Vec<&dyn ToSql> =
             vec![&id, &self.stamp.hlc, &self.stamp.author, &self.stamp.device];
         params.extend(cols.iter().map(|(_, v)| *v));
-        self.tx.execute(&sql, params.as_slice())?;
+        self.tx.prepare_cached(&sql)?.execute(params.as_slice())?;
         self.record(table, id, Op::Insert, payload)
     }
 
@@ -225,7 +225,7 @@ impl Tx<'_> {
         let mut params: Vec<&dyn ToSql> =
             vec![&id, &self.stamp.hlc, &self.stamp.author, &self.stamp.device];
         params.extend(cols.iter().map(|(_, v)| *v));
-        let n = self.tx.execute(&sql, params.as_slice())?;
+        let n = self.tx.prepare_cached(&sql)?.execute(params.as_slice())?;
         if n == 0 {
             return Err(Error::not_found(table, id));
         }
@@ -238,7 +238,11 @@ impl Tx<'_> {
             "UPDATE {table} SET deleted = 1, hlc = ?2, author = ?3, author_device = ?4 WHERE id = ?1 AND deleted = 0"
         );
         let s = &self.stamp;
-        if self.tx.execute(&sql, rusqlite::params![id, s.hlc, s.author, s.device])? == 0 {
+        if self
+            .tx
+            .execute(&sql, rusqlite::params![id, s.hlc, s.author, s.device])?
+            == 0
+        {
             return Err(Error::not_found(table, id));
         }
         self.record(table, id, Op::Delete, &serde_json::json!({ "id": id }))
@@ -257,6 +261,7 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
 

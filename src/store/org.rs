@@ -7,25 +7,52 @@ use crate::{Error, Result};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-pub fn add_company(tx: &Tx, name: &str, address: Option<&str>, phone: Option<&str>) -> Result<Company> {
+pub fn add_company(
+    tx: &Tx,
+    name: &str,
+    address: Option<&str>,
+    phone: Option<&str>,
+) -> Result<Company> {
     let c = Company {
         id: new_id(),
         name: required_text("company.name", name, MAX_NAME_CHARS)?,
         address: optional_text("company.address", address, MAX_NAME_CHARS)?,
-        phone: phone.map(|p| Phone::parse("company.phone", p)).transpose()?,
+        phone: phone
+            .map(|p| Phone::parse("company.phone", p))
+            .transpose()?,
     };
     let phone = c.phone.as_ref().map(|p| p.as_str());
-    tx.insert("company", &c.id, &[("name", &c.name), ("address", &c.address), ("phone", &phone)], &c)?;
+    tx.insert(
+        "company",
+        &c.id,
+        &[
+            ("name", &c.name),
+            ("address", &c.address),
+            ("phone", &phone),
+        ],
+        &c,
+    )?;
     Ok(c)
 }
 
-pub fn add_engineer(tx: &Tx, company_id: &str, name: &str, phone: Option<&str>, prefix: &str) -> Result<Engineer> {
+pub fn add_engineer(
+    tx: &Tx,
+    company_id: &str,
+    name: &str,
+    phone: Option<&str>,
+    prefix: &str,
+) -> Result<Engineer> {
     let e = Engineer::new(new_id(), company_id, name, phone, prefix)?;
     let phone = e.phone.as_ref().map(|p| p.as_str());
     tx.insert(
         "engineer",
         &e.id,
-        &[("company_id", &e.company_id), ("name", &e.name), ("phone", &phone), ("report_prefix", &e.report_prefix)],
+        &[
+            ("company_id", &e.company_id),
+            ("name", &e.name),
+            ("phone", &phone),
+            ("report_prefix", &e.report_prefix),
+        ],
         &e,
     )?;
     Ok(e)
@@ -37,16 +64,32 @@ pub fn add_customer(tx: &Tx, name: &str, address: Option<&str>) -> Result<Custom
         name: required_text("customer.name", name, MAX_NAME_CHARS)?,
         address: optional_text("customer.address", address, MAX_NAME_CHARS)?,
     };
-    tx.insert("customer", &c.id, &[("name", &c.name), ("address", &c.address)], &c)?;
+    tx.insert(
+        "customer",
+        &c.id,
+        &[("name", &c.name), ("address", &c.address)],
+        &c,
+    )?;
     Ok(c)
 }
 
-pub fn add_contact(tx: &Tx, customer_id: &str, name: &str, phone: &str, role: Option<&str>) -> Result<Contact> {
+pub fn add_contact(
+    tx: &Tx,
+    customer_id: &str,
+    name: &str,
+    phone: &str,
+    role: Option<&str>,
+) -> Result<Contact> {
     let c = Contact::new(new_id(), customer_id, name, phone, role)?;
     tx.insert(
         "contact",
         &c.id,
-        &[("customer_id", &c.customer_id), ("name", &c.name), ("phone", &c.phone.as_str()), ("role", &c.role)],
+        &[
+            ("customer_id", &c.customer_id),
+            ("name", &c.name),
+            ("phone", &c.phone.as_str()),
+            ("role", &c.role),
+        ],
         &c,
     )?;
     Ok(c)
@@ -59,7 +102,16 @@ pub fn add_site(tx: &Tx, customer_id: &str, name: &str, address: Option<&str>) -
         name: required_text("site.name", name, MAX_NAME_CHARS)?,
         address: optional_text("site.address", address, MAX_NAME_CHARS)?,
     };
-    tx.insert("site", &s.id, &[("customer_id", &s.customer_id), ("name", &s.name), ("address", &s.address)], &s)?;
+    tx.insert(
+        "site",
+        &s.id,
+        &[
+            ("customer_id", &s.customer_id),
+            ("name", &s.name),
+            ("address", &s.address),
+        ],
+        &s,
+    )?;
     Ok(s)
 }
 
@@ -70,7 +122,16 @@ pub fn add_lane(tx: &Tx, site_id: &str, name: &str, code: &str) -> Result<Lane> 
         name: required_text("lane.name", name, MAX_NAME_CHARS)?,
         code: required_text("lane.code", code, 16)?,
     };
-    tx.insert("lane", &l.id, &[("site_id", &l.site_id), ("name", &l.name), ("code", &l.code)], &l)?;
+    tx.insert(
+        "lane",
+        &l.id,
+        &[
+            ("site_id", &l.site_id),
+            ("name", &l.name),
+            ("code", &l.code),
+        ],
+        &l,
+    )?;
     Ok(l)
 }
 
@@ -180,7 +241,13 @@ pub fn contacts(store: &Store, customer_id: &str) -> Result<Vec<Contact>> {
         "SELECT id, customer_id, name, phone, role FROM contact WHERE customer_id = ?1 AND deleted = 0 ORDER BY name",
     )?;
     let rows = st.query_map([customer_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<String>>(4)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {

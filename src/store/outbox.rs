@@ -32,13 +32,25 @@ pub(crate) fn append(
     payload: &impl Serialize,
 ) -> Result<()> {
     let json = serde_json::to_string(payload).map_err(|e| {
-        crate::Error::invalid(entity, format!("无法序列化：{e}"), format!("cannot serialise: {e}"))
+        crate::Error::invalid(
+            entity,
+            format!("无法序列化：{e}"),
+            format!("cannot serialise: {e}"),
+        )
     })?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO outbox(entity, row_id, op, hlc, author, author_device, payload)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        rusqlite::params![entity, id, op.code(), stamp.hlc, stamp.author, stamp.device, json],
-    )?;
+    )?
+    .execute(rusqlite::params![
+        entity,
+        id,
+        op.code(),
+        stamp.hlc,
+        stamp.author,
+        stamp.device,
+        json
+    ])?;
     Ok(())
 }
 

@@ -39,7 +39,10 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
     // Trigram FTS needs 3+ characters; shorter text falls back to a LIKE scan.
     let (fts, like) = match text {
         Some(t) if t.chars().count() >= 3 => (Some(fts_phrase(t)), None),
-        Some(t) => (None, Some(format!("%{}%", t.replace('%', "").replace('_', "")))),
+        Some(t) => (
+            None,
+            Some(format!("%{}%", t.replace('%', "").replace('_', ""))),
+        ),
         None => (None, None),
     };
     let code = q.code.as_deref().map(|c| c.trim().to_ascii_uppercase());
@@ -57,7 +60,15 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
          ORDER BY d.code LIMIT ?7",
     )?;
     let rows = st.query_map(
-        rusqlite::params![code, q.serial.as_deref().map(str::trim), q.model, q.site, fts, like, limit],
+        rusqlite::params![
+            code,
+            q.serial.as_deref().map(str::trim),
+            q.model,
+            q.site,
+            fts,
+            like,
+            limit
+        ],
         |r| {
             Ok(DeviceHit {
                 id: r.get(0)?,
@@ -81,12 +92,16 @@ pub fn search_notes(store: &Store, text: &str, limit: i64) -> Result<Vec<String>
     let t = text.trim();
     let mut out = Vec::new();
     if t.chars().count() >= 3 {
-        let mut st = store.conn().prepare_cached("SELECT DISTINCT work_order_id FROM note_fts WHERE note_fts MATCH ?1 LIMIT ?2")?;
+        let mut st = store.conn().prepare_cached(
+            "SELECT DISTINCT work_order_id FROM note_fts WHERE note_fts MATCH ?1 LIMIT ?2",
+        )?;
         for r in st.query_map(rusqlite::params![fts_phrase(t), limit], |r| r.get(0))? {
             out.push(r?);
         }
     } else if !t.is_empty() {
-        let mut st = store.conn().prepare_cached("SELECT DISTINCT work_order_id FROM note_fts WHERE body LIKE ?1 LIMIT ?2")?;
+        let mut st = store.conn().prepare_cached(
+            "SELECT DISTINCT work_order_id FROM note_fts WHERE body LIKE ?1 LIMIT ?2",
+        )?;
         for r in st.query_map(rusqlite::params![format!("%{t}%"), limit], |r| r.get(0))? {
             out.push(r?);
         }

@@ -25,7 +25,11 @@ pub fn open(tx: &Tx, new: &NewWorkOrder) -> Result<WorkOrderSummary> {
     let title = required_text("work_order.title", &new.title, MAX_NAME_CHARS)?;
     let site_id: String = tx
         .conn()
-        .query_row("SELECT site_id FROM lane WHERE id = ?1 AND deleted = 0", [&new.lane_id], |r| r.get(0))
+        .query_row(
+            "SELECT site_id FROM lane WHERE id = ?1 AND deleted = 0",
+            [&new.lane_id],
+            |r| r.get(0),
+        )
         .optional()?
         .ok_or_else(|| Error::not_found("lane", &new.lane_id))?;
     let now = tx.now();
@@ -90,7 +94,11 @@ pub fn report_fault(tx: &Tx, input: &FaultReportInput) -> Result<WorkOrderSummar
         Some(s) => parse_time("fault.fault_time", s)?,
     };
     if fault_time > tx.now() + chrono::Duration::minutes(5) {
-        return Err(Error::invalid("fault.fault_time", "故障时间不能晚于现在", "fault time is in the future"));
+        return Err(Error::invalid(
+            "fault.fault_time",
+            "故障时间不能晚于现在",
+            "fault time is in the future",
+        ));
     }
     let kind = match input.kind.as_deref() {
         None | Some("") => WorkOrderKind::FaultRepair,
@@ -102,10 +110,21 @@ pub fn report_fault(tx: &Tx, input: &FaultReportInput) -> Result<WorkOrderSummar
         .filter(|p| !p.trim().is_empty())
         .map(|p| Phone::parse("fault.contact_phone", p))
         .transpose()?;
-    let title = format!("{} {}：{}", device.code, device.device_type.label_zh(), clip(&phenomenon));
+    let title = format!(
+        "{} {}：{}",
+        device.code,
+        device.device_type.label_zh(),
+        clip(&phenomenon)
+    );
     let mut wo = open(
         tx,
-        &NewWorkOrder { kind, lane_id: device.lane_id.clone(), device_id: Some(device.id.clone()), level: Some(level), title },
+        &NewWorkOrder {
+            kind,
+            lane_id: device.lane_id.clone(),
+            device_id: Some(device.id.clone()),
+            level: Some(level),
+            title,
+        },
     )?;
     wo.device_code = Some(device.code.to_string());
     let id = new_id();
@@ -121,14 +140,33 @@ pub fn report_fault(tx: &Tx, input: &FaultReportInput) -> Result<WorkOrderSummar
             ("work_order_id", &wo.id),
             ("fault_time", &fault_time.to_rfc3339()),
             ("phenomenon", &phenomenon),
-            ("location", &optional_text("fault.location", input.location.as_deref(), MAX_NAME_CHARS)?),
-            ("contact_name", &optional_text("fault.contact_name", input.contact_name.as_deref(), MAX_NAME_CHARS)?),
+            (
+                "location",
+                &optional_text("fault.location", input.location.as_deref(), MAX_NAME_CHARS)?,
+            ),
+            (
+                "contact_name",
+                &optional_text(
+                    "fault.contact_name",
+                    input.contact_name.as_deref(),
+                    MAX_NAME_CHARS,
+                )?,
+            ),
             ("contact_phone", &contact_phone.as_ref().map(|p| p.as_str())),
-            ("taken_by", &optional_text("fault.taken_by", input.taken_by.as_deref(), MAX_NAME_CHARS)?),
+            (
+                "taken_by",
+                &optional_text("fault.taken_by", input.taken_by.as_deref(), MAX_NAME_CHARS)?,
+            ),
         ],
         &row,
     )?;
-    devices::add_event(tx, &device.id, "fault", &format!("{}故障：{phenomenon}", level.label_zh()), Some(&wo.id))?;
+    devices::add_event(
+        tx,
+        &device.id,
+        "fault",
+        &format!("{}故障：{phenomenon}", level.label_zh()),
+        Some(&wo.id),
+    )?;
     devices::set_status(tx, &device.id, DeviceStatus::Faulty, "报障", Some(&wo.id))?;
     Ok(wo)
 }
@@ -141,13 +179,23 @@ pub fn parse_time(field: &str, s: &str) -> Result<DateTime<Utc>> {
         return Ok(t);
     }
     let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").map_err(|_| {
-        Error::invalid(field, format!("时间格式应为 YYYY-MM-DD HH:MM，收到「{}」", clip(s)), format!("time must be YYYY-MM-DD HH:MM, got '{}'", clip(s)))
+        Error::invalid(
+            field,
+            format!("时间格式应为 YYYY-MM-DD HH:MM，收到「{}」", clip(s)),
+            format!("time must be YYYY-MM-DD HH:MM, got '{}'", clip(s)),
+        )
     })?;
     check_date_range(field, naive.date())?;
     Ok((naive - chrono::Duration::hours(8)).and_utc())
 }
 
-fn add_event(tx: &Tx, wo: &str, from: Option<WorkOrderState>, to: WorkOrderState, note: Option<&str>) -> Result<()> {
+fn add_event(
+    tx: &Tx,
+    wo: &str,
+    from: Option<WorkOrderState>,
+    to: WorkOrderState,
+    note: Option<&str>,
+) -> Result<()> {
     let id = new_id();
     let at = tx.now().to_rfc3339();
     let from = from.map(|f| f.code());
@@ -162,17 +210,29 @@ fn add_event(tx: &Tx, wo: &str, from: Option<WorkOrderState>, to: WorkOrderState
 
 /// Move a work order one step along its state machine. `assignee` is required for `assigned`
 /// (defaults to the current engineer).
-pub fn advance(tx: &Tx, id: &str, to: WorkOrderState, note: Option<&str>, assignee: Option<&str>) -> Result<WorkOrderSummary> {
+pub fn advance(
+    tx: &Tx,
+    id: &str,
+    to: WorkOrderState,
+    note: Option<&str>,
+    assignee: Option<&str>,
+) -> Result<WorkOrderSummary> {
     let wo = summary_in(tx.conn(), id)?;
     wo.state.check_transition(to, &wo.id)?;
     let at = tx.now().to_rfc3339();
     let sql_col = to.time_column();
     let assignee_id = match to {
         WorkOrderState::Assigned => {
-            let a = assignee.map(str::to_string).unwrap_or_else(|| tx.stamp().author.clone());
+            let a = assignee
+                .map(str::to_string)
+                .unwrap_or_else(|| tx.stamp().author.clone());
             let exists: Option<String> = tx
                 .conn()
-                .query_row("SELECT id FROM engineer WHERE id = ?1 AND deleted = 0", [&a], |r| r.get(0))
+                .query_row(
+                    "SELECT id FROM engineer WHERE id = ?1 AND deleted = 0",
+                    [&a],
+                    |r| r.get(0),
+                )
                 .optional()?;
             Some(exists.ok_or_else(|| Error::not_found("engineer", &a))?)
         }
@@ -187,9 +247,17 @@ pub fn advance(tx: &Tx, id: &str, to: WorkOrderState, note: Option<&str>, assign
     add_event(tx, &wo.id, Some(wo.state), to, note)?;
     if let Some(dev) = &wo.device_id {
         match to {
-            WorkOrderState::OnSite => devices::set_status(tx, dev, DeviceStatus::Repairing, "工程师到场", Some(&wo.id))?,
+            WorkOrderState::OnSite => {
+                devices::set_status(tx, dev, DeviceStatus::Repairing, "工程师到场", Some(&wo.id))?
+            }
             WorkOrderState::Resolved => {
-                devices::add_event(tx, dev, "resolved", note.unwrap_or("故障已解决"), Some(&wo.id))?;
+                devices::add_event(
+                    tx,
+                    dev,
+                    "resolved",
+                    note.unwrap_or("故障已解决"),
+                    Some(&wo.id),
+                )?;
                 devices::set_status(tx, dev, DeviceStatus::Normal, "故障已解决", Some(&wo.id))?;
             }
             _ => {}
@@ -201,7 +269,10 @@ pub fn advance(tx: &Tx, id: &str, to: WorkOrderState, note: Option<&str>, assign
 /// Refuse changes to a work order the customer has signed.
 pub fn ensure_editable(conn: &rusqlite::Connection, id: &str) -> Result<WorkOrderSummary> {
     let wo = summary_in(conn, id)?;
-    if matches!(wo.state, WorkOrderState::CustomerSigned | WorkOrderState::Closed) {
+    if matches!(
+        wo.state,
+        WorkOrderState::CustomerSigned | WorkOrderState::Closed
+    ) {
         return Err(Error::Immutable {
             what: format!("work order {}", wo.id),
             why: format!("state is {}", wo.state.code()),
@@ -216,7 +287,11 @@ pub fn record_service(tx: &Tx, id: &str, input: &ServiceRecordInput) -> Result<S
     let rec = input.validate()?;
     let existing: Option<String> = tx
         .conn()
-        .query_row("SELECT id FROM service_record WHERE work_order_id = ?1 AND deleted = 0", [&wo.id], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM service_record WHERE work_order_id = ?1 AND deleted = 0",
+            [&wo.id],
+            |r| r.get(0),
+        )
         .optional()?;
     let sat = rec.satisfaction.map(i64::from);
     let cols: [(&'static str, &dyn rusqlite::ToSql); 5] = [
@@ -230,7 +305,8 @@ pub fn record_service(tx: &Tx, id: &str, input: &ServiceRecordInput) -> Result<S
         Some(rid) => tx.update("service_record", &rid, &cols, &rec)?,
         None => {
             let rid = new_id();
-            let mut all: Vec<(&'static str, &dyn rusqlite::ToSql)> = vec![("work_order_id", &wo.id)];
+            let mut all: Vec<(&'static str, &dyn rusqlite::ToSql)> =
+                vec![("work_order_id", &wo.id)];
             all.extend(cols);
             tx.insert("service_record", &rid, &all, &rec)?;
         }
@@ -255,7 +331,8 @@ pub struct WorkOrderSummary {
     pub reported_at: String,
 }
 
-const SUMMARY_COLS: &str = "w.id, w.kind, w.state, w.title, w.device_id, d.code, w.lane_id, w.contract_id, w.level,
+const SUMMARY_COLS: &str =
+    "w.id, w.kind, w.state, w.title, w.device_id, d.code, w.lane_id, w.contract_id, w.level,
     w.assignee_id, w.respond_by, w.on_site_by, w.reported_at";
 
 fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<Result<WorkOrderSummary>> {
@@ -278,7 +355,11 @@ fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<Result<WorkOrderSummary>> 
         reported_at: r.get(12)?,
     };
     Ok(WorkOrderKind::parse(&kind).and_then(|k| {
-        WorkOrderState::parse(&state).map(|s| WorkOrderSummary { kind: k, state: s, ..base })
+        WorkOrderState::parse(&state).map(|s| WorkOrderSummary {
+            kind: k,
+            state: s,
+            ..base
+        })
     }))
 }
 
@@ -310,7 +391,13 @@ pub fn list(store: &Store, f: &WorkOrderFilter) -> Result<Vec<WorkOrderSummary>>
          ORDER BY COALESCE(w.level, 9), w.reported_at"
     ))?;
     let rows = st.query_map(
-        rusqlite::params![f.device_id, f.lane_id, f.assignee_id, f.state.map(|s| s.code()), f.open_only],
+        rusqlite::params![
+            f.device_id,
+            f.lane_id,
+            f.assignee_id,
+            f.state.map(|s| s.code()),
+            f.open_only
+        ],
         summary_row,
     )?;
     rows.map(|r| r?).collect()
@@ -352,7 +439,14 @@ pub fn detail(store: &Store, id: &str) -> Result<WorkOrderDetail> {
         "SELECT from_state, to_state, at, note FROM work_order_event WHERE work_order_id = ?1 ORDER BY at, hlc",
     )?;
     let transitions = st
-        .query_map([&summary.id], |r| Ok(TransitionView { from: r.get(0)?, to: r.get(1)?, at: r.get(2)?, note: r.get(3)? }))?
+        .query_map([&summary.id], |r| {
+            Ok(TransitionView {
+                from: r.get(0)?,
+                to: r.get(1)?,
+                at: r.get(2)?,
+                note: r.get(3)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let fault_report = conn
         .query_row(
@@ -386,5 +480,11 @@ pub fn detail(store: &Store, id: &str) -> Result<WorkOrderDetail> {
         )
         .optional()?;
     let parts = crate::stock::parts_used(conn, &summary.id)?;
-    Ok(WorkOrderDetail { summary, transitions, fault_report, service_record, parts })
+    Ok(WorkOrderDetail {
+        summary,
+        transitions,
+        fault_report,
+        service_record,
+        parts,
+    })
 }

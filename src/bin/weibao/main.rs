@@ -1,1 +1,144 @@
-fn main() {}
+//! `weibao`: the command line over the core, for scripts and office staff.
+//!
+//! Every read command prints a readable table, or JSON with `--json`. Exit codes: 0 ok,
+//! 1 a domain error (message on stderr, Chinese then English), 2 a usage error.
+
+mod devices;
+mod output;
+mod stock;
+mod work_orders;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use weibao::{Error, Store, SystemClock};
+
+#[derive(Parser)]
+#[command(
+    name = "weibao",
+    version,
+    about = "维保：电子卡口通道设备的离线维保工具 / offline maintenance of checkpoint lanes"
+)]
+pub struct Cli {
+    /// Database file (default: the user's data directory, or $WEIBAO_DB).
+    #[arg(long, global = true, env = "WEIBAO_DB")]
+    db: Option<PathBuf>,
+    /// Print JSON instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Load the demo data set into an empty database (载入演示数据).
+    Demo {
+        /// Make N devices and ~10×N history rows instead (for benchmarks).
+        #[arg(long)]
+        scale: Option<usize>,
+    },
+    /// Devices: search, archive (设备档案).
+    #[command(subcommand)]
+    Device(devices::DeviceCmd),
+    /// Sites and lanes.
+    Lanes {
+        /// Only this site (id).
+        #[arg(long)]
+        site: Option<String>,
+    },
+    /// Spare stock (备品备件): on hand, movements, record a movement, 备机 swap.
+    #[command(subcommand)]
+    Stock(stock::StockCmd),
+    /// Work orders (工单): list, show, report a fault, advance, service record.
+    #[command(subcommand, name = "wo", alias = "work-order")]
+    WorkOrder(work_orders::WoCmd),
+}
+
+/// The default database: `<data dir>/weibao/weibao.db`.
+fn default_db() -> PathBuf {
+    directories::ProjectDirs::from("", "", "weibao")
+        .map(|d| d.data_dir().join("weibao.db"))
+        .unwrap_or_else(|| PathBuf::from("weibao.db"))
+}
+
+pub struct Ctx {
+    pub store: Store,
+    pub json: bool,
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let db = cli.db.clone().unwrap_or_else(default_db);
+    let store = Store::open(&db, Arc::new(SystemClock))?;
+    let mut ctx = Ctx {
+        store,
+        json: cli.json,
+    };
+    match cli.cmd {
+        Cmd::Demo { scale } => {
+            let json = ctx.json;
+            let mut last = 0;
+            let sum = weibao::demo::load(&mut ctx.store, scale, &mut |done, total| {
+                if !json && total >= 10_000 && done * 10 / total != last {
+                    last = done * 10 / total;
+                    eprintln!("  设备 {done}/{total}");
+                }
+            })?;
+            output::emit(&ctx, &sum, || {
+                format!(
+                    "演示数据已载入 {}：{} 个客户，{} 个站点，{} 条车道，{} 台设备，{} 份合同，{} 个未结工单；仓库「{}」，车载库 {}\n",
+                    db.display(),
+                    sum.customers,
+                    sum.sites,
+                    sum.lanes,
+                    sum.devices,
+                    sum.contracts,
+                    sum.open_work_orders,
+                    sum.warehouse,
+                    sum.vans.join("、")
+                )
+            })
+        }
+        Cmd::Device(c) => devices::run(&mut ctx, c),
+        Cmd::Lanes { site } => {
+            let lanes = weibao::store::org::lanes(&ctx.store, site.as_deref())?;
+            output::emit(&ctx, &lanes, || {
+                output::table(
+                    &["客户", "站点", "车道", "编码", "设备数", "id"],
+                    lanes.iter().map(|l| {
+                        vec![
+                            l.customer_name.clone(),
+                            l.site_name.clone(),
+                            l.name.clone(),
+                            l.code.clone(),
+                            l.device_count.to_string(),
+                            l.id.clone(),
+                        ]
+                    }),
+                )
+            })
+        }
+        Cmd::Stock(c) => stock::run(&mut ctx, c),
+        Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                eprintln!(
+                    "{}",
+                    serde_json::to_string(&e).unwrap_or_else(|_| e.to_string())
+                );
+            } else {
+                eprintln!("错误 [{}]：{}\nerror: {}", e.kind(), e.message_zh(), e);
+            }
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! `weibao device …`
+
+use crate::output::{emit, opt, table};
+use crate::Ctx;
+use clap::Subcommand;
+use weibao::store::{devices, search};
+use weibao::Error;
+
+#[derive(Subcommand)]
+pub enum DeviceCmd {
+    /// Search by code, serial, model, site or free text (设备查询).
+    Search {
+        /// Free text (any part of code, serial, model, maker, site, lane, type).
+        text: Option<String>,
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long)]
+        serial: Option<String>,
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long)]
+        site: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// A device's archive and history (设备档案与履历). Reading a non-public archive is logged.
+    Show {
+        /// Device code (统一编号) or id.
+        device: String,
+        /// Why the archive is read (recorded in the access log).
+        #[arg(long)]
+        purpose: Option<String>,
+    },
+}
+
+pub fn run(ctx: &mut Ctx, cmd: DeviceCmd) -> Result<(), Error> {
+    match cmd {
+        DeviceCmd::Search {
+            text,
+            code,
+            serial,
+            model,
+            site,
+            limit,
+        } => {
+            let hits = search::search_devices(
+                &ctx.store,
+                &search::DeviceQuery {
+                    code,
+                    serial,
+                    model,
+                    site,
+                    text,
+                    limit: Some(limit),
+                },
+            )?;
+            emit(ctx, &hits, || {
+                table(
+                    &["统一编号", "类型", "型号", "序列号", "状态", "站点", "车道"],
+                    hits.iter().map(|h| {
+                        vec![
+                            h.code.clone(),
+                            h.type_label.clone(),
+                            h.model.clone(),
+                            h.serial.clone(),
+                            h.status.clone(),
+                            h.site_name.clone(),
+                            h.lane_name.clone(),
+                        ]
+                    }),
+                )
+            })
+        }
+        DeviceCmd::Show { device, purpose } => {
+            let a = devices::open_archive(&mut ctx.store, &device, purpose.as_deref())?;
+            emit(ctx, &a, || {
+                let d = &a.device;
+                let date =
+                    |v: Option<chrono::NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
+                let mut s = format!(
+                    "设备档案 {}\n  类型：{}\n  型号：{}（{}）\n  序列号：{}\n  出厂日期：{}  安装日期：{}  保修至：{}（{}）\n  状态：{}\n  位置：{} / {} / {} {}\n  密级：{}\n\n履历：\n",
+                    d.code,
+                    a.type_label,
+                    d.model,
+                    d.manufacturer,
+                    d.serial,
+                    date(d.manufacture_date),
+                    date(d.install_date),
+                    date(d.warranty_end),
+                    if a.in_warranty { "在保" } else { "已过保" },
+                    a.status_label,
+                    a.lane.customer_name,
+                    a.lane.site_name,
+                    a.lane.name,
+                    opt(&d.position),
+                    d.confidentiality.label_zh(),
+                );
+                s += &table(
+                    &["时间", "类别", "内容"],
+                    a.history.iter().map(|h| {
+                        vec![
+                            h.at.chars().take(16).collect(),
+                            h.kind.clone(),
+                            h.summary.clone(),
+                        ]
+                    }),
+                );
+                if !a.open_work_orders.is_empty() {
+                    s += "\n未结工单：\n";
+                    s += &table(
+                        &["工单", "状态", "级别", "标题"],
+                        a.open_work_orders.iter().map(|w| {
+                            vec![
+                                w.id.clone(),
+                                w.state.label_zh().into(),
+                                w.level.map(|l| l.to_string()).unwrap_or_default(),
+                                w.title.clone(),
+                            ]
+                        }),
+                    );
+                }
+                s
+            })
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! `weibao stock …`
+
+use crate::output::{emit, opt, table};
+use crate::Ctx;
+use clap::Subcommand;
+use weibao::stock;
+use weibao::Error;
+
+#[derive(Subcommand)]
+pub enum StockCmd {
+    /// All stock locations (warehouse, vans).
+    Locations,
+    /// Quantity on hand per part at a location (库存).
+    Show { location: String },
+    /// Movements at a location, newest first (出入库记录).
+    Movements {
+        location: String,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Record a movement: receive, issue (to a work order), return, transfer, adjust.
+    Move {
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        part: String,
+        #[arg(long, allow_negative_numbers = true)]
+        qty: i64,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        work_order: Option<String>,
+        /// new | refurbished | faulty
+        #[arg(long)]
+        condition: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Swap the faulty unit of a work order's device for a spare (备机), opening an RMA.
+    Swap {
+        #[arg(long)]
+        work_order: String,
+        /// Serial of the spare unit.
+        #[arg(long)]
+        spare: String,
+        #[arg(long)]
+        from: String,
+    },
+    /// Faulty units sent back for repair and not yet returned (RMA).
+    Rma,
+}
+
+pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
+    match cmd {
+        StockCmd::Locations => {
+            let l = stock::locations(&ctx.store)?;
+            emit(ctx, &l, || {
+                table(
+                    &["库位", "类型", "id"],
+                    l.iter()
+                        .map(|l| vec![l.name.clone(), l.kind.label_zh().into(), l.id.clone()]),
+                )
+            })
+        }
+        StockCmd::Show { location } => {
+            let lines = stock::stock_at(&ctx.store, &location)?;
+            emit(ctx, &lines, || {
+                table(
+                    &["编码", "名称", "类别", "数量", "单位"],
+                    lines.iter().map(|l| {
+                        vec![
+                            l.part_code.clone(),
+                            l.part_name.clone(),
+                            l.category.clone(),
+                            l.on_hand.to_string(),
+                            l.unit.clone(),
+                        ]
+                    }),
+                )
+            })
+        }
+        StockCmd::Movements { location, limit } => {
+            let ms = stock::movements_at(&ctx.store, &location, limit)?;
+            emit(ctx, &ms, || {
+                table(
+                    &["时间", "类型", "备件", "数量", "工单", "备注"],
+                    ms.iter().map(|m| {
+                        let part = stock::part(ctx.store.conn(), &m.part_id)
+                            .map(|p| p.name)
+                            .unwrap_or_default();
+                        vec![
+                            m.at.chars().take(16).collect(),
+                            m.kind.label_zh().into(),
+                            part,
+                            m.qty.to_string(),
+                            opt(&m.work_order_id),
+                            opt(&m.note),
+                        ]
+                    }),
+                )
+            })
+        }
+        StockCmd::Move {
+            kind,
+            part,
+            qty,
+            from,
+            to,
+            work_order,
+            condition,
+            note,
+        } => {
+            let input = stock::MovementInput {
+                kind,
+                part,
+                qty,
+                from,
+                to,
+                work_order_id: work_order,
+                unit_id: None,
+                condition,
+                note,
+            };
+            let m = ctx.store.write(|tx| stock::record_movement(tx, &input))?;
+            emit(ctx, &m, || {
+                format!("已记录 {}：{} × {}\n", m.kind.label_zh(), input.part, m.qty)
+            })
+        }
+        StockCmd::Swap {
+            work_order,
+            spare,
+            from,
+        } => {
+            let r = ctx
+                .store
+                .write(|tx| stock::swap_unit(tx, &work_order, &spare, &from))?;
+            emit(ctx, &r, || {
+                format!(
+                    "备机 {spare} 已装上；故障件 SN {} 返厂维修（RMA {}）\n",
+                    r.faulty_serial, r.id
+                )
+            })
+        }
+        StockCmd::Rma => {
+            let rs = stock::open_rmas(&ctx.store)?;
+            emit(ctx, &rs, || {
+                table(
+                    &["RMA", "故障件序列号", "状态", "开单时间"],
+                    rs.iter().map(|r| {
+                        vec![
+                            r.id.clone(),
+                            r.faulty_serial.clone(),
+                            r.status.clone(),
+                            r.opened_at.chars().take(16).collect(),
+                        ]
+                    }),
+                )
+            })
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! `weibao wo …`
+
+use crate::output::{emit, opt, table};
+use crate::Ctx;
+use clap::Subcommand;
+use weibao::domain::work_order::{FaultReportInput, ServiceRecordInput, WorkOrderState};
+use weibao::store::work_orders::{self, WorkOrderFilter};
+use weibao::Error;
+
+#[derive(Subcommand)]
+pub enum WoCmd {
+    /// List work orders (open ones by default; --all for every one).
+    List {
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        device: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
+    /// One work order with its transitions, fault report, service record and parts.
+    Show { id: String },
+    /// 报障登记: report a fault on a device, opening a work order with SLA deadlines.
+    Report {
+        /// Device code (统一编号) or id.
+        #[arg(long)]
+        device: String,
+        /// Fault level 1–4 (一级–四级).
+        #[arg(long, allow_negative_numbers = true)]
+        level: i64,
+        /// 故障现象.
+        #[arg(long)]
+        phenomenon: String,
+        #[arg(long)]
+        contact: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        taken_by: Option<String>,
+        /// When the fault happened (YYYY-MM-DD HH:MM, China time); default now.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Move a work order to its next state (assigned, responded, on_site, resolved, customer_signed, closed).
+    Advance {
+        id: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// Engineer id for `assigned` (default: the current engineer).
+        #[arg(long)]
+        assignee: Option<String>,
+    },
+    /// Write the service record (客户服务记录表) of a work order.
+    Service {
+        id: String,
+        #[arg(long)]
+        found: String,
+        #[arg(long)]
+        process: String,
+        #[arg(long)]
+        analysis: Option<String>,
+        #[arg(long)]
+        feedback: Option<String>,
+        #[arg(long)]
+        satisfaction: Option<i64>,
+    },
+}
+
+fn summary_rows(list: &[work_orders::WorkOrderSummary]) -> String {
+    table(
+        &["工单", "类型", "状态", "级别", "设备", "到场时限", "标题"],
+        list.iter().map(|w| {
+            vec![
+                w.id.clone(),
+                w.kind.label_zh().into(),
+                w.state.label_zh().into(),
+                w.level.map(|l| l.to_string()).unwrap_or_default(),
+                opt(&w.device_code),
+                w.on_site_by
+                    .as_deref()
+                    .map(|t| t.chars().take(16).collect())
+                    .unwrap_or_default(),
+                w.title.clone(),
+            ]
+        }),
+    )
+}
+
+pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
+    match cmd {
+        WoCmd::List { state, device, all } => {
+            let device_id = match device {
+                Some(d) => Some(weibao::store::devices::device(&ctx.store, &d)?.id),
+                None => None,
+            };
+            let f = WorkOrderFilter {
+                state: state.map(|s| WorkOrderState::parse(&s)).transpose()?,
+                device_id,
+                open_only: !all,
+                ..Default::default()
+            };
+            let list = work_orders::list(&ctx.store, &f)?;
+            emit(ctx, &list, || summary_rows(&list))
+        }
+        WoCmd::Show { id } => {
+            let d = work_orders::detail(&ctx.store, &id)?;
+            emit(ctx, &d, || {
+                let s = &d.summary;
+                let mut out = format!(
+                    "工单 {}\n  {} · {} · {}\n  {}\n  响应时限：{}  到场时限：{}\n",
+                    s.id,
+                    s.kind.label_zh(),
+                    s.state.label_zh(),
+                    s.level.map(|l| format!("{l}级")).unwrap_or_default(),
+                    s.title,
+                    opt(&s.respond_by),
+                    opt(&s.on_site_by)
+                );
+                if let Some(f) = &d.fault_report {
+                    out += &format!(
+                        "  故障现象：{}\n  报障人：{} {}\n",
+                        f.phenomenon,
+                        opt(&f.contact_name),
+                        opt(&f.contact_phone)
+                    );
+                }
+                if let Some(r) = &d.service_record {
+                    out += &format!(
+                        "  到场状态：{}\n  处理过程：{}\n  原因分析：{}\n",
+                        r.found_state,
+                        r.process,
+                        opt(&r.analysis)
+                    );
+                }
+                out += "\n状态变更：\n";
+                out += &table(
+                    &["时间", "从", "到"],
+                    d.transitions
+                        .iter()
+                        .map(|t| vec![t.at.chars().take(19).collect(), opt(&t.from), t.to.clone()]),
+                );
+                if !d.parts.is_empty() {
+                    out += "\n使用备件：\n";
+                    out += &table(
+                        &["编码", "名称", "数量"],
+                        d.parts.iter().map(|p| {
+                            vec![
+                                p.part_code.clone(),
+                                p.part_name.clone(),
+                                format!("{} {}", p.qty, p.unit),
+                            ]
+                        }),
+                    );
+                }
+                out
+            })
+        }
+        WoCmd::Report {
+            device,
+            level,
+            phenomenon,
+            contact,
+            phone,
+            taken_by,
+            at,
+        } => {
+            let input = FaultReportInput {
+                device_id: device,
+                level,
+                fault_time: at,
+                phenomenon,
+                location: None,
+                contact_name: contact,
+                contact_phone: phone,
+                taken_by,
+                kind: None,
+            };
+            let wo = ctx
+                .store
+                .write(|tx| work_orders::report_fault(tx, &input))?;
+            emit(ctx, &wo, || {
+                format!(
+                    "已登记报障，工单 {}\n  响应时限 {}，到场时限 {}\n",
+                    wo.id,
+                    opt(&wo.respond_by),
+                    opt(&wo.on_site_by)
+                )
+            })
+        }
+        WoCmd::Advance {
+            id,
+            to,
+            note,
+            assignee,
+        } => {
+            let to = WorkOrderState::parse(&to)?;
+            let wo = ctx.store.write(|tx| {
+                work_orders::advance(tx, &id, to, note.as_deref(), assignee.as_deref())
+            })?;
+            emit(ctx, &wo, || {
+                format!("工单 {} 现为「{}」\n", wo.id, wo.state.label_zh())
+            })
+        }
+        WoCmd::Service {
+            id,
+            found,
+            process,
+            analysis,
+            feedback,
+            satisfaction,
+        } => {
+            let input = ServiceRecordInput {
+                found_state: found,
+                process,
+                analysis,
+                customer_feedback: feedback,
+                satisfaction,
+            };
+            let r = ctx
+                .store
+                .write(|tx| work_orders::record_service(tx, &id, &input))?;
+            emit(ctx, &r, || "服务记录已保存\n".to_string())
+        }
+    }
+}
