@@ -27,18 +27,41 @@ pub struct Part {
     pub device_type: Option<String>,
 }
 
-pub fn add_location(tx: &Tx, kind: LocationKind, name: &str, engineer_id: Option<&str>) -> Result<Location> {
+pub fn add_location(
+    tx: &Tx,
+    kind: LocationKind,
+    name: &str,
+    engineer_id: Option<&str>,
+) -> Result<Location> {
     let l = Location {
         id: new_id(),
         kind,
         name: required_text("location.name", name, MAX_NAME_CHARS)?,
         engineer_id: engineer_id.map(str::to_string),
     };
-    tx.insert("stock_location", &l.id, &[("kind", &kind.code()), ("name", &l.name), ("engineer_id", &l.engineer_id)], &l)?;
+    tx.insert(
+        "stock_location",
+        &l.id,
+        &[
+            ("kind", &kind.code()),
+            ("name", &l.name),
+            ("engineer_id", &l.engineer_id),
+        ],
+        &l,
+    )?;
     Ok(l)
 }
 
-pub fn add_part(tx: &Tx, code: &str, name: &str, category: PartCategory, unit: &str, price: Fen, serialised: bool, device_type: Option<&str>) -> Result<Part> {
+pub fn add_part(
+    tx: &Tx,
+    code: &str,
+    name: &str,
+    category: PartCategory,
+    unit: &str,
+    price: Fen,
+    serialised: bool,
+    device_type: Option<&str>,
+) -> Result<Part> {
     let p = Part {
         id: new_id(),
         code: required_text("part.code", code, 64)?.to_ascii_uppercase(),
@@ -168,25 +191,70 @@ pub fn record_movement(tx: &Tx, input: &MovementInput) -> Result<Movement> {
         match v.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
             Some(s) => location(tx.conn(), s).map(Some).map_err(|_| {
-                Error::invalid(field, format!("未知库位「{}」", clip(s)), format!("unknown location '{}'", clip(s)))
+                Error::invalid(
+                    field,
+                    format!("未知库位「{}」", clip(s)),
+                    format!("unknown location '{}'", clip(s)),
+                )
             }),
         }
     };
     let from = loc("movement.from", &input.from)?;
     let to = loc("movement.to", &input.to)?;
-    let need = |ok: bool, field: &str, zh: &str, en: &str| if ok { Ok(()) } else { Err(Error::invalid(field, zh, en)) };
+    let need = |ok: bool, field: &str, zh: &str, en: &str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::invalid(field, zh, en))
+        }
+    };
     match kind {
-        MovementKind::Receive => need(from.is_none() && to.is_some(), "movement.to", "入库需要目标库位且不能有来源库位", "receive needs a destination and no source")?,
+        MovementKind::Receive => need(
+            from.is_none() && to.is_some(),
+            "movement.to",
+            "入库需要目标库位且不能有来源库位",
+            "receive needs a destination and no source",
+        )?,
         MovementKind::Issue => {
-            need(from.is_some() && to.is_none(), "movement.from", "领用需要来源库位", "issue needs a source location")?;
-            need(input.work_order_id.is_some(), "movement.work_order_id", "领用必须关联工单", "issue needs a work order")?;
+            need(
+                from.is_some() && to.is_none(),
+                "movement.from",
+                "领用需要来源库位",
+                "issue needs a source location",
+            )?;
+            need(
+                input.work_order_id.is_some(),
+                "movement.work_order_id",
+                "领用必须关联工单",
+                "issue needs a work order",
+            )?;
         }
-        MovementKind::Return => need(to.is_some(), "movement.to", "退回需要目标库位", "return needs a destination")?,
+        MovementKind::Return => need(
+            to.is_some(),
+            "movement.to",
+            "退回需要目标库位",
+            "return needs a destination",
+        )?,
         MovementKind::Transfer => {
-            need(from.is_some() && to.is_some(), "movement.to", "调拨需要来源和目标库位", "transfer needs a source and a destination")?;
-            need(from.as_ref().map(|l| &l.id) != to.as_ref().map(|l| &l.id), "movement.to", "调拨的来源和目标不能相同", "transfer source and destination must differ")?;
+            need(
+                from.is_some() && to.is_some(),
+                "movement.to",
+                "调拨需要来源和目标库位",
+                "transfer needs a source and a destination",
+            )?;
+            need(
+                from.as_ref().map(|l| &l.id) != to.as_ref().map(|l| &l.id),
+                "movement.to",
+                "调拨的来源和目标不能相同",
+                "transfer source and destination must differ",
+            )?;
         }
-        MovementKind::Adjust => need(from.is_some() != to.is_some(), "movement.from", "盘点调整需要且只需要一个库位（盘盈填目标，盘亏填来源）", "an adjustment names exactly one location (to for a gain, from for a loss)")?,
+        MovementKind::Adjust => need(
+            from.is_some() != to.is_some(),
+            "movement.from",
+            "盘点调整需要且只需要一个库位（盘盈填目标，盘亏填来源）",
+            "an adjustment names exactly one location (to for a gain, from for a loss)",
+        )?,
     }
     if let Some(wo) = &input.work_order_id {
         crate::store::work_orders::ensure_editable(tx.conn(), wo)?;
@@ -194,7 +262,12 @@ pub fn record_movement(tx: &Tx, input: &MovementInput) -> Result<Movement> {
     if let Some(src) = &from {
         let have = on_hand(tx.conn(), &src.id, &part.id)?;
         if have < qty.get() {
-            return Err(Error::InsufficientStock { part: part.name.clone(), location: src.name.clone(), on_hand: have, requested: qty.get() });
+            return Err(Error::InsufficientStock {
+                part: part.name.clone(),
+                location: src.name.clone(),
+                on_hand: have,
+                requested: qty.get(),
+            });
         }
     }
     let condition = match input.condition.as_deref() {
@@ -233,9 +306,23 @@ pub fn record_movement(tx: &Tx, input: &MovementInput) -> Result<Movement> {
     )?;
     if kind == MovementKind::Issue {
         if let Some(wo) = &m.work_order_id {
-            let dev: Option<String> = tx.conn().query_row("SELECT device_id FROM work_order WHERE id = ?1", [wo], |r| r.get(0)).optional()?.flatten();
+            let dev: Option<String> = tx
+                .conn()
+                .query_row(
+                    "SELECT device_id FROM work_order WHERE id = ?1",
+                    [wo],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
             if let Some(dev) = dev {
-                crate::store::devices::add_event(tx, &dev, "part", &format!("更换/使用备件：{} × {}{}", part.name, m.qty, part.unit), Some(wo))?;
+                crate::store::devices::add_event(
+                    tx,
+                    &dev,
+                    "part",
+                    &format!("更换/使用备件：{} × {}{}", part.name, m.qty, part.unit),
+                    Some(wo),
+                )?;
             }
         }
     }
@@ -262,7 +349,14 @@ pub fn stock_at(store: &Store, location_id_or_name: &str) -> Result<Vec<StockLin
          WHERE p.deleted = 0 GROUP BY p.id HAVING q <> 0 ORDER BY p.code",
     )?;
     let rows = st.query_map([&loc.id], |r| {
-        Ok(StockLine { part_id: r.get(0)?, part_code: r.get(1)?, part_name: r.get(2)?, category: r.get(3)?, unit: r.get(4)?, on_hand: r.get(5)? })
+        Ok(StockLine {
+            part_id: r.get(0)?,
+            part_code: r.get(1)?,
+            part_name: r.get(2)?,
+            category: r.get(3)?,
+            unit: r.get(4)?,
+            on_hand: r.get(5)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -272,27 +366,35 @@ pub fn movements_at(store: &Store, location_id_or_name: &str, limit: i64) -> Res
     let loc = location(store.conn(), location_id_or_name)?;
     let mut st = store.conn().prepare(
         "SELECT id, kind, part_id, qty, from_location, to_location, work_order_id, unit_id, condition, at, note
-         FROM stock_movement WHERE deleted = 0 AND (from_location = ?1 OR to_location = ?1) ORDER BY at DESC, hlc DESC LIMIT ?2",
+         FROM stock_movement WHERE deleted = 0 AND (from_location = ?1 OR to_location = ?1) ORDER BY hlc DESC, id DESC LIMIT ?2",
     )?;
     let rows = st.query_map(rusqlite::params![loc.id, limit], |r| {
-        Ok((r.get::<_, String>(1)?, r.get::<_, String>(8)?, Movement {
-            id: r.get(0)?,
-            kind: MovementKind::Receive,
-            part_id: r.get(2)?,
-            qty: r.get(3)?,
-            from_location: r.get(4)?,
-            to_location: r.get(5)?,
-            work_order_id: r.get(6)?,
-            unit_id: r.get(7)?,
-            condition: PartCondition::New,
-            at: r.get(9)?,
-            note: r.get(10)?,
-        }))
+        Ok((
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(8)?,
+            Movement {
+                id: r.get(0)?,
+                kind: MovementKind::Receive,
+                part_id: r.get(2)?,
+                qty: r.get(3)?,
+                from_location: r.get(4)?,
+                to_location: r.get(5)?,
+                work_order_id: r.get(6)?,
+                unit_id: r.get(7)?,
+                condition: PartCondition::New,
+                at: r.get(9)?,
+                note: r.get(10)?,
+            },
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
         let (kind, cond, m) = row?;
-        out.push(Movement { kind: MovementKind::parse(&kind)?, condition: PartCondition::parse(&cond)?, ..m });
+        out.push(Movement {
+            kind: MovementKind::parse(&kind)?,
+            condition: PartCondition::parse(&cond)?,
+            ..m
+        });
     }
     Ok(out)
 }
@@ -315,7 +417,14 @@ pub fn parts_used(conn: &Connection, work_order_id: &str) -> Result<Vec<PartUse>
          WHERE m.work_order_id = ?1 AND m.kind = 'issue' AND m.deleted = 0 ORDER BY m.at",
     )?;
     let rows = st.query_map([work_order_id], |r| {
-        Ok(PartUse { part_code: r.get(0)?, part_name: r.get(1)?, qty: r.get(2)?, unit: r.get(3)?, condition: r.get(4)?, unit_serial: r.get(5)? })
+        Ok(PartUse {
+            part_code: r.get(0)?,
+            part_name: r.get(1)?,
+            qty: r.get(2)?,
+            unit: r.get(3)?,
+            condition: r.get(4)?,
+            unit_serial: r.get(5)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

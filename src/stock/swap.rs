@@ -16,14 +16,33 @@ pub struct SpareUnit {
 }
 
 /// Receive a new serialised spare unit into a location.
-pub fn receive_unit(tx: &Tx, part_code: &str, serial: &str, location: &str, condition: &str) -> Result<SpareUnit> {
+pub fn receive_unit(
+    tx: &Tx,
+    part_code: &str,
+    serial: &str,
+    location: &str,
+    condition: &str,
+) -> Result<SpareUnit> {
     let p = part(tx.conn(), part_code)?;
     if !p.serialised {
-        return Err(Error::invalid("spare_unit.part", format!("{} 不是按序列号管理的备机", p.name), format!("{} is not a serialised part", p.name)));
+        return Err(Error::invalid(
+            "spare_unit.part",
+            format!("{} 不是按序列号管理的备机", p.name),
+            format!("{} is not a serialised part", p.name),
+        ));
     }
     let serial = required_text("spare_unit.serial", serial, MAX_NAME_CHARS)?;
-    let u = SpareUnit { id: new_id(), part_id: p.id.clone(), serial };
-    tx.insert("spare_unit", &u.id, &[("part_id", &u.part_id), ("serial", &u.serial)], &u)?;
+    let u = SpareUnit {
+        id: new_id(),
+        part_id: p.id.clone(),
+        serial,
+    };
+    tx.insert(
+        "spare_unit",
+        &u.id,
+        &[("part_id", &u.part_id), ("serial", &u.serial)],
+        &u,
+    )?;
     record_movement(
         tx,
         &MovementInput {
@@ -43,7 +62,7 @@ pub fn receive_unit(tx: &Tx, part_code: &str, serial: &str, location: &str, cond
 pub fn unit_location(conn: &rusqlite::Connection, unit_id: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row(
-            "SELECT to_location FROM stock_movement WHERE unit_id = ?1 AND deleted = 0 ORDER BY at DESC, hlc DESC LIMIT 1",
+            "SELECT to_location FROM stock_movement WHERE unit_id = ?1 AND deleted = 0 ORDER BY hlc DESC, id DESC LIMIT 1",
             [unit_id],
             |r| r.get::<_, Option<String>>(0),
         )
@@ -66,22 +85,44 @@ pub struct Rma {
 /// Swap the faulty unit of a work order's device for a spare from `from_location`: the spare
 /// is issued to the work order, the device archive takes the spare's serial, and the faulty
 /// serial opens an RMA that stays open until the repaired unit comes back.
-pub fn swap_unit(tx: &Tx, work_order_id: &str, spare_serial: &str, from_location: &str) -> Result<Rma> {
+pub fn swap_unit(
+    tx: &Tx,
+    work_order_id: &str,
+    spare_serial: &str,
+    from_location: &str,
+) -> Result<Rma> {
     let wo = crate::store::work_orders::ensure_editable(tx.conn(), work_order_id)?;
     let device_id = wo.device_id.clone().ok_or_else(|| {
-        Error::invalid("swap.work_order_id", "该工单没有关联设备，无法替换备机", "this work order has no device to swap")
+        Error::invalid(
+            "swap.work_order_id",
+            "该工单没有关联设备，无法替换备机",
+            "this work order has no device to swap",
+        )
     })?;
     let device = devices::device_in(tx.conn(), &device_id)?;
     let unit: SpareUnit = tx
         .conn()
-        .query_row("SELECT id, part_id, serial FROM spare_unit WHERE serial = ?1 AND deleted = 0", [spare_serial.trim()], |r| {
-            Ok(SpareUnit { id: r.get(0)?, part_id: r.get(1)?, serial: r.get(2)? })
-        })
+        .query_row(
+            "SELECT id, part_id, serial FROM spare_unit WHERE serial = ?1 AND deleted = 0",
+            [spare_serial.trim()],
+            |r| {
+                Ok(SpareUnit {
+                    id: r.get(0)?,
+                    part_id: r.get(1)?,
+                    serial: r.get(2)?,
+                })
+            },
+        )
         .optional()?
         .ok_or_else(|| Error::not_found("spare_unit", spare_serial))?;
     let loc = super::ledger::location(tx.conn(), from_location)?;
     if unit_location(tx.conn(), &unit.id)?.as_deref() != Some(loc.id.as_str()) {
-        return Err(Error::InsufficientStock { part: format!("备机 {}", unit.serial), location: loc.name, on_hand: 0, requested: 1 });
+        return Err(Error::InsufficientStock {
+            part: format!("备机 {}", unit.serial),
+            location: loc.name,
+            on_hand: 0,
+            requested: 1,
+        });
     }
     record_movement(
         tx,
@@ -96,7 +137,12 @@ pub fn swap_unit(tx: &Tx, work_order_id: &str, spare_serial: &str, from_location
             ..Default::default()
         },
     )?;
-    tx.update("device", &device.id, &[("serial", &unit.serial)], &serde_json::json!({"id": device.id, "serial": unit.serial}))?;
+    tx.update(
+        "device",
+        &device.id,
+        &[("serial", &unit.serial)],
+        &serde_json::json!({"id": device.id, "serial": unit.serial}),
+    )?;
     let rma = Rma {
         id: new_id(),
         work_order_id: Some(wo.id.clone()),
@@ -124,7 +170,10 @@ pub fn swap_unit(tx: &Tx, work_order_id: &str, spare_serial: &str, from_location
         tx,
         &device.id,
         "swap",
-        &format!("备机替换：故障件 SN {} 返厂维修（RMA），装上备机 SN {}", device.serial, unit.serial),
+        &format!(
+            "备机替换：故障件 SN {} 返厂维修（RMA），装上备机 SN {}",
+            device.serial, unit.serial
+        ),
         Some(&wo.id),
     )?;
     Ok(rma)
@@ -134,23 +183,46 @@ pub fn swap_unit(tx: &Tx, work_order_id: &str, spare_serial: &str, from_location
 /// it then enters `to_location` as a refurbished spare unit.
 pub fn advance_rma(tx: &Tx, rma_id: &str, status: &str, to_location: Option<&str>) -> Result<Rma> {
     let mut rma = rma_in(tx.conn(), rma_id)?;
-    let allowed = matches!((rma.status.as_str(), status), ("awaiting_shipment", "at_factory") | ("at_factory", "returned"));
+    let allowed = matches!(
+        (rma.status.as_str(), status),
+        ("awaiting_shipment", "at_factory") | ("at_factory", "returned")
+    );
     if !allowed {
-        return Err(Error::IllegalTransition { id: rma.id.clone(), from: rma.status.clone(), to: status.to_string() });
+        return Err(Error::IllegalTransition {
+            id: rma.id.clone(),
+            from: rma.status.clone(),
+            to: status.to_string(),
+        });
     }
     rma.status = status.to_string();
     if status == "returned" {
-        let loc = to_location.ok_or_else(|| Error::invalid("rma.to_location", "返厂件返回需要入库库位", "a returned unit needs a location"))?;
+        let loc = to_location.ok_or_else(|| {
+            Error::invalid(
+                "rma.to_location",
+                "返厂件返回需要入库库位",
+                "a returned unit needs a location",
+            )
+        })?;
         rma.returned_at = Some(tx.now().to_rfc3339());
         let part_code: Option<String> = match &rma.spare_unit_id {
-            Some(u) => tx.conn().query_row("SELECT part_id FROM spare_unit WHERE id = ?1", [u], |r| r.get(0)).optional()?,
+            Some(u) => tx
+                .conn()
+                .query_row("SELECT part_id FROM spare_unit WHERE id = ?1", [u], |r| {
+                    r.get(0)
+                })
+                .optional()?,
             None => None,
         };
         if let Some(p) = part_code {
             receive_unit(tx, &p, &rma.faulty_serial, loc, "refurbished")?;
         }
     }
-    tx.update("rma", &rma.id, &[("status", &rma.status), ("returned_at", &rma.returned_at)], &rma)?;
+    tx.update(
+        "rma",
+        &rma.id,
+        &[("status", &rma.status), ("returned_at", &rma.returned_at)],
+        &rma,
+    )?;
     Ok(rma)
 }
 
@@ -179,7 +251,9 @@ fn rma_in(conn: &rusqlite::Connection, id: &str) -> Result<Rma> {
 pub fn open_rmas(store: &Store) -> Result<Vec<Rma>> {
     let ids: Vec<String> = store
         .conn()
-        .prepare("SELECT id FROM rma WHERE status <> 'returned' AND deleted = 0 ORDER BY opened_at")?
+        .prepare(
+            "SELECT id FROM rma WHERE status <> 'returned' AND deleted = 0 ORDER BY opened_at",
+        )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     ids.iter().map(|id| rma_in(store.conn(), id)).collect()

@@ -6,6 +6,7 @@
 mod devices;
 mod output;
 mod stock;
+mod torture;
 mod work_orders;
 
 use clap::{Parser, Subcommand};
@@ -54,6 +55,12 @@ enum Cmd {
     /// Work orders (工单): list, show, report a fault, advance, service record.
     #[command(subcommand, name = "wo", alias = "work-order")]
     WorkOrder(work_orders::WoCmd),
+    /// Crash-test helper: a burst of acknowledged writes (used by the test suite).
+    #[command(hide = true)]
+    Torture {
+        #[arg(long, default_value_t = 100_000)]
+        writes: usize,
+    },
 }
 
 /// The default database: `<data dir>/weibao/weibao.db`.
@@ -121,6 +128,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Cmd::Stock(c) => stock::run(&mut ctx, c),
         Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
+        Cmd::Torture { writes } => torture::run(&mut ctx.store, writes),
     }
 }
 
