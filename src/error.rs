@@ -40,7 +40,9 @@ pub enum Error {
         to: String,
     },
     /// Taking more of a part from a location than the ledger says is there.
-    #[error("insufficient stock of {part} at {location}: on hand {on_hand}, requested {requested}")]
+    #[error(
+        "insufficient stock of {part} at {location}: on hand {on_hand}, requested {requested}"
+    )]
     InsufficientStock {
         part: String,
         location: String,

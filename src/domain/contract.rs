@@ -3,7 +3,9 @@
 
 use super::values::*;
 use crate::{Error, Result};
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+};
 use serde::{Deserialize, Serialize};
 
 code_enum!(
@@ -70,8 +72,14 @@ impl Contract {
         if self.end_date < self.start_date {
             return Err(Error::invalid(
                 "contract.end_date",
-                format!("合同结束日期 {} 早于开始日期 {}", self.end_date, self.start_date),
-                format!("contract ends ({}) before it starts ({})", self.end_date, self.start_date),
+                format!(
+                    "合同结束日期 {} 早于开始日期 {}",
+                    self.end_date, self.start_date
+                ),
+                format!(
+                    "contract ends ({}) before it starts ({})",
+                    self.end_date, self.start_date
+                ),
             ));
         }
         if !(1..=52).contains(&self.inspections_per_year) {
@@ -128,7 +136,8 @@ impl Contract {
 
 /// The service calendar is kept in China Standard Time (UTC+8, no daylight saving).
 fn cst() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("0 is a valid offset"))
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("0 is a valid offset"))
 }
 
 /// Add service minutes: 7×24 is plain time; 5×8 counts only weekdays 9:00–18:00 local time
@@ -142,21 +151,35 @@ pub fn add_service_minutes(
     if cal == ServiceCalendar::SevenByTwentyFour {
         return from + Duration::minutes(minutes);
     }
-    let (open, close) = (NaiveTime::from_hms_opt(9, 0, 0), NaiveTime::from_hms_opt(18, 0, 0));
-    let (Some(open), Some(close)) = (open, close) else { return from };
+    let (open, close) = (
+        NaiveTime::from_hms_opt(9, 0, 0),
+        NaiveTime::from_hms_opt(18, 0, 0),
+    );
+    let (Some(open), Some(close)) = (open, close) else {
+        return from;
+    };
     let tz = cst();
     let mut t = from.with_timezone(&tz).naive_local();
     let mut left = minutes;
     // Walk day by day; bounded because every week has working days.
     for _ in 0..3660 {
         let day = t.date();
-        let working = !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&day);
+        let working =
+            !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&day);
         if working && t.time() < close {
-            let start = if t.time() < open { day.and_time(open) } else { t };
+            let start = if t.time() < open {
+                day.and_time(open)
+            } else {
+                t
+            };
             let room = (day.and_time(close) - start).num_minutes();
             if left <= room {
                 let end = start + Duration::minutes(left);
-                return tz.from_local_datetime(&end).single().map(|d| d.with_timezone(&Utc)).unwrap_or(from);
+                return tz
+                    .from_local_datetime(&end)
+                    .single()
+                    .map(|d| d.with_timezone(&Utc))
+                    .unwrap_or(from);
             }
             left -= room;
         }

@@ -25,7 +25,13 @@ pub struct Engineer {
 }
 
 impl Engineer {
-    pub fn new(id: String, company_id: &str, name: &str, phone: Option<&str>, prefix: &str) -> Result<Self> {
+    pub fn new(
+        id: String,
+        company_id: &str,
+        name: &str,
+        phone: Option<&str>,
+        prefix: &str,
+    ) -> Result<Self> {
         let p = prefix.trim().to_ascii_uppercase();
         if !(2..=6).contains(&p.len()) || !p.chars().all(|c| c.is_ascii_uppercase()) {
             return Err(crate::Error::invalid(
@@ -38,7 +44,9 @@ impl Engineer {
             id,
             company_id: company_id.to_string(),
             name: required_text("engineer.name", name, MAX_NAME_CHARS)?,
-            phone: phone.map(|p| Phone::parse("engineer.phone", p)).transpose()?,
+            phone: phone
+                .map(|p| Phone::parse("engineer.phone", p))
+                .transpose()?,
             report_prefix: p,
         })
     }
@@ -61,7 +69,13 @@ pub struct Contact {
 }
 
 impl Contact {
-    pub fn new(id: String, customer_id: &str, name: &str, phone: &str, role: Option<&str>) -> Result<Self> {
+    pub fn new(
+        id: String,
+        customer_id: &str,
+        name: &str,
+        phone: &str,
+        role: Option<&str>,
+    ) -> Result<Self> {
         Ok(Contact {
             id,
             customer_id: customer_id.to_string(),

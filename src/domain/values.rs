@@ -46,7 +46,9 @@ fn bounded(field: &str, v: &str, max: usize) -> Result<String> {
             format!("too long: at most {max} characters"),
         ));
     }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
         return Err(Error::invalid(
             field,
             "含有不可见控制字符",
@@ -98,7 +100,9 @@ pub struct DeviceCode(String);
 impl DeviceCode {
     pub fn parse(value: &str) -> Result<Self> {
         let v = value.trim().to_ascii_uppercase();
-        let ok_chars = v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+        let ok_chars = v
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
         let ok = (4..=32).contains(&v.len())
             && ok_chars
             && !v.starts_with('-')
@@ -173,8 +177,14 @@ impl Fen {
         let bad = || {
             Error::invalid(
                 field,
-                format!("金额「{}」格式不正确（元，最多两位小数，不能为负）", clip(value)),
-                format!("amount '{}' is malformed (yuan, at most two decimals, not negative)", clip(value)),
+                format!(
+                    "金额「{}」格式不正确（元，最多两位小数，不能为负）",
+                    clip(value)
+                ),
+                format!(
+                    "amount '{}' is malformed (yuan, at most two decimals, not negative)",
+                    clip(value)
+                ),
             )
         };
         let (int, frac) = v.split_once('.').unwrap_or((v, ""));

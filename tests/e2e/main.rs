@@ -1,0 +1,9 @@
+mod photo_import;
+mod report_render;
+mod core_bad_input;
+mod core_crash;
+mod core_migrations;
+mod core_scenario;
+mod core_stock;
+mod support;
+mod report_sign;
