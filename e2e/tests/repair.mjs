@@ -31,8 +31,9 @@ export const tests = [
         await app.type('textarea[name="process"]', '更换缓冲垫，复位主控板，试抬落杆 20 次正常');
         await app.type('textarea[name="analysis"]', '缓冲垫老化导致限位误触发');
         await app.waitText('[data-testid="save-state"]', '已保存');
-        // Use one of the first van part.
-        const row = await app.el('[data-testid="parts-panel"] tr[data-part]');
+                // A buffer pad, as the service record says (any van part if the demo has none).
+        const pad = await app.$('[data-testid="parts-panel"] tr[data-part="PAD-BG"]');
+        const row = (await pad.isExisting()) ? pad : await app.el('[data-testid="parts-panel"] tr[data-part]');
         const partCode = await row.getAttribute('data-part');
         const before = parseInt(await row.$('td.num').getText(), 10);
         await app.tap(`[data-testid="parts-panel"] tr[data-part="${partCode}"] [data-testid="use-part"]`);

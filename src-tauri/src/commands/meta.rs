@@ -65,3 +65,13 @@ pub fn labels() -> Cmd<BTreeMap<&'static str, Group>> {
         ("part_condition", group!(PartCondition)),
     ]))
 }
+
+/// The UI calls this once its first screen shows real data. With `WEIBAO_BENCH` set the shell
+/// prints a marker line, so `scripts/bench-app.sh` can time cold start to the first interactive
+/// screen from outside; otherwise it does nothing.
+#[tauri::command]
+pub fn ui_ready(screen: String) {
+    if std::env::var_os("WEIBAO_BENCH").is_some() {
+        println!("weibao-bench: ready {screen}");
+    }
+}

@@ -21,6 +21,7 @@ pub type St<'a> = State<'a, AppState>;
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         meta::labels,
+        meta::ui_ready,
         profile::app_status,
         profile::create_profile,
         profile::load_demo,

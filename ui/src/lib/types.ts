@@ -38,3 +38,35 @@ export interface Movement {
   id: string; kind: string; part_id: string; qty: number; from_location: string | null; to_location: string | null;
   work_order_id: string | null; unit_id: string | null; condition: string; at: string; note: string | null;
 }
+
+export interface Verification { valid: boolean; signer: string; signing_time: string | null; covers_whole_file: boolean; problem: string | null; sha256_hex: string }
+export interface ReportView {
+  number: string; path: string; sha256: string; signed_at: string; verification: Verification | null;
+}
+
+// Inspection runner (checklist issue 4). Mirrors the core's template types.
+export interface Choice { id: string; label_zh: string; label_en: string | null; fails: boolean }
+export type ItemSpec =
+  | { kind: 'pass_fail' } | { kind: 'yes_no'; fail_on: boolean | null }
+  | { kind: 'number'; unit: string; min: number | null; max: number | null }
+  | { kind: 'reading'; instrument_zh: string; unit: string; min: number | null; max: number | null }
+  | { kind: 'text'; max_len: number | null }
+  | { kind: 'single_choice'; options: Choice[] } | { kind: 'multi_choice'; options: Choice[] }
+  | { kind: 'photo'; min_count: number };
+export type AnswerValue =
+  | { kind: 'pass_fail'; value: 'pass' | 'fail' | 'na' } | { kind: 'yes_no'; value: boolean }
+  | { kind: 'number'; value: number } | { kind: 'text'; value: string }
+  | { kind: 'single_choice'; value: string } | { kind: 'multi_choice'; value: string[] }
+  | { kind: 'photo'; value: string[] } | { kind: 'reading'; value: { value: number; instrument: string | null } };
+export interface Outcome { failed: boolean; out_of_range: boolean }
+export interface RunItem {
+  key: string; section: string; device_code: string | null;
+  item: { id: string; label_zh: string; label_en: string | null; spec: ItemSpec; fault_level: number | null };
+  answer: AnswerValue | null; outcome: Outcome | null; required: boolean; visible: boolean;
+  fault_work_order_id: string | null;
+}
+export interface RunProgress { answered: number; total: number; required: number; required_answered: number; failed: number }
+export interface RunView {
+  id: string; work_order_id: string | null; template_name: string; template_name_en: string | null; lane_name: string;
+  state: string; items: RunItem[]; progress: RunProgress;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test of weibao, from a fresh Debian 12 machine: system packages, formatting, clippy,
+# the whole workspace's tests (core, CLI, checklists, reports, office, desktop shell), then
+# the desktop app's end-to-end suite in the real webview under Xvfb.
+#
+# Build caches live outside the clone ($CARGO_TARGET_DIR, default ~/.cache/weibao-target) so
+# reruns are fast. Test artifacts (rendered report pages, screenshots) land in test-artifacts/.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/weibao-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "system packages"
+"$ROOT/.ci/setup-system"
+
+step "rustfmt"
+cargo fmt --all -- --check
+
+step "clippy (-D warnings)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "workspace tests"
+if command -v cargo-nextest >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked --no-fail-fast
+else
+  cargo test --workspace --locked --no-fail-fast
+fi
+
+step "desktop app end-to-end (real webview, Xvfb)"
+"$ROOT/scripts/e2e.sh"
+
+step "all tests passed"
