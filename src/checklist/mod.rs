@@ -4,7 +4,14 @@
 //! - [`template`]: the typed template and how one answer is judged against one item.
 //! - [`validate`]: loading a TOML template with errors that point at `file:line:item`.
 //! - [`Library`]: the set of templates in use (a folder, or the ones shipped in the binary).
+//! - [`run`]: inspections of a lane — start, answer, progress, complete, faults, addenda.
+//! - [`state`]: reading an inspection back (what is shown, required, answered).
+//! - [`schedule`]: due and overdue inspections per lane from the contract.
 
+mod item_reader;
+pub mod run;
+pub mod schedule;
+pub mod state;
 pub mod template;
 pub mod validate;
 

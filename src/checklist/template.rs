@@ -8,23 +8,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::device::DeviceType;
 use crate::error::{Error, Result};
 
-/// Device-type codes a section may apply to. These are the codes of the core's `DeviceType`.
-pub const DEVICE_TYPES: &[&str] = &[
-    "barrier_gate",
-    "card_reader",
-    "camera",
-    "industrial_pc",
-    "led_display",
-    "loop_detector",
-    "cabinet",
-    "console",
-    "network_switch",
-    "floodlight",
-    "monitor",
-    "power_adapter",
-];
+/// Device-type codes a section may apply to: exactly the core's [`DeviceType`] codes, so a
+/// template section always matches the devices the archive holds.
+pub fn device_types() -> Vec<&'static str> {
+    DeviceType::ALL.iter().map(|t| t.code()).collect()
+}
 
 /// The kinds of inspection a template serves (seed 000 §7.1, §7.2, §7.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,8 +78,9 @@ pub struct Template {
     pub sections: Vec<Section>,
     /// Where it was loaded from (file path or `shipped:NAME`), for messages.
     pub source: String,
-    /// sha256 of the file text: two files with the same id+version but other content are a
-    /// version that was edited without a bump, which the run refuses (past records would lie).
+    /// sha256 of what the template asks (not of its comments or layout): two templates with
+    /// the same id+version but another hash were edited without a version bump, which starting
+    /// an inspection refuses (two records would claim the same questions and differ).
     pub sha256: String,
 }
 
@@ -129,7 +121,9 @@ pub struct Item {
     pub fault_level: Option<u8>,
     /// Optional weight for a score; absent means the item does not count towards it.
     pub weight: Option<f64>,
-    /// 1-based line of the item's `id` in its file, for messages.
+    /// 1-based line of the item's `id` in its file, for messages. Not part of the snapshot
+    /// an inspection keeps (moving a question down a file changes nothing it asks).
+    #[serde(skip)]
     pub line: usize,
 }
 
@@ -292,8 +286,8 @@ pub struct Outcome {
     pub out_of_range: bool,
 }
 
-fn bad_value(item: &Item, zh: String, en: String) -> Error {
-    Error::invalid(format!("value ({})", item.id), zh, en)
+fn bad_value(zh: String, en: String) -> Error {
+    Error::invalid("value", zh, en)
 }
 
 fn parse_number(item: &Item, raw: &str) -> Result<f64> {
@@ -301,7 +295,6 @@ fn parse_number(item: &Item, raw: &str) -> Result<f64> {
     match t.parse::<f64>() {
         Ok(n) if n.is_finite() => Ok(n),
         _ => Err(bad_value(
-            item,
             format!(
                 "「{}」需要一个数字，收到「{raw}」（单位不用写）",
                 item.label_zh
@@ -322,7 +315,6 @@ fn find_option<'a>(item: &Item, options: &'a [Choice], raw: &str) -> Result<&'a 
         .ok_or_else(|| {
             let offered: Vec<&str> = options.iter().map(|o| o.id.as_str()).collect();
             bad_value(
-                item,
                 format!("「{t}」不是本项的选项，可选：{}", offered.join("、")),
                 format!(
                     "{t:?} is not an option of item {}; offered: {}",
@@ -351,7 +343,6 @@ impl Item {
                 "na" | "n/a" | "不适用" => Verdict::Na,
                 _ => {
                     return Err(bad_value(
-                        self,
                         format!("「{t}」无效，请填 合格/不合格/不适用（pass/fail/na）"),
                         format!("{t:?} is not pass, fail or na"),
                     ))
@@ -362,7 +353,6 @@ impl Item {
                 "no" | "n" | "否" | "无" => false,
                 _ => {
                     return Err(bad_value(
-                        self,
                         format!("「{t}」无效，请填 是/否（yes/no）"),
                         format!("{t:?} is not yes or no"),
                     ))
@@ -416,7 +406,6 @@ impl Item {
         );
         if !ok {
             return Err(bad_value(
-                self,
                 format!("答案类型与本项（{}）不符", self.spec.name()),
                 format!("answer does not fit item kind {}", self.spec.name()),
             ));
@@ -425,17 +414,12 @@ impl Item {
             (_, AnswerValue::Number(n)) | (_, AnswerValue::Reading { value: n, .. })
                 if !n.is_finite() =>
             {
-                Err(bad_value(
-                    self,
-                    "数值无效".into(),
-                    "number is not finite".into(),
-                ))
+                Err(bad_value("数值无效".into(), "number is not finite".into()))
             }
             (ItemKind::Text { max_len }, AnswerValue::Text(s)) => {
                 let limit = max_len.unwrap_or(MAX_TEXT).min(MAX_TEXT);
                 if s.chars().count() > limit {
                     Err(bad_value(
-                        self,
                         format!("文字过长（最多 {limit} 字）"),
                         format!("text longer than {limit} characters"),
                     ))
@@ -452,14 +436,12 @@ impl Item {
             (ItemKind::Photo { min_count }, AnswerValue::Photo(hashes)) => {
                 if let Some(bad) = hashes.iter().find(|h| !is_sha256(h)) {
                     return Err(bad_value(
-                        self,
                         format!("「{bad}」不是照片的 sha256 编号"),
                         format!("{bad:?} is not a photo's sha256 hash"),
                     ));
                 }
                 if (hashes.len() as u32) < *min_count {
                     return Err(bad_value(
-                        self,
                         format!("至少需要 {min_count} 张照片，收到 {}", hashes.len()),
                         format!("needs at least {min_count} photos, got {}", hashes.len()),
                     ));

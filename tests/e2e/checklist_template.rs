@@ -61,9 +61,9 @@ fn shipped_templates_load_and_cover_every_device_type() {
         ["daily_maintenance", "quarterly_lane", "baseline_survey"]
     );
     let q = lib.get("quarterly_lane").expect("quarterly");
-    for ty in weibao::checklist::template::DEVICE_TYPES {
+    for ty in weibao::checklist::template::device_types() {
         assert!(
-            q.sections.iter().any(|s| s.applies_to.code() == *ty),
+            q.sections.iter().any(|s| s.applies_to.code() == ty),
             "quarterly has no section for {ty}"
         );
     }

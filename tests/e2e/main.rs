@@ -7,3 +7,4 @@ mod core_scenario;
 mod core_stock;
 mod support;
 mod report_sign;
+mod checklist_template;

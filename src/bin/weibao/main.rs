@@ -4,8 +4,10 @@
 //! 1 a domain error (message on stderr, Chinese then English), 2 a usage error.
 
 mod devices;
+mod inspection;
 mod output;
 mod stock;
+mod template;
 mod torture;
 mod work_orders;
 
@@ -55,6 +57,12 @@ enum Cmd {
     /// Work orders (工单): list, show, report a fault, advance, service record.
     #[command(subcommand, name = "wo", alias = "work-order")]
     WorkOrder(work_orders::WoCmd),
+    /// Checklist templates (巡检模板): list, validate.
+    #[command(subcommand)]
+    Template(template::TemplateCmd),
+    /// Inspections (巡检): start, answer, progress, complete, open-fault, due.
+    #[command(subcommand)]
+    Inspection(inspection::InspectionCmd),
     /// Crash-test helper: a burst of acknowledged writes (used by the test suite).
     #[command(hide = true)]
     Torture {
@@ -128,6 +136,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Cmd::Stock(c) => stock::run(&mut ctx, c),
         Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
+        Cmd::Template(c) => template::run(&mut ctx, c),
+        Cmd::Inspection(c) => inspection::run(&mut ctx, c),
         Cmd::Torture { writes } => torture::run(&mut ctx.store, writes),
     }
 }

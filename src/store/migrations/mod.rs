@@ -4,7 +4,10 @@
 use rusqlite_migration::{Migrations, M};
 
 /// Every migration in order. Its position + 1 is the schema version (`PRAGMA user_version`).
-const SQL: &[&str] = &[include_str!("0001_core.sql")];
+const SQL: &[&str] = &[
+    include_str!("0001_core.sql"),
+    include_str!("0002_checklist.sql"),
+];
 
 pub fn all() -> Migrations<'static> {
     Migrations::new(SQL.iter().map(|sql| M::up(sql)).collect())
