@@ -25,7 +25,7 @@ Xvfb "$DISP" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
 XPID=$!
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${DISP#:}" ] && break; sleep 0.1; done
 
-"$CLI" demo --db "$WORK/demo.db" >/dev/null
+"$CLI" --db "$WORK/demo.db" demo >/dev/null
 
 # Sum VmRSS of a process and all its descendants (WebKitWebProcess, WebKitNetworkProcess).
 descendants() { local c; for c in $(ps -o pid= --ppid "$1"); do echo "$c"; descendants "$c"; done; }

@@ -1,14 +1,30 @@
 //! The engineer's "Today" list: what is on their plate now. Owned by the desktop-app issue (6).
 //!
 //! Open work orders assigned to the current engineer come first (most urgent level, then
-//! oldest), then open ones nobody has taken yet. Due and overdue inspections join this list
-//! when the checklist schedule lands (issue 4).
+//! oldest), then open ones nobody has taken yet; then inspections this engineer started and has
+//! not completed, and lanes whose quarterly inspection is due or overdue under a contract in
+//! force (the schedule is the checklist module's; this only picks the open slots).
 
 use super::work_orders::{self, WorkOrderFilter, WorkOrderSummary};
 use super::Store;
+use crate::checklist::schedule::{self, SlotStatus};
+use crate::checklist::state::Header;
 use crate::domain::work_order::WorkOrderState;
 use crate::Result;
+use chrono::NaiveDate;
 use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DueInspection {
+    pub lane_id: String,
+    pub lane_code: String,
+    pub lane_name: String,
+    pub site_name: String,
+    pub contract_number: String,
+    pub due: NaiveDate,
+    pub status: SlotStatus,
+    pub status_label: &'static str,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Today {
@@ -16,6 +32,10 @@ pub struct Today {
     pub mine: Vec<WorkOrderSummary>,
     /// Reported work orders not yet assigned to anyone.
     pub unassigned: Vec<WorkOrderSummary>,
+    /// Inspections the current engineer started and has not completed.
+    pub in_progress: Vec<Header>,
+    /// Lanes with a quarterly inspection due or overdue, overdue first, then by due date.
+    pub due: Vec<DueInspection>,
 }
 
 pub fn today(store: &Store) -> Result<Today> {
@@ -23,7 +43,7 @@ pub fn today(store: &Store) -> Result<Today> {
     let mine = work_orders::list(
         store,
         &WorkOrderFilter {
-            assignee_id: Some(me),
+            assignee_id: Some(me.clone()),
             open_only: true,
             ..Default::default()
         },
@@ -36,5 +56,31 @@ pub fn today(store: &Store) -> Result<Today> {
             ..Default::default()
         },
     )?;
-    Ok(Today { mine, unassigned })
+    let in_progress = crate::checklist::run::list(store, None)?
+        .into_iter()
+        .filter(|h| h.completed_at.is_none() && h.engineer_id == me)
+        .collect();
+    let mut due: Vec<DueInspection> = schedule::schedule(store, None)?
+        .into_iter()
+        .filter_map(|l| {
+            let slot = l.next_open()?.clone();
+            Some(DueInspection {
+                lane_id: l.lane_id,
+                lane_code: l.lane_code,
+                lane_name: l.lane_name,
+                site_name: l.site_name,
+                contract_number: l.contract_number,
+                due: slot.due,
+                status: slot.status,
+                status_label: slot.status.label_zh(),
+            })
+        })
+        .collect();
+    due.sort_by_key(|d| (d.status != SlotStatus::Overdue, d.due));
+    Ok(Today {
+        mine,
+        unassigned,
+        in_progress,
+        due,
+    })
 }

@@ -2,6 +2,7 @@
 //! lock, return the core's typed result or its `weibao::Error` (serialised by the core as
 //! `{kind, message, message_en, field}`, so the UI branches on `kind` and shows `message`).
 
+pub mod inspection;
 pub mod meta;
 pub mod org;
 pub mod profile;
@@ -20,6 +21,15 @@ pub type St<'a> = State<'a, AppState>;
 /// The handler with every command registered.
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
+        inspection::inspection_templates,
+        inspection::lane_inspections,
+        inspection::inspection_start,
+        inspection::inspection_view,
+        inspection::inspection_answer,
+        inspection::inspection_add_photo,
+        inspection::inspection_add_photo_bytes,
+        inspection::inspection_complete,
+        inspection::inspection_open_fault,
         meta::labels,
         meta::ui_ready,
         profile::app_status,

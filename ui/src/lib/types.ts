@@ -30,7 +30,7 @@ export interface FaultReportView { fault_time: string; phenomenon: string; locat
 export interface WorkOrderDetail extends WorkOrderSummary {
   transitions: TransitionView[]; fault_report: FaultReportView | null; service_record: ServiceRecord | null; parts: PartUse[];
 }
-export interface Today { mine: WorkOrderSummary[]; unassigned: WorkOrderSummary[] }
+export interface Today { mine: WorkOrderSummary[]; unassigned: WorkOrderSummary[]; in_progress: InspectionHeader[]; due: DueInspection[] }
 
 export interface Location { id: string; kind: string; name: string; engineer_id: string | null }
 export interface StockLine { part_id: string; part_code: string; part_name: string; category: string; unit: string; on_hand: number }
@@ -65,8 +65,16 @@ export interface RunItem {
   answer: AnswerValue | null; outcome: Outcome | null; required: boolean; visible: boolean;
   fault_work_order_id: string | null;
 }
-export interface RunProgress { answered: number; total: number; required: number; required_answered: number; failed: number }
-export interface RunView {
-  id: string; work_order_id: string | null; template_name: string; template_name_en: string | null; lane_name: string;
-  state: string; items: RunItem[]; progress: RunProgress;
+export interface RunProgress {
+  shown: number; answered: number; required: number; required_answered: number; failed: number; out_of_range: number;
+  missing: { key: string; label_zh: string }[];
+}
+export interface InspectionHeader {
+  id: string; lane_id: string; lane_code: string; lane_name: string; site_name: string; template_id: string;
+  kind: string; name: string; engineer_id: string; started_at: string; completed_at: string | null;
+}
+export interface RunView { id: string; header: InspectionHeader; state: string; items: RunItem[]; progress: RunProgress }
+export interface DueInspection {
+  lane_id: string; lane_code: string; lane_name: string; site_name: string; contract_number: string;
+  due: string; status: string; status_label: string;
 }

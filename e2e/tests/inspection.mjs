@@ -1,0 +1,152 @@
+// A whole quarterly inspection of a demo lane, from Today, as an engineer taps it: bad input
+// first (letters in a number, completing with required items missing), one failure confirmed as
+// a fault, photos, completion, then the customer's signature and the signed PDF.
+import { execFileSync } from 'node:child_process';
+import { existsSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, assert, env } from '../lib.mjs';
+
+/** Answer one unanswered row the way a person would; returns the actions it took. */
+async function answerRow(app, row, photo) {
+  const before = app.actions;
+  const kind = await row.getAttribute('data-kind');
+  const key = await (await row.parentElement()).getAttribute('data-key');
+  const sel = `[data-key="${key}"]`;
+  if (kind === 'pass_fail') {
+    await app.tap(`${sel} [data-answer="pass"]`);
+  } else if (kind === 'yes_no' || kind === 'single_choice' || kind === 'multi_choice') {
+    await app.tap(`${sel} button[data-fails="false"]`);
+  } else if (kind === 'number' || kind === 'reading') {
+    const input = await app.$(`${sel} input[data-answer="number"]`);
+    const min = parseFloat((await input.getAttribute('data-min')) ?? '');
+    const max = parseFloat((await input.getAttribute('data-max')) ?? '');
+    const v = Number.isFinite(min) && Number.isFinite(max) ? (min + max) / 2 : Number.isFinite(min) ? min + 1 : Number.isFinite(max) ? max - 1 : 1;
+    await app.type(`${sel} input[data-answer="number"]`, String(Math.round(v * 10) / 10));
+    await app.b.keys('Enter');
+  } else if (kind === 'text') {
+    await app.type(`${sel} textarea`, '正常');
+    await app.tap('h1'); // leave the field: saved on blur
+  } else if (kind === 'photo') {
+    await attachPhoto(app, sel, photo);
+  }
+  await app.b.waitUntil(async () => (await app.$(`${sel} [data-answered]`).getAttribute('data-answered')) === 'yes',
+    { timeout: 10000, timeoutMsg: `row ${key} (${kind}) not saved` });
+  return app.actions - before;
+}
+
+/** One tap on "camera / file" and choosing the file: two actions, as a person does it. */
+async function attachPhoto(app, sel, photo) {
+  const input = await app.$(`${sel} input[type="file"]`);
+  await app.b.execute((el) => { el.style.opacity = '1'; el.style.position = 'static'; }, input);
+  await input.addValue(photo);
+  app.actions += 2;
+}
+
+export const tests = [
+  {
+    name: 'quarterly inspection: Today → every item → complete → customer signature → signed PDF verified',
+    async run() {
+      const photo = join(env.work, 'lane.jpg');
+      execFileSync('convert', ['-size', '1600x1200', 'plasma:fractal', '-quality', '85', photo]);
+      const app = await launch();
+      try {
+        await app.el('[data-screen="today"]', 30000);
+        await app.tap('[data-due]');
+        await app.el('[data-screen="inspection"]');
+        await app.el('[data-key]');
+        await app.shot('08-inspection-start');
+        app.actions = 0;
+
+        // Letters in a number: a clear Chinese message on that row, nothing stored.
+        const numRow = await app.$('[data-kind="number"], [data-kind="reading"]');
+        const numKey = await (await numRow.parentElement()).getAttribute('data-key');
+        await app.type(`[data-key="${numKey}"] input[data-answer="number"]`, 'abc');
+        await app.b.keys('Enter');
+        await app.waitText(`[data-key="${numKey}"] [data-testid="error"]`, '需要一个数字');
+        assert((await app.$(`[data-key="${numKey}"] [data-answered]`).getAttribute('data-answered')) === 'no', 'bad number not stored');
+        await app.shot('09-inspection-bad-number');
+        const badActions = app.actions;
+
+        // Completing with required items missing: refused in Chinese, naming how many.
+        await app.tap('[data-testid="complete"]');
+        await app.waitText('[data-testid="error"][data-kind="inspection_incomplete"]', '必填项未填写');
+        await app.shot('10-inspection-incomplete');
+        app.actions = 0;
+
+        // One failure, confirmed as a fault (the first pass/fail item that maps to a level).
+        let items = 0;
+        const failKey = await app.b.execute(() => {
+          const b = document.querySelector('[data-kind="pass_fail"] [data-answer="fail"]');
+          return b?.closest('[data-key]')?.getAttribute('data-key') ?? null;
+        });
+        assert(failKey, 'a pass/fail item exists');
+        await app.tap(`[data-key="${failKey}"] [data-answer="fail"]`);
+        items += 1;
+        const canFault = await app.$(`[data-key="${failKey}"] [data-testid="confirm-fault"]`);
+        await canFault.waitForDisplayed({ timeout: 5000 }).catch(() => {});
+        let faultActions = 0;
+        if (await canFault.isDisplayed()) {
+          const a0 = app.actions;
+          await app.tap(`[data-key="${failKey}"] [data-testid="confirm-fault"]`);
+          await app.el('[data-screen="workorder"]');
+          await app.shot('11-fault-from-inspection');
+          await app.tap('[data-testid="back"]');
+          await app.el(`[data-key="${failKey}"]`);
+          faultActions = app.actions - a0;
+        }
+
+        // Every other row, in screen order, until none is left unanswered (conditional rows
+        // appear as their conditions are met).
+        for (let guard = 0; guard < 400; guard++) {
+          const row = await app.$('[data-answered="no"]');
+          if (!(await row.isExisting())) break;
+          await answerRow(app, row, photo);
+          items += 1;
+        }
+        const answerActions = app.actions - faultActions;
+        await app.shot('12-inspection-answered');
+        await app.tap('[data-testid="complete"]');
+        await app.el('[data-testid="to-signature"]');
+        const progress = await app.text('[data-testid="progress"]');
+        console.log(`     figure: ${items} checklist items answered with ${answerActions} UI actions = ${(answerActions / items).toFixed(2)} actions per item` +
+          ` (plus ${badActions} for the bad number, ${faultActions} to confirm the fault); ${progress}`);
+
+        // Customer signature → signed PDF that `weibao verify` accepts.
+        await app.tap('[data-testid="to-signature"]');
+        await app.el('[data-screen="signature"]');
+        await sign(app);
+        await app.type('input[name="signer"]', '王建国');
+        await app.shot('13-signature');
+        await app.tap('[data-testid="finish"]');
+        await app.el('[data-screen="report"]', 60000);
+        await app.el('[data-testid="pdf-pages"] img', 60000);
+        await app.waitText('[data-testid="verify-status"]', '签名有效');
+        await app.shot('14-report');
+        const pdf = await app.text('[data-testid="pdf-path"]');
+        assert(existsSync(pdf), `PDF on disk: ${pdf}`);
+        copyFileSync(pdf, join(env.art, 'inspection-report.pdf'));
+        const out = execFileSync(env.cli, ['verify', pdf], { encoding: 'utf8' });
+        console.log(`     weibao verify: ${out.trim().split('\n')[0]}`);
+      } finally {
+        await app.quit();
+      }
+    },
+  },
+];
+
+/** Draw a signature on the pad with pointer actions (a real stroke, not an injected image). */
+export async function sign(app) {
+  const pad = await app.el('[data-testid="signature-pad"]');
+  await pad.scrollIntoView({ block: 'center' });
+  const strokes = [
+    [[-220, 20], [-180, -30], [-150, 30], [-110, -20], [-70, 25]],
+    [[-20, -10], [20, 30], [60, -35], [100, 25], [150, -10], [210, 15]],
+  ];
+  for (const s of strokes) {
+    const actions = app.b.action('pointer', { parameters: { pointerType: 'mouse' } });
+    actions.move({ origin: pad, x: s[0][0], y: s[0][1] }).down();
+    for (const [x, y] of s.slice(1)) actions.move({ origin: pad, x, y, duration: 40 });
+    await actions.up().perform();
+  }
+  app.actions += strokes.length;
+}
