@@ -27,6 +27,13 @@ export const tests = [
         await app.tap('[data-testid="search-go"]');
         await app.b.waitUntil(async () => (await app.$$('[data-testid="hits"] [data-device]')).length === 1, { timeoutMsg: 'one hit by code' });
         assert((await app.$('[data-testid="hits"] [data-device]').getAttribute('data-device')) === code, 'the hit is the device');
+        // The English switch: the UI's words and the core's labels both change.
+        await app.tap('[data-testid="lang"]');
+        await app.tap('[data-nav="today"]');
+        await app.waitText('[data-screen="today"]', 'Today');
+        await app.shot('15-today-english');
+        await app.tap('[data-testid="lang"]');
+        await app.waitText('[data-screen="today"]', '今日工作');
       } finally {
         await app.quit();
       }
