@@ -99,7 +99,7 @@ pub fn run(ctx: &mut Ctx, cmd: DeviceCmd) -> Result<(), Error> {
                     &["时间", "类别", "内容"],
                     a.history.iter().map(|h| {
                         vec![
-                            h.at.chars().take(16).collect(),
+                            crate::output::local(&h.at),
                             h.kind.clone(),
                             h.summary.clone(),
                         ]

@@ -71,3 +71,18 @@ pub fn table(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> S
 pub fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
+
+/// An RFC 3339 timestamp as engineers read it: China Standard Time, to the minute.
+pub fn local(ts: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(ts) {
+        Ok(t) => chrono::FixedOffset::east_opt(8 * 3600)
+            .map(|tz| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| ts.to_string()),
+        Err(_) => ts.to_string(),
+    }
+}
+
+/// An optional timestamp, local, or empty.
+pub fn local_opt(ts: &Option<String>) -> String {
+    ts.as_deref().map(local).unwrap_or_default()
+}

@@ -91,7 +91,7 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
                             .map(|p| p.name)
                             .unwrap_or_default();
                         vec![
-                            m.at.chars().take(16).collect(),
+                            crate::output::local(&m.at),
                             m.kind.label_zh().into(),
                             part,
                             m.qty.to_string(),
@@ -153,7 +153,7 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
                             r.id.clone(),
                             r.faulty_serial.clone(),
                             r.status.clone(),
-                            r.opened_at.chars().take(16).collect(),
+                            crate::output::local(&r.opened_at),
                         ]
                     }),
                 )

@@ -1,6 +1,6 @@
 //! `weibao wo …`
 
-use crate::output::{emit, opt, table};
+use crate::output::{emit, local, local_opt, opt, table};
 use crate::Ctx;
 use clap::Subcommand;
 use weibao::domain::work_order::{FaultReportInput, ServiceRecordInput, WorkOrderState};
@@ -41,6 +41,20 @@ pub enum WoCmd {
         #[arg(long)]
         at: Option<String>,
     },
+    /// Open a work order of any kind on a lane (inspection, installation, emergency, …).
+    Open {
+        #[arg(long)]
+        kind: String,
+        /// Lane id or code.
+        #[arg(long)]
+        lane: String,
+        #[arg(long)]
+        device: Option<String>,
+        #[arg(long, allow_negative_numbers = true)]
+        level: Option<i64>,
+        #[arg(long)]
+        title: String,
+    },
     /// Move a work order to its next state (assigned, responded, on_site, resolved, customer_signed, closed).
     Advance {
         id: String,
@@ -78,10 +92,7 @@ fn summary_rows(list: &[work_orders::WorkOrderSummary]) -> String {
                 w.state.label_zh().into(),
                 w.level.map(|l| l.to_string()).unwrap_or_default(),
                 opt(&w.device_code),
-                w.on_site_by
-                    .as_deref()
-                    .map(|t| t.chars().take(16).collect())
-                    .unwrap_or_default(),
+                local_opt(&w.on_site_by),
                 w.title.clone(),
             ]
         }),
@@ -115,8 +126,8 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
                     s.state.label_zh(),
                     s.level.map(|l| format!("{l}级")).unwrap_or_default(),
                     s.title,
-                    opt(&s.respond_by),
-                    opt(&s.on_site_by)
+                    local_opt(&s.respond_by),
+                    local_opt(&s.on_site_by)
                 );
                 if let Some(f) = &d.fault_report {
                     out += &format!(
@@ -139,7 +150,7 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
                     &["时间", "从", "到"],
                     d.transitions
                         .iter()
-                        .map(|t| vec![t.at.chars().take(19).collect(), opt(&t.from), t.to.clone()]),
+                        .map(|t| vec![local(&t.at), opt(&t.from), t.to.clone()]),
                 );
                 if !d.parts.is_empty() {
                     out += "\n使用备件：\n";
@@ -188,6 +199,27 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
                     opt(&wo.on_site_by)
                 )
             })
+        }
+        WoCmd::Open {
+            kind,
+            lane,
+            device,
+            level,
+            title,
+        } => {
+            let new = work_orders::NewWorkOrder {
+                kind: weibao::domain::work_order::WorkOrderKind::parse(&kind)?,
+                lane_id: weibao::store::org::lane(&ctx.store, &lane)?.id,
+                device_id: device
+                    .map(|d| weibao::store::devices::device(&ctx.store, &d).map(|d| d.id))
+                    .transpose()?,
+                level: level
+                    .map(weibao::domain::values::FaultLevel::new)
+                    .transpose()?,
+                title,
+            };
+            let wo = ctx.store.write(|tx| work_orders::open(tx, &new))?;
+            emit(ctx, &wo, || format!("已开工单 {}\n", wo.id))
         }
         WoCmd::Advance {
             id,
