@@ -251,7 +251,7 @@ fn typed_answer(store: &Store, item: &super::template::Item, given: &Given) -> R
 /// Inserts one answer row (+ outbox) and returns the acknowledgement.
 fn save(
     tx: &Tx,
-    st: &State,
+    mut st: State,
     item_row: &str,
     v: &AnswerValue,
     note: Option<&str>,
@@ -289,16 +289,38 @@ fn save(
             "answered_at": at, "addendum": addendum, "reason": reason,
         }),
     )?;
-    let after = state::load(tx.conn(), &st.header.id)?;
+    // The stored row, applied to the state already loaded: progress without a reload.
+    let stored = state::Answer {
+        id: id.clone(),
+        value: v.clone(),
+        failed: outcome.failed,
+        out_of_range: outcome.out_of_range,
+        note,
+        answered_at: at,
+        addendum,
+        reason: reason.map(str::to_string),
+        author: tx.stamp().author.clone(),
+    };
+    let (key, item_id, answer_text, fault_level) = (
+        inst.key.clone(),
+        inst.id.clone(),
+        display(&inst.item, v),
+        inst.item.fault_level,
+    );
+    if addendum {
+        st.corrections.insert(item_id.clone(), stored);
+    } else {
+        st.recorded.insert(item_id.clone(), stored);
+    }
     Ok(Ack {
         answer_id: id,
         inspection_id: st.header.id.clone(),
-        item_id: inst.id.clone(),
-        key: inst.key.clone(),
-        answer_text: display(&inst.item, v),
+        item_id,
+        key,
+        answer_text,
         outcome,
-        fault_level: inst.item.fault_level,
-        progress: after.progress(),
+        fault_level,
+        progress: st.progress(),
     })
 }
 
@@ -333,7 +355,7 @@ pub fn answer(
                 format!("item {} is only asked when {cond}", inst.key),
             ));
         }
-        save(tx, &st, &row, &value, note, None)
+        save(tx, st, &row, &value, note, None)
     })
 }
 
@@ -546,6 +568,6 @@ pub fn addendum(
                 "the inspection is still open: answer the item again instead",
             ));
         }
-        save(tx, &st, &row, &value, None, Some(&reason))
+        save(tx, st, &row, &value, None, Some(&reason))
     })
 }

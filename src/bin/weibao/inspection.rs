@@ -39,7 +39,7 @@ pub enum InspectionCmd {
         instrument: Option<String>,
         #[arg(long)]
         note: Option<String>,
-        /// Photo file(s) for a photo item; stored in the blob folder beside the database.
+        /// Photo file(s) (JPEG/PNG) for a photo item; stored in the blob folder beside the database.
         #[arg(long)]
         photo: Vec<PathBuf>,
         /// A file of `KEY=VALUE` lines (`#` comments allowed).
@@ -192,8 +192,9 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
             let item = item.unwrap_or_default();
             let mut text = value.unwrap_or_default();
             for p in &photo {
+                // Through the photo pipeline: validated, original + report copy as blobs.
                 let bytes = std::fs::read(p)?;
-                let sha = ctx.store.blobs().put(&bytes)?;
+                let sha = weibao::store::photos::store_photo(&ctx.store, &bytes, "photo")?.sha256;
                 if !text.is_empty() {
                     text.push(',');
                 }
