@@ -154,7 +154,17 @@ fn due_and_overdue_per_lane_from_completed_inspections() {
     let lanes = schedule::schedule(&store, Some("HT-2026-001")).expect("schedule");
     assert!(!lanes.is_empty());
     assert!(lanes.iter().all(|l| c1.site_ids.contains(&l.site_id)));
-    let lane = lanes[0].lane_id.clone();
+    // Lanes the demo data has not inspected yet (it may hold a finished inspection or two).
+    let fresh: Vec<String> = lanes
+        .iter()
+        .filter(|l| l.slots.iter().all(|s| s.done_on.is_none()))
+        .map(|l| l.lane_id.clone())
+        .collect();
+    assert!(
+        fresh.len() >= 2,
+        "the demo contract covers uninspected lanes"
+    );
+    let lane = fresh[0].clone();
 
     // Inspect that lane on 2026-02-10 and 2026-07-20 (10:00 China time = 02:00 UTC); on
     // 2026-09-30 at 23:30 China time, which is still 09-30 at the lane though 15:30 UTC.
@@ -211,7 +221,7 @@ fn due_and_overdue_per_lane_from_completed_inspections() {
     // Another lane of the same contract, never inspected: three overdue, one due.
     let other = lanes
         .iter()
-        .find(|l| l.lane_id != lane)
+        .find(|l| l.lane_id == fresh[1])
         .expect("other lane");
     let open: Vec<(NaiveDate, SlotStatus)> = other
         .slots

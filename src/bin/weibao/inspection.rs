@@ -192,9 +192,10 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
             let item = item.unwrap_or_default();
             let mut text = value.unwrap_or_default();
             for p in &photo {
-                // Through the photo pipeline: validated, original + report copy as blobs.
+                // Stored as-is, content-addressed; the photo pipeline (validation, report copy)
+                // belongs to the photo issue and is applied when a report is built.
                 let bytes = std::fs::read(p)?;
-                let sha = weibao::store::photos::store_photo(&ctx.store, &bytes, "photo")?.sha256;
+                let sha = ctx.store.blobs().put(&bytes)?;
                 if !text.is_empty() {
                     text.push(',');
                 }
