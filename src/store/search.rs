@@ -46,44 +46,63 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
         None => (None, None),
     };
     let code = q.code.as_deref().map(|c| c.trim().to_ascii_uppercase());
-    let mut st = store.conn().prepare_cached(
+    // Only the filters given become SQL: `?n IS NULL OR …` would stop SQLite from using the
+    // unique index on code or the FTS index. Every clause is a literal; values are bound.
+    let mut clauses: Vec<&str> = vec!["d.deleted = 0"];
+    let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    // Free text drives the query from the FTS index (CROSS JOIN fixes that loop order), so a
+    // rare serial costs one index probe, not a walk over every device.
+    let from = match (fts, like) {
+        (Some(f), _) => {
+            params.push(Box::new(f));
+            "(SELECT device_id FROM device_fts WHERE device_fts MATCH ?) m CROSS JOIN device d ON d.id = m.device_id"
+        }
+        (None, Some(l)) => {
+            params.push(Box::new(l));
+            "(SELECT device_id FROM device_fts WHERE body LIKE ?) m CROSS JOIN device d ON d.id = m.device_id"
+        }
+        (None, None) => "device d",
+    };
+    let mut add = |clause: &'static str, v: Option<String>| {
+        if let Some(v) = v {
+            clauses.push(clause);
+            params.push(Box::new(v));
+        }
+    };
+    add("d.code = ?", code);
+    add(
+        "d.serial = ?",
+        q.serial.as_deref().map(|s| s.trim().to_string()),
+    );
+    add("d.model LIKE '%' || ? || '%'", q.model.clone());
+    if let Some(site) = q.site.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        clauses.push("(s.name LIKE '%' || ? || '%' OR s.id = ?)");
+        params.push(Box::new(site.to_string()));
+        params.push(Box::new(site.to_string()));
+    }
+    params.push(Box::new(limit));
+    let sql = format!(
         "SELECT d.id, d.code, d.device_type, COALESCE(t.zh, d.device_type), d.model, d.serial, d.status, s.name, l.name, l.id
-         FROM device d JOIN lane l ON l.id = d.lane_id JOIN site s ON s.id = l.site_id
+         FROM {from} JOIN lane l ON l.id = d.lane_id JOIN site s ON s.id = l.site_id
          LEFT JOIN device_type_label t ON t.code = d.device_type
-         WHERE d.deleted = 0
-           AND (?1 IS NULL OR d.code = ?1)
-           AND (?2 IS NULL OR d.serial = ?2)
-           AND (?3 IS NULL OR d.model LIKE '%' || ?3 || '%')
-           AND (?4 IS NULL OR s.name LIKE '%' || ?4 || '%' OR s.id = ?4)
-           AND (?5 IS NULL OR d.id IN (SELECT device_id FROM device_fts WHERE device_fts MATCH ?5))
-           AND (?6 IS NULL OR d.id IN (SELECT device_id FROM device_fts WHERE body LIKE ?6))
-         ORDER BY d.code LIMIT ?7",
-    )?;
-    let rows = st.query_map(
-        rusqlite::params![
-            code,
-            q.serial.as_deref().map(str::trim),
-            q.model,
-            q.site,
-            fts,
-            like,
-            limit
-        ],
-        |r| {
-            Ok(DeviceHit {
-                id: r.get(0)?,
-                code: r.get(1)?,
-                device_type: r.get(2)?,
-                type_label: r.get(3)?,
-                model: r.get(4)?,
-                serial: r.get(5)?,
-                status: r.get(6)?,
-                site_name: r.get(7)?,
-                lane_name: r.get(8)?,
-                lane_id: r.get(9)?,
-            })
-        },
-    )?;
+         WHERE {} ORDER BY d.code LIMIT ?",
+        clauses.join(" AND ")
+    );
+    let mut st = store.conn().prepare_cached(&sql)?;
+    let rows = st.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+        Ok(DeviceHit {
+            id: r.get(0)?,
+            code: r.get(1)?,
+            device_type: r.get(2)?,
+            type_label: r.get(3)?,
+            model: r.get(4)?,
+            serial: r.get(5)?,
+            status: r.get(6)?,
+            site_name: r.get(7)?,
+            lane_name: r.get(8)?,
+            lane_id: r.get(9)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -70,6 +70,16 @@ fn cli_reads_writes_and_exit_codes() {
         ],
     ));
     let id = wo["id"].as_str().expect("id").to_string();
+    let pads_on_van = |db| {
+        let van = json(&weibao(db, &["stock", "show", "张伟车载库", "--json"]));
+        van.as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["part_code"] == "PAD-BG")
+            .and_then(|l| l["on_hand"].as_i64())
+            .unwrap_or(0)
+    };
+    let pads_before = pads_on_van(db);
     for to in ["assigned", "responded", "on_site"] {
         assert!(weibao(db, &["wo", "advance", &id, "--to", to])
             .status
@@ -100,15 +110,7 @@ fn cli_reads_writes_and_exit_codes() {
     let detail = json(&weibao(db, &["wo", "show", &id, "--json"]));
     assert_eq!(detail["state"], "on_site");
     assert_eq!(detail["parts"][0]["part_code"], "PAD-BG");
-    let van = json(&weibao(db, &["stock", "show", "张伟车载库", "--json"]));
-    let pads = van
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["part_code"] == "PAD-BG")
-        .unwrap()["on_hand"]
-        .as_i64();
-    assert_eq!(pads, Some(3));
+    assert_eq!(pads_on_van(db), pads_before - 1);
     for read in [
         &["stock", "locations", "--json"][..],
         &["stock", "movements", "总仓", "--json"],

@@ -4,7 +4,7 @@
 use crate::support::{weibao_bin, TestDb};
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -23,17 +23,19 @@ fn sigkill_during_write_burst_loses_no_acknowledged_write() {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn weibao");
-        // Anywhere from "still opening the database" to "deep in the burst".
-        std::thread::sleep(Duration::from_micros(rng.gen_range(500..40_000)));
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut out = String::new();
+        if round % 2 == 0 {
+            // Anywhere from "still opening the database" to "early in the burst".
+            std::thread::sleep(Duration::from_micros(rng.gen_range(500..40_000)));
+        } else {
+            // Surely mid-burst: after the first acknowledgement, at a random moment.
+            stdout.read_line(&mut out).unwrap();
+            std::thread::sleep(Duration::from_micros(rng.gen_range(0..20_000)));
+        }
         child.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix
         child.wait().expect("reap");
-        let mut out = String::new();
-        child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut out)
-            .unwrap();
+        stdout.read_to_string(&mut out).unwrap();
         for line in out.lines() {
             // A torn last line was never acknowledged in full.
             let parts: Vec<&str> = line.split(' ').collect();
@@ -96,8 +98,8 @@ fn sigkill_during_write_burst_loses_no_acknowledged_write() {
         assert_eq!(orphans, 0, "a committed row without its outbox entry");
     }
     assert!(
-        acked.len() > kills,
-        "the burst made progress: {} acknowledged writes",
+        acked.len() >= kills / 2,
+        "every other kill came mid-burst: {} acknowledged writes",
         acked.len()
     );
     eprintln!(
