@@ -94,7 +94,12 @@ fn main() {
     }
     report(&format!("start a {items}-item inspection"), start);
 
-    let keys = ["lane.weatherproof", "lane.test_runs", "lane.test_method", "lane.pass_rate"];
+    let keys = [
+        "lane.weatherproof",
+        "lane.test_runs",
+        "lane.test_method",
+        "lane.pass_rate",
+    ];
     let values = ["pass", "12", "real_vehicle", "99.2"];
     let mut answer = Vec::with_capacity(runs * 4);
     for id in &ids {

@@ -145,7 +145,7 @@ pub fn run(ctx: &mut Ctx, cmd: TemplateCmd) -> Result<(), Error> {
                 return Err(Error::refused(
                     "template_invalid",
                     format!("模板共有 {bad} 处错误"),
-                    format!("{bad} problems in the template files"),
+                    format!("{bad} problem(s) in the template files"),
                 ));
             }
             Ok(())
