@@ -112,11 +112,6 @@ export const tests = [
           ` (plus ${badActions} for the bad number, ${faultActions} to confirm the fault); ${progress}`);
 
         // Customer signature → signed PDF that `weibao verify` accepts.
-        const hasReport = await app.b.execute(() => window.__TAURI_INTERNALS__.invoke('report_status').then(() => true, () => false));
-        if (!hasReport) {
-          console.log('     SKIPPED signature → PDF: the report core (finalise) is not in this build yet');
-          return;
-        }
         await app.tap('[data-testid="to-signature"]');
         await app.el('[data-screen="signature"]');
         await sign(app);
@@ -143,14 +138,19 @@ export const tests = [
 export async function sign(app) {
   const pad = await app.el('[data-testid="signature-pad"]');
   await pad.scrollIntoView({ block: 'center' });
+  // Pointer moves in viewport coordinates from the pad's on-screen box (WebKitWebDriver
+  // refuses element-relative moves on a canvas it considers partly obscured).
+  const r = await app.b.execute((el) => { const b = el.getBoundingClientRect(); return { x: b.left, y: b.top, w: b.width, h: b.height }; }, pad);
+  const cx = Math.round(r.x + r.w / 2);
+  const cy = Math.round(r.y + r.h / 2);
   const strokes = [
     [[-220, 20], [-180, -30], [-150, 30], [-110, -20], [-70, 25]],
     [[-20, -10], [20, 30], [60, -35], [100, 25], [150, -10], [210, 15]],
   ];
   for (const s of strokes) {
     const actions = app.b.action('pointer', { parameters: { pointerType: 'mouse' } });
-    actions.move({ origin: pad, x: s[0][0], y: s[0][1] }).down();
-    for (const [x, y] of s.slice(1)) actions.move({ origin: pad, x, y, duration: 40 });
+    actions.move({ origin: 'viewport', x: cx + s[0][0], y: cy + s[0][1] }).down();
+    for (const [x, y] of s.slice(1)) actions.move({ origin: 'viewport', x: cx + x, y: cy + y, duration: 40 });
     await actions.up().perform();
   }
   app.actions += strokes.length;

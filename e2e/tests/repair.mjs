@@ -41,6 +41,15 @@ export const tests = [
         await app.shot('06-fault-repair');
         await app.tap('[data-testid="advance"][data-to="resolved"]');
         await app.waitText('[data-testid="wo-state"]', '已解决');
+        // The customer will not sign: the refusal and its reason go into the signed report.
+        await app.tap('[data-testid="to-signature"]');
+        await app.tap('[data-testid="mode-refuse"]');
+        await app.type('textarea[name="reason"]', '负责人不在现场，电话确认已修复，拒绝代签');
+        await app.shot('16-signature-refused');
+        await app.tap('[data-testid="finish"]');
+        await app.el('[data-screen="report"]', 60000);
+        await app.waitText('[data-testid="verify-status"]', '签名有效');
+        await app.el('[data-testid="pdf-pages"] img', 60000);
         // The stock screen shows the issue and the lower count.
         await app.tap('[data-nav="stock"]');
         await app.el('[data-testid="movements"] tr[data-kind="issue"]');

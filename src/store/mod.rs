@@ -13,7 +13,6 @@ pub mod hlc;
 pub mod migrations;
 pub mod org;
 pub mod outbox;
-pub mod photos;
 pub mod profile;
 pub mod search;
 pub mod today;

@@ -6,7 +6,7 @@ use serde::Serialize;
 use weibao::checklist::run::{self, Given};
 use weibao::checklist::state::{self, Header, Progress};
 use weibao::checklist::{AnswerValue, Item, Library, Outcome};
-use weibao::store::photos;
+use weibao::report::photos::{self, PhotoOwner};
 use weibao::store::work_orders::WorkOrderSummary;
 use weibao::store::Store;
 use weibao::Result;
@@ -73,6 +73,14 @@ fn view(store: &Store, id: &str) -> Result<RunView> {
     })
 }
 
+/// A photo for one photo item of an inspection (it becomes part of that item's answer).
+fn owner(id: &str, item_key: &str) -> PhotoOwner {
+    PhotoOwner::Inspection {
+        inspection_id: id.to_string(),
+        item: Some(item_key.to_string()),
+    }
+}
+
 #[derive(Serialize)]
 pub struct TemplateInfo {
     id: String,
@@ -127,7 +135,7 @@ pub fn inspection_answer(state: St, id: String, item_key: String, raw: String) -
 pub fn inspection_add_photo(state: St, id: String, item_key: String, path: String) -> Cmd<RunView> {
     let bytes = std::fs::read(&path)?;
     state.with(|s| {
-        photos::add_to_inspection(s, &id, &item_key, &bytes)?;
+        photos::attach(s, &owner(&id, &item_key), &bytes, None)?;
         view(s, &id)
     })
 }
@@ -141,7 +149,7 @@ pub fn inspection_add_photo_bytes(
     bytes: Vec<u8>,
 ) -> Cmd<RunView> {
     state.with(|s| {
-        photos::add_to_inspection(s, &id, &item_key, &bytes)?;
+        photos::attach(s, &owner(&id, &item_key), &bytes, None)?;
         view(s, &id)
     })
 }
@@ -159,4 +167,11 @@ pub fn inspection_complete(state: St, id: String) -> Cmd<RunView> {
 #[tauri::command]
 pub fn inspection_open_fault(state: St, id: String, item_key: String) -> Cmd<WorkOrderSummary> {
     state.with(|s| run::open_fault(s, &id, &item_key, None))
+}
+
+/// The work order that carries a completed inspection's report (opened on first request),
+/// for the customer's signature.
+#[tauri::command]
+pub fn inspection_work_order(state: St, id: String) -> Cmd<WorkOrderSummary> {
+    state.with(|s| weibao::report::inspection::work_order_for(s, &id))
 }

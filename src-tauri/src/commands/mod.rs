@@ -6,6 +6,7 @@ pub mod inspection;
 pub mod meta;
 pub mod org;
 pub mod profile;
+pub mod report;
 pub mod stock;
 pub mod work;
 
@@ -30,8 +31,15 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         inspection::inspection_add_photo_bytes,
         inspection::inspection_complete,
         inspection::inspection_open_fault,
+        inspection::inspection_work_order,
         meta::labels,
         meta::ui_ready,
+        report::finalise_report,
+        report::report_view,
+        report::report_pdf,
+        report::report_preview,
+        report::verify_report,
+        report::open_report,
         profile::app_status,
         profile::create_profile,
         profile::load_demo,
