@@ -7,6 +7,7 @@
 //! seed gives the same codes, serials and dates.
 
 pub mod catalog;
+pub mod reports;
 
 use crate::domain::contract::*;
 use crate::domain::device::{DeviceInput, DeviceType};
@@ -147,6 +148,7 @@ pub fn load(
     sum.vans = vans;
     if scale.is_none() {
         sum.open_work_orders = demo_faults(store)?;
+        reports::load(store)?;
     }
     Ok(sum)
 }
@@ -286,13 +288,16 @@ fn demo_stock(tx: &Tx, engineer_id: &str) -> Result<(String, Vec<String>)> {
     for (code, name, cat, unit, price, serialised, dtype) in PARTS {
         stock::add_part(
             tx,
-            code,
-            name,
-            PartCategory::parse(cat)?,
-            unit,
-            Fen(*price),
-            *serialised,
-            Some(dtype),
+            stock::Part {
+                id: String::new(),
+                code: code.to_string(),
+                name: name.to_string(),
+                category: PartCategory::parse(cat)?,
+                unit: unit.to_string(),
+                price: Fen(*price),
+                serialised: *serialised,
+                device_type: Some(dtype.to_string()),
+            },
         )?;
         if *serialised {
             for n in 1..=3 {

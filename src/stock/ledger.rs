@@ -52,26 +52,17 @@ pub fn add_location(
     Ok(l)
 }
 
-pub fn add_part(
-    tx: &Tx,
-    code: &str,
-    name: &str,
-    category: PartCategory,
-    unit: &str,
-    price: Fen,
-    serialised: bool,
-    device_type: Option<&str>,
-) -> Result<Part> {
+/// Add a part to the catalogue. `draft.id` is ignored (a new one is made); text fields are
+/// validated and the code is upper-cased.
+pub fn add_part(tx: &Tx, draft: Part) -> Result<Part> {
     let p = Part {
         id: new_id(),
-        code: required_text("part.code", code, 64)?.to_ascii_uppercase(),
-        name: required_text("part.name", name, MAX_NAME_CHARS)?,
-        category,
-        unit: required_text("part.unit", unit, 16)?,
-        price,
-        serialised,
-        device_type: device_type.map(str::to_string),
+        code: required_text("part.code", &draft.code, 64)?.to_ascii_uppercase(),
+        name: required_text("part.name", &draft.name, MAX_NAME_CHARS)?,
+        unit: required_text("part.unit", &draft.unit, 16)?,
+        ..draft
     };
+    let category = p.category;
     tx.insert(
         "part",
         &p.id,

@@ -39,10 +39,7 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
     // Trigram FTS needs 3+ characters; shorter text falls back to a LIKE scan.
     let (fts, like) = match text {
         Some(t) if t.chars().count() >= 3 => (Some(fts_phrase(t)), None),
-        Some(t) => (
-            None,
-            Some(format!("%{}%", t.replace('%', "").replace('_', ""))),
-        ),
+        Some(t) => (None, Some(format!("%{}%", t.replace(['%', '_'], "")))),
         None => (None, None),
     };
     let code = q.code.as_deref().map(|c| c.trim().to_ascii_uppercase());
@@ -52,6 +49,9 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
     let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
     // Free text drives the query from the FTS index (CROSS JOIN fixes that loop order), so a
     // rare serial costs one index probe, not a walk over every device.
+    // Free text returns the first `limit` matches in index order (so a common word stops after
+    // `limit` rows instead of sorting every match); they are then shown sorted by code.
+    let ordered = fts.is_none() && like.is_none();
     let from = match (fts, like) {
         (Some(f), _) => {
             params.push(Box::new(f));
@@ -85,8 +85,9 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
         "SELECT d.id, d.code, d.device_type, COALESCE(t.zh, d.device_type), d.model, d.serial, d.status, s.name, l.name, l.id
          FROM {from} JOIN lane l ON l.id = d.lane_id JOIN site s ON s.id = l.site_id
          LEFT JOIN device_type_label t ON t.code = d.device_type
-         WHERE {} ORDER BY d.code LIMIT ?",
-        clauses.join(" AND ")
+         WHERE {} {} LIMIT ?",
+        clauses.join(" AND "),
+        if ordered { "ORDER BY d.code" } else { "" }
     );
     let mut st = store.conn().prepare_cached(&sql)?;
     let rows = st.query_map(rusqlite::params_from_iter(params.iter()), |r| {
@@ -103,7 +104,9 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
             lane_id: r.get(9)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut hits: Vec<DeviceHit> = rows.collect::<rusqlite::Result<_>>()?;
+    hits.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(hits)
 }
 
 /// Work orders whose fault or service notes contain `text`.
