@@ -6,7 +6,7 @@ GlobalWorkerOptions.workerSrc = workerUrl;
 
 /** Render every page of `bytes` to PNG data URLs at `width` CSS pixels (×2 for print). */
 export async function renderPages(bytes: Uint8Array, width: number): Promise<string[]> {
-  const task = getDocument({ data: bytes });
+  const task = getDocument({ data: bytes, isOffscreenCanvasSupported: false, isImageDecoderSupported: false });
   const doc = await task.promise;
   const pages: string[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
