@@ -7,6 +7,7 @@ use rusqlite_migration::{Migrations, M};
 const SQL: &[&str] = &[
     include_str!("0001_core.sql"),
     include_str!("0002_checklist.sql"),
+    include_str!("0003_reports.sql"),
 ];
 
 pub fn all() -> Migrations<'static> {

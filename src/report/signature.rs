@@ -1,0 +1,172 @@
+//! The customer's confirmation of a work order: a handwritten signature from the signature pad
+//! (a PNG with transparency) and the signer's name, or — when the customer will not sign — the
+//! refusal and its reason, which the report then states. A record without either is invalid
+//! (无客户确认视作无效记录), so a report cannot be finalised without one.
+
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+use super::common::register_blob;
+use crate::domain::values::{required_text, MAX_NAME_CHARS, MAX_NOTE_CHARS};
+use crate::domain::work_order::WorkOrderState;
+use crate::store::{new_id, work_orders, Store, Tx};
+use crate::{Error, Result};
+
+/// The customer's confirmation in force for a work order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Confirmation {
+    Signed {
+        id: String,
+        png_sha256: String,
+        signer: String,
+        /// RFC 3339.
+        at: String,
+    },
+    Refused {
+        id: String,
+        reason: String,
+        at: String,
+    },
+}
+
+/// Store the signature pad's PNG and the signer's name for a work order. Refused unless the
+/// work is done (state `resolved`: the customer confirms finished work) and the work order is
+/// not yet signed; the PNG must have a transparent background and at least one stroke.
+pub fn capture(
+    store: &mut Store,
+    work_order_id: &str,
+    png: &[u8],
+    signer: &str,
+) -> Result<Confirmation> {
+    let signer = required_text("signature.signer", signer, MAX_NAME_CHARS)?;
+    check_state(store.conn(), work_order_id)?;
+    let sig = crate::media::import_signature_png(png)?;
+    let sha = store.blobs().put(png)?;
+    if sha != sig.sha256 {
+        return Err(Error::Report {
+            kind: "blob_mismatch",
+            zh: "签名图片写入后哈希不符".into(),
+            en: "the stored signature image does not match its hash".into(),
+        });
+    }
+    store.write(|tx| {
+        let wo = check_state(tx.conn(), work_order_id)?;
+        register_blob(tx, &sha, png.len(), "image/png")?;
+        replace(tx, &wo, Some((&sha, &signer)), None)
+    })
+}
+
+/// Record that the customer refused to sign, and why (the report prints the reason).
+pub fn refuse(store: &mut Store, work_order_id: &str, reason: &str) -> Result<Confirmation> {
+    let reason = required_text("signature.refusal_reason", reason, MAX_NOTE_CHARS)?;
+    store.write(|tx| {
+        let wo = check_state(tx.conn(), work_order_id)?;
+        replace(tx, &wo, None, Some(&reason))
+    })
+}
+
+/// The confirmation in force for a work order, if any.
+pub fn current(conn: &rusqlite::Connection, work_order_id: &str) -> Result<Option<Confirmation>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, png_sha256, signer_name, refused, refusal_reason, signed_at
+             FROM customer_signature WHERE work_order_id = ?1 AND deleted = 0
+             ORDER BY hlc DESC LIMIT 1",
+            [work_order_id],
+            |r| {
+                let refused: bool = r.get(3)?;
+                Ok(if refused {
+                    Confirmation::Refused {
+                        id: r.get(0)?,
+                        reason: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                        at: r.get(5)?,
+                    }
+                } else {
+                    Confirmation::Signed {
+                        id: r.get(0)?,
+                        png_sha256: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                        signer: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                        at: r.get(5)?,
+                    }
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The work order must be `resolved`: before that there is nothing to confirm, after it the
+/// record is signed and final.
+fn check_state(conn: &rusqlite::Connection, work_order_id: &str) -> Result<String> {
+    let wo = work_orders::ensure_editable(conn, work_order_id)?;
+    if wo.state != WorkOrderState::Resolved {
+        return Err(Error::refused(
+            "not_resolved",
+            format!(
+                "工单 {} 尚未解决（当前：{}），客户只能确认已完成的工作",
+                wo.id,
+                wo.state.label_zh()
+            ),
+            format!(
+                "work order {} is not resolved yet (state {}): the customer confirms finished work",
+                wo.id,
+                wo.state.code()
+            ),
+        ));
+    }
+    Ok(wo.id)
+}
+
+/// Tombstone the previous confirmation (if any) and insert the new one, in one transaction.
+fn replace(
+    tx: &Tx,
+    work_order_id: &str,
+    signed: Option<(&str, &str)>,
+    refusal: Option<&str>,
+) -> Result<Confirmation> {
+    let previous: Vec<String> = tx
+        .conn()
+        .prepare_cached(
+            "SELECT id FROM customer_signature WHERE work_order_id = ?1 AND deleted = 0",
+        )?
+        .query_map([work_order_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for p in previous {
+        tx.tombstone("customer_signature", &p)?;
+    }
+    let id = new_id();
+    let at = tx.now().to_rfc3339();
+    let png = signed.map(|s| s.0);
+    let signer = signed.map(|s| s.1);
+    let refused = refusal.is_some();
+    let c = match (signed, refusal) {
+        (Some((sha, name)), _) => Confirmation::Signed {
+            id: id.clone(),
+            png_sha256: sha.to_string(),
+            signer: name.to_string(),
+            at: at.clone(),
+        },
+        (None, reason) => Confirmation::Refused {
+            id: id.clone(),
+            reason: reason.unwrap_or_default().to_string(),
+            at: at.clone(),
+        },
+    };
+    tx.insert(
+        "customer_signature",
+        &id,
+        &[
+            ("work_order_id", &work_order_id),
+            ("png_sha256", &png),
+            ("signer_name", &signer),
+            ("refused", &refused),
+            ("refusal_reason", &refusal),
+            ("signed_at", &at),
+        ],
+        &serde_json::json!({
+            "id": id, "work_order_id": work_order_id, "png_sha256": png, "signer_name": signer,
+            "refused": refused, "refusal_reason": refusal, "signed_at": at,
+        }),
+    )?;
+    Ok(c)
+}
