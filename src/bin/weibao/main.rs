@@ -6,6 +6,7 @@
 mod devices;
 mod inspection;
 mod output;
+mod report;
 mod stock;
 mod template;
 mod torture;
@@ -63,6 +64,16 @@ enum Cmd {
     /// Inspections (巡检): start, answer, progress, complete, open-fault, due.
     #[command(subcommand)]
     Inspection(inspection::InspectionCmd),
+    /// Service reports (维保报告): render and sign, --all for batch printing, addendum, list.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
+    /// Evidence photos (拍照取证): add a photo to a work order or an inspection.
+    #[command(subcommand)]
+    Photo(report::PhotoCmd),
+    /// The customer's signature (客户签字) from a PNG, or a recorded refusal with its reason.
+    Sign(report::SignArgs),
+    /// Check a report PDF: signature valid, signer, time; with --db, the stored hash too.
+    Verify(report::VerifyArgs),
     /// Crash-test helper: a burst of acknowledged writes (used by the test suite).
     #[command(hide = true)]
     Torture {
@@ -84,6 +95,9 @@ pub struct Ctx {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    if let Cmd::Verify(a) = &cli.cmd {
+        return report::verify(cli.db.as_deref(), cli.json, a);
+    }
     let db = cli.db.clone().unwrap_or_else(default_db);
     let store = Store::open(&db, Arc::new(SystemClock))?;
     let mut ctx = Ctx {
@@ -138,6 +152,10 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
         Cmd::Template(c) => template::run(&mut ctx, c),
         Cmd::Inspection(c) => inspection::run(&mut ctx, c),
+        Cmd::Report(c) => report::run(&mut ctx, c),
+        Cmd::Photo(c) => report::photo(&mut ctx, c),
+        Cmd::Sign(a) => report::sign(&mut ctx, a),
+        Cmd::Verify(a) => report::verify(Some(&db), ctx.json, &a),
         Cmd::Torture { writes } => torture::run(&mut ctx.store, writes),
     }
 }

@@ -1,0 +1,407 @@
+//! `weibao report …`, `weibao photo add`, `weibao sign`, `weibao verify`: the service report
+//! from evidence to signed, filed and checked PDF. Every rule is in `weibao::report`; this only
+//! reads files and arguments in and prints what came back.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use weibao::report::finalise::{self, ReportAssets, StoredReport};
+use weibao::report::photos::{self, PhotoOwner};
+use weibao::report::{inspection, signature, verify};
+use weibao::{Error, Lang, Store, SystemClock};
+
+use crate::output::{emit, local, table};
+use crate::Ctx;
+
+#[derive(Subcommand)]
+pub enum ReportCmd {
+    /// Write a work order's signed report: finalises it first if needed (render from the
+    /// store, sign with the engineer's key, freeze the work order). With --all, every
+    /// finalised report into a folder, named by report number.
+    Render {
+        #[command(flatten)]
+        target: Target,
+        /// Every finalised report (originals and addenda) into the folder --out.
+        #[arg(long, conflicts_with_all = ["work_order", "inspection"])]
+        all: bool,
+        /// Output file (or folder with --all).
+        #[arg(long)]
+        out: PathBuf,
+        /// Label language: zh (default) or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// An unsigned draft for the customer to read; stores nothing.
+        #[arg(long)]
+        preview: bool,
+    },
+    /// A correction to a signed report: a new signed report naming the original's number and
+    /// SHA-256; the original stays untouched.
+    Addendum {
+        #[command(flatten)]
+        target: Target,
+        /// Why the correction is needed (更正原因).
+        #[arg(long)]
+        reason: String,
+        /// The correction itself (更正内容).
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// Signed reports on record.
+    List,
+}
+
+/// Which work order: by id, or the one carrying an inspection's report.
+#[derive(Args, Clone)]
+pub struct Target {
+    #[arg(long = "work-order", alias = "wo")]
+    work_order: Option<String>,
+    /// A completed inspection (its work order is opened on first use).
+    #[arg(long, conflicts_with = "work_order")]
+    inspection: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum PhotoCmd {
+    /// Attach a JPEG or PNG as evidence (拍照取证) to a work order or an inspection (item).
+    Add {
+        #[arg(long = "work-order", alias = "wo")]
+        work_order: Option<String>,
+        #[arg(long, conflicts_with = "work_order")]
+        inspection: Option<String>,
+        /// A photo item of the inspection (key, e.g. lane.overview_photo).
+        #[arg(long, requires = "inspection")]
+        item: Option<String>,
+        file: PathBuf,
+        #[arg(long)]
+        caption: Option<String>,
+    },
+}
+
+/// The customer's signature (PNG from the signature pad) and name, or a refusal and why.
+#[derive(Args)]
+pub struct SignArgs {
+    #[command(flatten)]
+    target: Target,
+    #[arg(long, requires = "signer", conflicts_with = "refused")]
+    png: Option<PathBuf>,
+    #[arg(long)]
+    signer: Option<String>,
+    /// The customer refused to sign: the reason is recorded and printed on the report.
+    #[arg(long)]
+    refused: Option<String>,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// A report PDF.
+    file: PathBuf,
+}
+
+fn lang(s: &str) -> Result<Lang, Error> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "zh" | "zh-cn" | "cn" => Ok(Lang::Zh),
+        "en" => Ok(Lang::En),
+        other => Err(Error::invalid(
+            "lang",
+            format!("语言应为 zh 或 en，收到「{other}」"),
+            format!("language must be zh or en, got {other:?}"),
+        )),
+    }
+}
+
+fn read(field: &str, path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| {
+        Error::invalid(
+            field,
+            format!("无法读取文件 {}：{e}", path.display()),
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, bytes)?;
+    Ok(())
+}
+
+fn work_order(store: &mut Store, t: &Target) -> Result<String, Error> {
+    match (&t.work_order, &t.inspection) {
+        (Some(id), _) => Ok(id.clone()),
+        (None, Some(insp)) => Ok(inspection::work_order_for(store, insp)?.id),
+        (None, None) => Err(Error::invalid(
+            "work_order",
+            "请用 --work-order 指定工单（或用 --inspection 指定巡检）",
+            "name the work order with --work-order (or the inspection with --inspection)",
+        )),
+    }
+}
+
+fn summary(r: &StoredReport, path: &Path) -> String {
+    format!(
+        "报告 {}（{}）已签署：{}，签署人 {}，{}\nSHA-256 {}\n",
+        r.number,
+        r.kind,
+        path.display(),
+        r.signer,
+        local(&r.signed_at),
+        r.sha256
+    )
+}
+
+pub fn run(ctx: &mut Ctx, cmd: ReportCmd) -> Result<(), Error> {
+    match cmd {
+        ReportCmd::Render { all: true, out, .. } => render_all(ctx, &out),
+        ReportCmd::Render {
+            target,
+            out,
+            lang: l,
+            preview,
+            ..
+        } => {
+            let l = lang(&l)?;
+            let wo = work_order(&mut ctx.store, &target)?;
+            if preview {
+                let assets = ReportAssets::locate()?;
+                write(&out, &finalise::preview(&ctx.store, &assets, &wo, l)?)?;
+                eprintln!("草稿（未签署）已写入 {}", out.display());
+                return Ok(());
+            }
+            let report = match finalise::report_for(ctx.store.conn(), &wo)? {
+                Some(r) => r,
+                None => {
+                    let assets = ReportAssets::locate()?;
+                    finalise::finalise(&mut ctx.store, &assets, &wo, l)?
+                }
+            };
+            write(&out, &finalise::pdf_of(&ctx.store, &report)?)?;
+            emit(ctx, &report, || summary(&report, &out))
+        }
+        ReportCmd::Addendum {
+            target,
+            reason,
+            text,
+            out,
+            lang: l,
+        } => {
+            let l = lang(&l)?;
+            let wo = work_order(&mut ctx.store, &target)?;
+            let assets = ReportAssets::locate()?;
+            let report = finalise::addendum(&mut ctx.store, &assets, &wo, &reason, &text, l)?;
+            write(&out, &finalise::pdf_of(&ctx.store, &report)?)?;
+            emit(ctx, &report, || {
+                format!(
+                    "{}补充的是报告 {}（SHA-256 {}）\n",
+                    summary(&report, &out),
+                    report.addendum_of.as_deref().unwrap_or_default(),
+                    report.addendum_of_sha256.as_deref().unwrap_or_default()
+                )
+            })
+        }
+        ReportCmd::List => {
+            let all = finalise::all_reports(ctx.store.conn())?;
+            emit(ctx, &all, || {
+                table(
+                    &["编号", "类型", "工单", "签署人", "签署时间", "SHA-256"],
+                    all.iter().map(|r| {
+                        vec![
+                            r.number.clone(),
+                            r.kind.clone(),
+                            r.work_order_id.clone(),
+                            r.signer.clone(),
+                            local(&r.signed_at),
+                            r.sha256[..16.min(r.sha256.len())].to_string(),
+                        ]
+                    }),
+                )
+            })
+        }
+    }
+}
+
+/// Batch printing at the office: one file per report, named by its number.
+fn render_all(ctx: &mut Ctx, dir: &Path) -> Result<(), Error> {
+    std::fs::create_dir_all(dir)?;
+    let all = finalise::all_reports(ctx.store.conn())?;
+    let mut written = Vec::with_capacity(all.len());
+    for (i, r) in all.iter().enumerate() {
+        let path = dir.join(format!("{}.pdf", r.number));
+        write(&path, &finalise::pdf_of(&ctx.store, r)?)?;
+        eprintln!(
+            "[{}/{}] {} → {}",
+            i + 1,
+            all.len(),
+            r.number,
+            path.display()
+        );
+        written.push(path.display().to_string());
+    }
+    emit(ctx, &written, || {
+        format!("{} 份已签署报告已写入 {}\n", written.len(), dir.display())
+    })
+}
+
+pub fn photo(ctx: &mut Ctx, cmd: PhotoCmd) -> Result<(), Error> {
+    let PhotoCmd::Add {
+        work_order,
+        inspection,
+        item,
+        file,
+        caption,
+    } = cmd;
+    let owner = match (work_order, inspection) {
+        (Some(wo), _) => PhotoOwner::WorkOrder(wo),
+        (None, Some(inspection_id)) => PhotoOwner::Inspection {
+            inspection_id,
+            item,
+        },
+        (None, None) => {
+            return Err(Error::invalid(
+                "work_order",
+                "请用 --work-order 或 --inspection 指定照片所属",
+                "name what the photo is for with --work-order or --inspection",
+            ))
+        }
+    };
+    let bytes = read("photo", &file)?;
+    let p = photos::attach(&mut ctx.store, &owner, &bytes, caption.as_deref())?;
+    emit(ctx, &p, || {
+        format!(
+            "照片已保存：{}（{}×{}，{}）\n原图 {}\n报告用图 {}\n",
+            p.caption,
+            p.width,
+            p.height,
+            p.taken_at
+                .map(|t| format!("拍摄于 {}", t.format("%Y-%m-%d %H:%M")))
+                .unwrap_or_else(|| "无拍摄时间".into()),
+            p.original_sha256,
+            p.report_sha256
+        )
+    })
+}
+
+pub fn sign(ctx: &mut Ctx, a: SignArgs) -> Result<(), Error> {
+    let wo = work_order(&mut ctx.store, &a.target)?;
+    let c = match (&a.png, &a.signer, &a.refused) {
+        (Some(png), Some(signer), None) => {
+            let bytes = read("signature", png)?;
+            signature::capture(&mut ctx.store, &wo, &bytes, signer)?
+        }
+        (None, _, Some(reason)) => signature::refuse(&mut ctx.store, &wo, reason)?,
+        _ => {
+            return Err(Error::invalid(
+                "signature",
+                "请给出 --png 文件和 --signer 签字人，或用 --refused 记录拒签原因",
+                "give --png FILE and --signer NAME, or --refused REASON",
+            ))
+        }
+    };
+    emit(ctx, &c, || match &c {
+        signature::Confirmation::Signed { signer, at, .. } => {
+            format!("工单 {wo}：客户 {signer} 已签字（{}）\n", local(at))
+        }
+        signature::Confirmation::Refused { reason, at, .. } => {
+            format!("工单 {wo}：已记录客户拒签（{}）：{reason}\n", local(at))
+        }
+    })
+}
+
+/// `weibao verify FILE [--db DB]`: needs no database unless one is named, so it never creates
+/// the default one. Exit 1 when the signature is not valid or the file is not the stored one.
+pub fn verify(db: Option<&Path>, json: bool, a: &VerifyArgs) -> Result<(), Error> {
+    let bytes = read("file", &a.file)?;
+    let store = db
+        .map(|p| {
+            if !p.exists() {
+                return Err(Error::invalid(
+                    "db",
+                    format!("数据库 {} 不存在", p.display()),
+                    format!("database {} does not exist", p.display()),
+                ));
+            }
+            Store::open(p, Arc::new(SystemClock))
+        })
+        .transpose()?;
+    let check = verify::verify_file(&bytes, store.as_ref())?;
+    let s = &check.signature;
+    if json {
+        let text = serde_json::to_string_pretty(&check).map_err(|e| {
+            Error::invalid(
+                "output",
+                format!("无法输出 JSON：{e}"),
+                format!("cannot write JSON: {e}"),
+            )
+        })?;
+        println!("{text}");
+    } else {
+        let yes_no = |b: bool| if b { "是 yes" } else { "否 no" };
+        println!("文件 file: {}", a.file.display());
+        println!(
+            "签名 signature: {}",
+            if s.valid {
+                "有效 valid"
+            } else {
+                "无效 NOT VALID"
+            }
+        );
+        if let Some(p) = &s.problem {
+            println!("问题 problem: {p}");
+        }
+        println!("签署人 signer: {}", s.signer);
+        println!(
+            "签署时间 signed at: {}",
+            s.signing_time
+                .map(|t| local(&t.to_rfc3339()))
+                .unwrap_or_else(|| "—".into())
+        );
+        println!(
+            "覆盖整个文件 covers whole file: {}",
+            yes_no(s.covers_whole_file)
+        );
+        println!("SHA-256: {}", s.sha256_hex);
+        if let Some(r) = &check.record {
+            match (&r.report, r.matches) {
+                (Some(rep), true) => println!(
+                    "存档比对 record: 一致 matches — 报告 {}，工单 {}",
+                    rep.number, rep.work_order_id
+                ),
+                _ => println!(
+                    "存档比对 record: 不一致 MISMATCH — {}",
+                    r.problem_zh.as_deref().unwrap_or_default()
+                ),
+            }
+        }
+    }
+    if check.ok() {
+        return Ok(());
+    }
+    let (zh, en) = match (&check.record, s.valid) {
+        (_, false) => (
+            format!(
+                "签名无效：文件在签署后被改动或签名损坏（{}）",
+                s.problem.as_deref().unwrap_or_default()
+            ),
+            format!(
+                "the signature is not valid: {}",
+                s.problem.as_deref().unwrap_or("the file was altered")
+            ),
+        ),
+        (Some(r), true) => (
+            r.problem_zh.clone().unwrap_or_default(),
+            r.problem.clone().unwrap_or_default(),
+        ),
+        (None, true) => (String::new(), String::new()),
+    };
+    Err(Error::Report {
+        kind: "verify_failed",
+        zh,
+        en,
+    })
+}
