@@ -14,3 +14,8 @@ mod checklist_errors;
 mod checklist_schedule;
 mod checklist_crash;
 mod checklist_cli;
+mod report_crash;
+mod report_pdf;
+mod report_rules;
+mod report_support;
+mod report_tamper;
