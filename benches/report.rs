@@ -1,7 +1,11 @@
 //! Report benchmark: photo import from 12 MP camera originals, then rendering a 40-item,
 //! 8-photo inspection report. Prints figures, asserts nothing (timings are not tests).
 //!
-//! `cargo bench --bench report` (release profile). Signing gets added here by the signing work.
+//! `cargo bench --bench report` (release profile). Signing, a whole finalise through the store
+//! and the Chromium comparison are in `report/finalise.rs`.
+
+#[path = "report/finalise.rs"]
+mod finalise;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -175,4 +179,5 @@ fn main() {
         ms(percentile(&times, 0.99)),
         bytes / 1024
     );
+    finalise::run(&doc, &fonts, &originals, percentile(&times, 0.5));
 }
