@@ -4,8 +4,9 @@ import { tests as setup } from './tests/setup.mjs';
 import { tests as browse } from './tests/browse.mjs';
 import { tests as repair } from './tests/repair.mjs';
 import { tests as inspection } from './tests/inspection.mjs';
+import { tests as durability } from './tests/durability.mjs';
 
-const all = [...setup, ...browse, ...inspection, ...repair];
+const all = [...setup, ...browse, ...inspection, ...durability, ...repair];
 const filter = process.argv[2];
 let passed = 0;
 let failed = 0;

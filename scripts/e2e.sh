@@ -59,12 +59,13 @@ PORT="${E2E_PORT:-4444}"
 DISPLAY="$DISP" XDG_DATA_HOME="$WORK/xdg-data" XDG_CONFIG_HOME="$WORK/xdg-config" XDG_CACHE_HOME="$WORK/xdg-cache" \
   WEIBAO_DB="$WORK/weibao.db" \
   "$TOOLS/bin/tauri-driver" --port "$PORT" --native-driver "$(command -v WebKitWebDriver)" >"$WORK/driver.log" 2>&1 &
-PIDS+=($!)
+DRIVER_PID=$!
+PIDS+=($DRIVER_PID)
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 
 log "running the suite"
 set +e
-E2E_BIN="$BIN" E2E_CLI="$CLI" E2E_DB="$WORK/weibao.db" E2E_WORK="$WORK" E2E_ART="$ART" E2E_PORT="$PORT" \
+E2E_DRIVER_PID="$DRIVER_PID" E2E_BIN="$BIN" E2E_CLI="$CLI" E2E_DB="$WORK/weibao.db" E2E_WORK="$WORK" E2E_ART="$ART" E2E_PORT="$PORT" \
   node e2e/run.mjs "$@"
 rc=$?
 set -e

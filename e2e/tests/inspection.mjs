@@ -123,21 +123,9 @@ export const tests = [
         await app.waitText('[data-testid="verify-status"]', '签名有效');
         // The preview is the stored PDF rendered by pdf.js: wait until page 1 is decoded, and
         // say how much of it is ink (a blank render would be a bug).
-        const ink = await app.b.executeAsync((done) => {
-          const img = document.querySelector('[data-testid="pdf-pages"] img');
-          const measure = () => {
-            const c = document.createElement('canvas');
-            c.width = 200; c.height = 283;
-            const g = c.getContext('2d');
-            g.drawImage(img, 0, 0, 200, 283);
-            const d = g.getImageData(0, 0, 200, 283).data;
-            let n = 0;
-            for (let i = 0; i < d.length; i += 4) if (d[i] < 200 && d[i + 3] > 0) n++;
-            done(n / (200 * 283));
-          };
-          if (img.complete) measure(); else img.onload = measure;
-        });
+        const ink = parseFloat(await app.$('[data-testid="pdf-pages"] img').getAttribute('data-ink'));
         console.log(`     report preview page 1: ${(ink * 100).toFixed(1)} % ink`);
+        assert(ink > 0.01, 'the preview shows the PDF page, not a blank');
         await app.b.pause(1000);
         await app.shot('14-report');
         const pdf = await app.text('[data-testid="pdf-path"]');
