@@ -114,6 +114,12 @@ export const tests = [
         // Customer signature → signed PDF that `weibao verify` accepts.
         await app.tap('[data-testid="to-signature"]');
         await app.el('[data-screen="signature"]');
+        // The customer reads the unsigned draft first (rendered from the store, numbered as draft).
+        await app.tap('[data-testid="preview-draft"]');
+        await app.el('.draft img', 60000);
+        await app.b.pause(800);
+        await app.shot('13a-signature-draft-preview');
+        await app.tap('[data-testid="preview-draft"]');
         await sign(app);
         await app.type('input[name="signer"]', '王建国');
         await app.shot('13-signature');

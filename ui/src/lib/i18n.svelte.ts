@@ -50,7 +50,7 @@ const zh = {
   inspection: '巡检', start_inspection: '开始巡检', progress: '进度', pass: '合格', fail: '不合格', na: '不适用',
   range_hint: '范围', out_of_range: '超出范围', photos: '照片', add_photo: '添加照片', drop_here: '把照片拖到这里',
   complete: '完成巡检', confirm_fault: '确认故障并报障', required: '必填', items: '项',
-  not_yet: '此功能等待核心模块完成。', camera: '拍照 / 选文件', in_progress: '进行中的巡检', show_all: '显示全部', next_missing: '转到未填的必填项', continue: '继续', due_on: '到期',
+  not_yet: '此功能等待核心模块完成。', camera: '拍照 / 选文件', in_progress: '进行中的巡检', show_all: '显示全部', preview_draft: '预览报告（草稿）', next_missing: '转到未填的必填项', continue: '继续', due_on: '到期',
 };
 
 export type Key = keyof typeof zh;
@@ -81,11 +81,23 @@ const en: Record<Key, string> = {
   inspection: 'Inspection', start_inspection: 'Start inspection', progress: 'Progress', pass: 'Pass', fail: 'Fail', na: 'N/A',
   range_hint: 'Range', out_of_range: 'Out of range', photos: 'Photos', add_photo: 'Add photo', drop_here: 'Drop photos here',
   complete: 'Complete inspection', confirm_fault: 'Confirm fault and report it', required: 'required', items: 'items',
-  not_yet: 'Waiting for the core module.', camera: 'Camera / file', in_progress: 'Inspections in progress', show_all: 'show all', next_missing: 'Go to a missing required item', continue: 'Continue', due_on: 'due',
+  not_yet: 'Waiting for the core module.', camera: 'Camera / file', in_progress: 'Inspections in progress', show_all: 'show all', preview_draft: 'Preview the draft report', next_missing: 'Go to a missing required item', continue: 'Continue', due_on: 'due',
 };
 
 export function t(key: Key): string {
   return (ui.lang === 'en' ? en : zh)[key];
+}
+
+/** A fault level as engineers say it: 一级…四级 → "3级" / "L3". */
+export function levelText(n: number | null | undefined): string {
+  if (!n) return '';
+  return ui.lang === 'en' ? `L${n}` : `${n}级`;
+}
+
+/** A schedule slot's status: the core's Chinese label, or English for the two open states. */
+export function slotText(code: string, zh: string): string {
+  if (ui.lang !== 'en') return zh;
+  return code === 'overdue' ? 'Overdue' : code === 'due' ? 'Due' : zh;
 }
 
 /** The message of a core error in the current language. */
