@@ -65,6 +65,22 @@ export const tests = [
         await app.waitText(`[data-key="${numKey}"] [data-testid="error"]`, '需要一个数字');
         assert((await app.$(`[data-key="${numKey}"] [data-answered]`).getAttribute('data-answered')) === 'no', 'bad number not stored');
         await app.shot('09-inspection-bad-number');
+        // Out of range: stored as typed and flagged at once (the core judges it, not the UI).
+        const rangedKey = await app.b.execute(() => {
+          const i = [...document.querySelectorAll('input[data-answer="number"]')].find((x) => x.dataset.max);
+          return i?.closest('[data-key]')?.getAttribute('data-key') ?? null;
+        });
+        if (rangedKey) {
+          const max = parseFloat(await app.$(`[data-key="${rangedKey}"] input[data-answer="number"]`).getAttribute('data-max'));
+          await app.type(`[data-key="${rangedKey}"] input[data-answer="number"]`, String(max + 10));
+          await app.b.keys('Enter');
+          await app.el(`[data-key="${rangedKey}"] [data-testid="out-of-range"]`);
+          await app.shot('09a-inspection-out-of-range');
+          await app.type(`[data-key="${rangedKey}"] input[data-answer="number"]`, String(max));
+          await app.b.keys('Enter');
+          await app.b.waitUntil(async () => !(await app.$(`[data-key="${rangedKey}"] [data-testid="out-of-range"]`).isExisting()),
+            { timeoutMsg: 'flag cleared once the value is in range' });
+        }
         const badActions = app.actions;
 
         // Completing with required items missing: refused in Chinese, naming how many.
@@ -109,7 +125,7 @@ export const tests = [
         await app.el('[data-testid="to-signature"]');
         const progress = await app.text('[data-testid="progress"]');
         console.log(`     figure: ${items} checklist items answered with ${answerActions} UI actions = ${(answerActions / items).toFixed(2)} actions per item` +
-          ` (plus ${badActions} for the bad number, ${faultActions} to confirm the fault); ${progress}`);
+          ` (plus ${badActions} for the bad-number and out-of-range checks on 1 item, ${faultActions} to confirm the fault); ${progress}`);
 
         // Customer signature → signed PDF that `weibao verify` accepts.
         await app.tap('[data-testid="to-signature"]');
