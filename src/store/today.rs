@@ -84,3 +84,41 @@ pub fn today(store: &Store) -> Result<Today> {
         due,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn demo_engineer_has_work_and_due_inspections() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut s =
+            Store::open(&dir.path().join("t.db"), Arc::new(crate::SystemClock)).expect("open");
+        crate::demo::load(&mut s, None, &mut |_, _| {}).expect("demo");
+        let t = today(&s).expect("today");
+        assert!(
+            !t.mine.is_empty(),
+            "the demo assigns work orders to its engineer"
+        );
+        assert!(t
+            .mine
+            .iter()
+            .all(|w| w.assignee_id.as_deref() == Some(s.current_engineer())));
+        assert!(t
+            .unassigned
+            .iter()
+            .all(|w| w.state == WorkOrderState::Reported));
+        assert!(t.in_progress.is_empty());
+        assert!(
+            !t.due.is_empty(),
+            "demo contracts make quarterly inspections due"
+        );
+        let overdue_first = t
+            .due
+            .iter()
+            .skip_while(|d| d.status == SlotStatus::Overdue)
+            .all(|d| d.status != SlotStatus::Overdue);
+        assert!(overdue_first, "overdue lanes come first");
+    }
+}
