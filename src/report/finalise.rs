@@ -297,7 +297,7 @@ fn finalise_once(
         };
         insert(tx, &report)?;
         let note = format!("报告 {} 已签署，SHA-256 {}", report.number, report.sha256);
-        work_orders::advance(tx, &wo_id, WorkOrderState::CustomerSigned, Some(&note), None)?;
+        work_orders::record_customer_signed(tx, &wo_id, Some(&note))?;
         tx.update(
             "work_order",
             &wo_id,

@@ -209,8 +209,37 @@ fn add_event(
 }
 
 /// Move a work order one step along its state machine. `assignee` is required for `assigned`
-/// (defaults to the current engineer).
+/// (defaults to the current engineer). `customer_signed` is refused here: a work order is
+/// signed only by finalising its report ([`crate::report::finalise`]), which stores the signed
+/// PDF and its hash in the same transaction ("无客户确认视作无效记录").
 pub fn advance(
+    tx: &Tx,
+    id: &str,
+    to: WorkOrderState,
+    note: Option<&str>,
+    assignee: Option<&str>,
+) -> Result<WorkOrderSummary> {
+    if to == WorkOrderState::CustomerSigned {
+        return Err(Error::refused(
+            "signature_required",
+            "工单须通过客户签字（或记录拒签）并生成签名报告才能变为「客户已签字」",
+            "a work order becomes customer-signed only by finalising its signed report (signature or recorded refusal)",
+        ));
+    }
+    transition(tx, id, to, note, assignee)
+}
+
+/// Record the customer's confirmation: only [`crate::report::finalise`] calls this, in the
+/// transaction that files the signed report.
+pub(crate) fn record_customer_signed(
+    tx: &Tx,
+    id: &str,
+    note: Option<&str>,
+) -> Result<WorkOrderSummary> {
+    transition(tx, id, WorkOrderState::CustomerSigned, note, None)
+}
+
+fn transition(
     tx: &Tx,
     id: &str,
     to: WorkOrderState,

@@ -152,7 +152,7 @@ fn illegal_jump_from_reported_to_closed_is_refused() {
 }
 
 #[test]
-fn signed_work_order_refuses_edits() {
+fn customer_signed_only_through_a_finalised_report_and_then_frozen() {
     let (_t, mut store) = TestDb::demo();
     let wo = store
         .write(|tx| {
@@ -170,13 +170,26 @@ fn signed_work_order_refuses_edits() {
                 WorkOrderState::Responded,
                 WorkOrderState::OnSite,
                 WorkOrderState::Resolved,
-                WorkOrderState::CustomerSigned,
             ] {
                 work_orders::advance(tx, &wo.id, s, None, None)?;
             }
             Ok(wo)
         })
         .unwrap();
+    // No shortcut: "a record without the customer's confirmation is invalid".
+    let err = store
+        .write(|tx| work_orders::advance(tx, &wo.id, WorkOrderState::CustomerSigned, None, None))
+        .unwrap_err();
+    assert_eq!(err.kind(), "signature_required");
+
+    weibao::report::signature::refuse(&mut store, &wo.id, "负责人不在现场，电话确认已恢复")
+        .unwrap();
+    let assets = weibao::report::finalise::ReportAssets::locate().unwrap();
+    weibao::report::finalise::finalise(&mut store, &assets, &wo.id, weibao::Lang::Zh).unwrap();
+    assert_eq!(
+        work_orders::detail(&store, &wo.id).unwrap().summary.state,
+        WorkOrderState::CustomerSigned
+    );
     let err = store
         .write(|tx| {
             work_orders::record_service(

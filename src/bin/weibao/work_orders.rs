@@ -55,7 +55,8 @@ pub enum WoCmd {
         #[arg(long)]
         title: String,
     },
-    /// Move a work order to its next state (assigned, responded, on_site, resolved, customer_signed, closed).
+    /// Move a work order to its next state (assigned, responded, on_site, resolved, closed);
+    /// customer_signed comes from `weibao sign` + `weibao report render` (finalising the report).
     Advance {
         id: String,
         #[arg(long)]
