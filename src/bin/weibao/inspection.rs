@@ -39,7 +39,7 @@ pub enum InspectionCmd {
         instrument: Option<String>,
         #[arg(long)]
         note: Option<String>,
-        /// Photo file(s) (JPEG/PNG) for a photo item; stored in the blob folder beside the database.
+        /// Photo file(s) (JPEG/PNG) for a photo item: validated, report copy made, original kept.
         #[arg(long)]
         photo: Vec<PathBuf>,
         /// A file of `KEY=VALUE` lines (`#` comments allowed).
@@ -190,17 +190,38 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
                 return Ok(());
             }
             let item = item.unwrap_or_default();
-            let mut text = value.unwrap_or_default();
-            for p in &photo {
-                // Stored as-is, content-addressed; the photo pipeline (validation, report copy)
-                // belongs to the photo issue and is applied when a report is built.
-                let bytes = std::fs::read(p)?;
-                let sha = ctx.store.blobs().put(&bytes)?;
-                if !text.is_empty() {
-                    text.push(',');
+            if !photo.is_empty() {
+                // Through the photo pipeline: validated, EXIF read, report copy made once; the
+                // photo item's answer is recorded with it.
+                let owner = weibao::report::photos::PhotoOwner::Inspection {
+                    inspection_id: id.clone(),
+                    item: Some(item.clone()),
+                };
+                let mut stored = Vec::new();
+                for p in &photo {
+                    let bytes = std::fs::read(p)?;
+                    stored.push(weibao::report::photos::attach(
+                        &mut ctx.store,
+                        &owner,
+                        &bytes,
+                        note.as_deref(),
+                    )?);
                 }
-                text.push_str(&sha);
+                let progress = run::progress(&ctx.store, &id)?;
+                let out = serde_json::json!({ "photos": stored, "progress": progress });
+                return emit(ctx, &out, || {
+                    format!(
+                        "已保存 {} 张照片（{}）\n",
+                        stored.len(),
+                        stored
+                            .iter()
+                            .map(|p| p.original_sha256.get(..12).unwrap_or(""))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )
+                });
             }
+            let text = value.unwrap_or_default();
             let a = run::answer(
                 &mut ctx.store,
                 &id,
