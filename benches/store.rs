@@ -8,24 +8,14 @@
 //! Run: `cargo bench --bench store`
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use weibao::stock::{self, MovementInput};
 use weibao::store::search::{search_devices, DeviceQuery};
 use weibao::{Store, SystemClock};
 
-fn pct(mut v: Vec<Duration>, p: f64) -> Duration {
-    v.sort();
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn report(name: &str, v: Vec<Duration>) {
-    let n = v.len();
-    println!(
-        "{name:<44} n={n:<6} p50={:>9.3} ms  p99={:>9.3} ms",
-        pct(v.clone(), 0.50).as_secs_f64() * 1e3,
-        pct(v, 0.99).as_secs_f64() * 1e3
-    );
-}
+#[path = "common/stats.rs"]
+mod stats;
+use stats::report;
 
 fn main() {
     let n: usize = std::env::var("WEIBAO_BENCH_DEVICES")
