@@ -62,4 +62,32 @@ export const tests = [
       }
     },
   },
+  {
+    name: '备机 swap: a spare camera from the van replaces the faulty one; the archive shows its serial',
+    async run() {
+      const app = await launch();
+      try {
+        await app.el('[data-screen="today"]', 30000);
+        await app.tap('button[data-wo]*=摄像机');
+        await app.el('[data-screen="workorder"]');
+        for (let i = 0; i < 4; i++) {
+          const adv = await app.$('[data-testid="advance"]');
+          if ((await adv.getAttribute('data-to')) !== 'on_site') break;
+          await app.tap('[data-testid="advance"]');
+          await app.b.pause(300);
+        }
+        await app.b.waitUntil(async () => (await app.$('[data-testid="advance"]').getAttribute('data-to')) === 'resolved',
+          { timeoutMsg: 'work order on site' });
+        await app.type('[data-testid="spare-serial"]', 'CAM-HK-SP001');
+        await app.tap('[data-testid="parts-panel"] form button[type="submit"]');
+        await app.waitText('[data-testid="parts-used"]', 'SN CAM-HK-SP001');
+        await app.shot('18-spare-swap');
+        await app.tap('button=设备档案');
+        await app.waitText('[data-testid="serial"]', 'CAM-HK-SP001');
+        await app.waitText('.timeline', '备机替换');
+      } finally {
+        await app.quit();
+      }
+    },
+  },
 ];
