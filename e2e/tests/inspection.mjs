@@ -154,7 +154,9 @@ export const tests = [
         assert(existsSync(pdf), `PDF on disk: ${pdf}`);
         copyFileSync(pdf, join(env.art, 'inspection-report.pdf'));
         const out = execFileSync(env.cli, ['verify', pdf], { encoding: 'utf8' });
-        console.log(`     weibao verify: ${out.trim().split('\n')[0]}`);
+        const verdict = out.split('\n').find((l) => l.startsWith('签名')) ?? '';
+        assert(verdict.includes('有效 valid'), `weibao verify accepts the PDF: ${out}`);
+        console.log(`     weibao verify ${pdf.split('/').pop()}: ${verdict.trim()}`);
       } finally {
         await app.quit();
       }
