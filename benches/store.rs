@@ -92,6 +92,24 @@ fn main() {
     }
     report("free-text search (FTS5 trigram, top 50)", by_text);
 
+    let mut short = Vec::new();
+    for i in 0..50 {
+        let q = ["道闸", "工控", "L0", "屏"][i % 4];
+        let t = Instant::now();
+        let hits = search_devices(
+            &store,
+            &DeviceQuery {
+                text: Some(q.into()),
+                limit: Some(50),
+                ..Default::default()
+            },
+        )
+        .expect("search");
+        short.push(t.elapsed());
+        assert!(!hits.is_empty(), "{q}");
+    }
+    report("short query (<3 chars, LIKE fallback)", short);
+
     let serial_codes = &codes[..200];
     let mut by_serial = Vec::new();
     for c in serial_codes {
