@@ -50,9 +50,10 @@ pub fn current(store: &Store) -> Result<Option<Profile>> {
     }))
 }
 
-/// Create the company and the engineer in one transaction and write as them from now on.
-/// Refused when a profile already exists: a second engineer on one installation is a new
-/// database, not a silent change of author.
+/// Create the company and the engineer in one transaction and write as them from now on, then
+/// make the engineer's report-signing key (kept in this database, never synced). Refused when a
+/// profile already exists: a second engineer on one installation is a new database, not a
+/// silent change of author.
 pub fn create(store: &mut Store, input: &ProfileInput) -> Result<Profile> {
     if current(store)?.is_some() {
         return Err(Error::refused(
@@ -72,6 +73,7 @@ pub fn create(store: &mut Store, input: &ProfileInput) -> Result<Profile> {
         )
     })?;
     store.set_current_engineer(&engineer.id)?;
+    crate::report::keys::ensure(store, &engineer.id)?;
     current(store)?.ok_or_else(|| Error::not_found("engineer", engineer.id))
 }
 
