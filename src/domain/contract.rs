@@ -4,7 +4,7 @@
 use super::values::*;
 use crate::{Error, Result};
 use chrono::{
-    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Utc, Weekday,
 };
 use serde::{Deserialize, Serialize};
 
@@ -137,7 +137,7 @@ impl Contract {
 /// The service calendar is kept in China Standard Time (UTC+8, no daylight saving).
 fn cst() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("0 is a valid offset"))
+        .unwrap_or_else(|| Utc.fix())
 }
 
 /// Add service minutes: 7×24 is plain time; 5×8 counts only weekdays 9:00–18:00 local time

@@ -235,6 +235,22 @@ fn ready(conn: &rusqlite::Connection, work_order_id: &str) -> Result<(String, St
             ),
         ));
     }
+    // A service report states what was found and done (客户服务记录表); an inspection's
+    // report is its checklist instead.
+    if wo.kind != crate::domain::work_order::WorkOrderKind::Inspection {
+        let has_record: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM service_record WHERE work_order_id = ?1 AND deleted = 0)",
+            [&wo.id],
+            |r| r.get(0),
+        )?;
+        if !has_record {
+            return Err(Error::refused(
+                "service_record_required",
+                "尚未填写服务记录（到场状态、处理过程），不能出具维修报告",
+                "the service record (state found, actions) is missing; the repair report cannot be finalised",
+            ));
+        }
+    }
     let confirmation = match signature::current(conn, &wo.id)? {
         Some(signature::Confirmation::Signed { id, .. }) => id,
         Some(signature::Confirmation::Refused { id, .. }) => id,

@@ -185,6 +185,23 @@ fn customer_signed_only_through_a_finalised_report_and_then_frozen() {
     weibao::report::signature::refuse(&mut store, &wo.id, "负责人不在现场，电话确认已恢复")
         .unwrap();
     let assets = weibao::report::finalise::ReportAssets::locate().unwrap();
+    // A repair report needs its service record first.
+    let err = weibao::report::finalise::finalise(&mut store, &assets, &wo.id, weibao::Lang::Zh)
+        .unwrap_err();
+    assert_eq!(err.kind(), "service_record_required");
+    store
+        .write(|tx| {
+            work_orders::record_service(
+                tx,
+                &wo.id,
+                &ServiceRecordInput {
+                    found_state: "画面整体偏红".into(),
+                    process: "重新校准白平衡，清洁镜头".into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
     weibao::report::finalise::finalise(&mut store, &assets, &wo.id, weibao::Lang::Zh).unwrap();
     assert_eq!(
         work_orders::detail(&store, &wo.id).unwrap().summary.state,
