@@ -136,8 +136,7 @@ impl Contract {
 
 /// The service calendar is kept in China Standard Time (UTC+8, no daylight saving).
 fn cst() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600)
-        .unwrap_or_else(|| Utc.fix())
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
 }
 
 /// Add service minutes: 7×24 is plain time; 5×8 counts only weekdays 9:00–18:00 local time
