@@ -73,7 +73,9 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
                         vec![
                             l.part_code.clone(),
                             l.part_name.clone(),
-                            l.category.clone(),
+                            stock::PartCategory::parse(&l.category)
+                                .map(|c| c.label_zh().to_string())
+                                .unwrap_or_else(|_| l.category.clone()),
                             l.on_hand.to_string(),
                             l.unit.clone(),
                         ]
