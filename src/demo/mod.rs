@@ -43,10 +43,7 @@ pub fn load(
     scale: Option<usize>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoSummary> {
-    let existing: i64 = store
-        .conn()
-        .query_row("SELECT COUNT(*) FROM company", [], |r| r.get(0))?;
-    if existing > 0 {
+    if !crate::store::profile::is_empty(store)? {
         return Err(Error::refused(
             "demo_exists",
             "该数据库已有数据，演示数据只能载入空数据库",
@@ -92,9 +89,9 @@ pub fn load(
                 add_demo_contract(tx, ci, &c.id, site_ids, today)?;
             }
         }
+        tx.make_current_engineer(&engineers[0].id)?;
         Ok((engineers[0].id.clone(), lanes))
     })?;
-    store.set_current_engineer(&engineer_id)?;
     sum.engineer_id = engineer_id.clone();
     sum.customers = CUSTOMERS.len();
     sum.sites = CUSTOMERS.iter().map(|c| c.4.len()).sum();

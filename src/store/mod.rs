@@ -109,16 +109,7 @@ impl Store {
 
     /// Make `engineer_id` the author of everything written from now on (remembered).
     pub fn set_current_engineer(&mut self, engineer_id: &str) -> Result<()> {
-        self.write(|tx| {
-            tx.conn().execute(
-                "INSERT INTO meta(key, value) VALUES ('current_engineer', ?1)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [engineer_id],
-            )?;
-            Ok(())
-        })?;
-        self.author.engineer = engineer_id.to_string();
-        Ok(())
+        self.write(|tx| tx.make_current_engineer(engineer_id))
     }
 
     pub fn current_engineer(&self) -> &str {
@@ -142,10 +133,15 @@ impl Store {
                 device: self.author.device.clone(),
             },
             now,
+            new_engineer: None,
         };
         let out = f(&mut w)?;
         hlc::PersistentHlc::persist(&w.tx, &stamp)?;
+        let new_engineer = w.new_engineer.take();
         w.tx.commit()?;
+        if let Some(e) = new_engineer {
+            self.author.engineer = e;
+        }
         Ok(out)
     }
 }
@@ -163,6 +159,7 @@ pub struct Tx<'a> {
     tx: rusqlite::Transaction<'a>,
     stamp: SyncStamp,
     now: DateTime<Utc>,
+    new_engineer: Option<String>,
 }
 
 impl Tx<'_> {
@@ -172,6 +169,19 @@ impl Tx<'_> {
 
     pub fn stamp(&self) -> &SyncStamp {
         &self.stamp
+    }
+
+    /// Make `engineer_id` the author of everything written after this transaction commits
+    /// (remembered in the database). Done inside the transaction that creates the engineer, so
+    /// a crash never leaves a profile that exists but is not the current one.
+    pub fn make_current_engineer(&mut self, engineer_id: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('current_engineer', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [engineer_id],
+        )?;
+        self.new_engineer = Some(engineer_id.to_string());
+        Ok(())
     }
 
     /// The wall-clock time of this user action (from the store's [`Clock`]).

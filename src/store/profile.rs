@@ -64,15 +64,16 @@ pub fn create(store: &mut Store, input: &ProfileInput) -> Result<Profile> {
     }
     let engineer = store.write(|tx| {
         let company = org::add_company(tx, &input.company, None, None)?;
-        org::add_engineer(
+        let engineer = org::add_engineer(
             tx,
             &company.id,
             &input.name,
             input.phone.as_deref().filter(|p| !p.trim().is_empty()),
             &input.report_prefix,
-        )
+        )?;
+        tx.make_current_engineer(&engineer.id)?;
+        Ok(engineer)
     })?;
-    store.set_current_engineer(&engineer.id)?;
     crate::report::keys::ensure(store, &engineer.id)?;
     current(store)?.ok_or_else(|| Error::not_found("engineer", engineer.id))
 }
