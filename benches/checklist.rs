@@ -12,7 +12,7 @@ use std::time::Instant;
 use weibao::checklist::run::{self, Given};
 use weibao::checklist::Library;
 use weibao::domain::device::DeviceInput;
-use weibao::store::{devices, org};
+use weibao::{devices, org};
 use weibao::{Store, SystemClock};
 
 #[path = "common/stats.rs"]

@@ -6,13 +6,19 @@
 
 pub mod checklist;
 pub mod clock;
+pub mod contracts;
 pub mod demo;
+pub mod devices;
 pub mod domain;
 pub mod error;
 pub mod media;
+pub mod org;
+pub mod profile;
 pub mod report;
 pub mod stock;
 pub mod store;
+pub mod today;
+pub mod work_orders;
 
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::{Error, Lang, Result};

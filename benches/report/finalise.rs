@@ -18,7 +18,7 @@ use weibao::report::photos::{self, PhotoOwner};
 use weibao::report::render::{CustomerSignature, ReportDoc, ReportFonts};
 use weibao::report::sign::{sign_pdf, SigningIdentity};
 use weibao::report::{finalise, signature, ReportAssets};
-use weibao::store::work_orders;
+use weibao::work_orders;
 use weibao::{Lang, Store, SystemClock};
 
 const RUNS: usize = 10;

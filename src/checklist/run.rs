@@ -10,11 +10,12 @@ use serde::Serialize;
 
 use super::state::{self, display, label_with_device, Header, ItemView, Progress, State};
 use super::template::{AnswerValue, Outcome, Target, Template};
+use crate::devices;
 use crate::domain::values::{optional_text, MAX_NOTE_CHARS};
 use crate::domain::work_order::{FaultReportInput, WorkOrderKind};
 use crate::error::{Error, Result};
-use crate::store::work_orders::{self, NewWorkOrder, WorkOrderSummary};
-use crate::store::{devices, new_id, Store, Tx};
+use crate::store::{new_id, Store, Tx};
+use crate::work_orders::{self, NewWorkOrder, WorkOrderSummary};
 
 /// What an engineer gave as an answer.
 #[derive(Debug, Clone)]
@@ -90,7 +91,7 @@ pub struct Detail {
 /// Start an inspection of a lane (id or code) with a template: one question per item for the
 /// lane, and one per item per device of the section's type on the lane.
 pub fn start(store: &mut Store, template: &Template, lane_ref: &str) -> Result<Started> {
-    let lane = crate::store::org::lane(store, lane_ref)?;
+    let lane = crate::org::lane(store, lane_ref)?;
     let engineer = store.current_engineer().to_string();
     store.write(|tx| {
         let conn = tx.conn();
@@ -138,12 +139,6 @@ pub fn start(store: &mut Store, template: &Template, lane_ref: &str) -> Result<S
             .collect::<rusqlite::Result<_>>()?;
         let id = new_id();
         let now = tx.now().to_rfc3339();
-        let header = serde_json::json!({
-            "id": id, "lane_id": lane.id, "template_id": template.id,
-            "template_version": template.version, "template_sha256": template.sha256,
-            "kind": template.kind.as_str(), "name": template.name_zh, "engineer_id": engineer,
-            "started_at": now,
-        });
         tx.insert(
             "inspection",
             &id,
@@ -156,9 +151,8 @@ pub fn start(store: &mut Store, template: &Template, lane_ref: &str) -> Result<S
                 ("name", &template.name_zh),
                 ("engineer_id", &engineer),
                 ("started_at", &now),
-            ],
-            &header,
-        )?;
+            ]
+)?;
         let mut seq = 0i64;
         let mut inspected = std::collections::BTreeSet::new();
         for section in &template.sections {
@@ -180,7 +174,9 @@ pub fn start(store: &mut Store, template: &Template, lane_ref: &str) -> Result<S
                     let spec = serde_json::to_string(item).map_err(|e| {
                         Error::invalid("template", e.to_string(), e.to_string())
                     })?;
-                    let row_id = new_id();
+                    // One item per inspection and key: its id says so, so the same item
+                    // written twice is one row everywhere.
+                    let row_id = crate::store::derived_id("inspection_item", &format!("{id}/{key}"));
                     tx.insert(
                         "inspection_item",
                         &row_id,
@@ -192,13 +188,8 @@ pub fn start(store: &mut Store, template: &Template, lane_ref: &str) -> Result<S
                             ("device_id", &device_id),
                             ("section_zh", &section.title_zh),
                             ("spec", &spec),
-                        ],
-                        &serde_json::json!({
-                            "id": row_id, "inspection_id": id, "seq": seq, "key": key,
-                            "item_id": item.id, "device_id": device_id,
-                            "section_zh": section.title_zh, "spec": item,
-                        }),
-                    )?;
+                        ]
+)?;
                 }
             }
         }
@@ -283,11 +274,6 @@ fn save(
             ("addendum", &addendum),
             ("reason", &reason),
         ],
-        &serde_json::json!({
-            "id": id, "inspection_id": st.header.id, "item_id": inst.id, "value": v,
-            "failed": outcome.failed, "out_of_range": outcome.out_of_range, "note": note,
-            "answered_at": at, "addendum": addendum, "reason": reason,
-        }),
     )?;
     // The stored row, applied to the state already loaded: progress without a reload.
     let stored = state::Answer {
@@ -299,7 +285,7 @@ fn save(
         answered_at: at,
         addendum,
         reason: reason.map(str::to_string),
-        author: tx.stamp().author.clone(),
+        author: tx.author().to_string(),
     };
     let (key, item_id, answer_text, fault_level) = (
         inst.key.clone(),
@@ -376,9 +362,7 @@ pub fn detail(store: &Store, inspection_id: &str) -> Result<Detail> {
 
 /// Inspections, newest first, optionally of one lane (id or code).
 pub fn list(store: &Store, lane_ref: Option<&str>) -> Result<Vec<Header>> {
-    let lane = lane_ref
-        .map(|l| crate::store::org::lane(store, l))
-        .transpose()?;
+    let lane = lane_ref.map(|l| crate::org::lane(store, l)).transpose()?;
     state::headers(store.conn(), lane.as_ref().map(|l| l.id.as_str()))
 }
 
@@ -424,12 +408,7 @@ pub fn complete(store: &mut Store, inspection_id: &str) -> Result<Completed> {
             ));
         }
         let at = tx.now().to_rfc3339();
-        tx.update(
-            "inspection",
-            &st.header.id,
-            &[("completed_at", &at)],
-            &serde_json::json!({"id": st.header.id, "completed_at": at}),
-        )?;
+        tx.update("inspection", &st.header.id, &[("completed_at", &at)])?;
         let mut per_device: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
         for i in &st.items {
             if let (Some(dev), Some(a)) = (&i.device_id, st.effective(&i.id)) {
@@ -536,10 +515,6 @@ pub fn open_fault(
                 ("work_order_id", &wo.id),
                 ("level", &level),
             ],
-            &serde_json::json!({
-                "id": id, "inspection_id": st.header.id, "item_id": inst.id,
-                "work_order_id": wo.id, "level": level,
-            }),
         )?;
         Ok(wo)
     })

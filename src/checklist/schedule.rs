@@ -184,8 +184,8 @@ impl LaneSchedule {
 pub fn schedule(store: &Store, contract: Option<&str>) -> Result<Vec<LaneSchedule>> {
     let today = local_day(store.now());
     let contracts = match contract {
-        Some(c) => vec![crate::store::contracts::contract(store, c)?],
-        None => crate::store::contracts::contracts(store)?
+        Some(c) => vec![crate::contracts::contract(store, c)?],
+        None => crate::contracts::contracts(store)?
             .into_iter()
             .filter(|c| c.start_date <= today && today <= c.end_date)
             .collect(),

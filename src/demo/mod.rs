@@ -14,7 +14,8 @@ use crate::domain::device::{DeviceInput, DeviceType};
 use crate::domain::values::{FaultLevel, Fen};
 use crate::domain::work_order::{FaultReportInput, WorkOrderState};
 use crate::stock::{self, LocationKind, MovementInput, PartCategory};
-use crate::store::{devices, org, work_orders, Store, Tx};
+use crate::store::{Store, Tx};
+use crate::{devices, org, work_orders};
 use crate::{Error, Result};
 use catalog::*;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -43,7 +44,7 @@ pub fn load(
     scale: Option<usize>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoSummary> {
-    if !crate::store::profile::is_empty(store)? {
+    if !crate::profile::is_empty(store)? {
         return Err(Error::refused(
             "demo_exists",
             "该数据库已有数据，演示数据只能载入空数据库",
@@ -275,7 +276,7 @@ fn add_demo_contract(
         ],
         site_ids,
     };
-    crate::store::contracts::add_contract(tx, c).map(|_| ())
+    crate::contracts::add_contract(tx, c).map(|_| ())
 }
 
 fn demo_stock(tx: &Tx, engineer_id: &str) -> Result<(String, Vec<String>)> {

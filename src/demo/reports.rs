@@ -20,7 +20,8 @@ use crate::domain::work_order::{FaultReportInput, ServiceRecordInput, WorkOrderS
 use crate::report::photos::{self, PhotoOwner};
 use crate::report::{finalise, inspection, signature, ReportAssets, StoredReport};
 use crate::stock::{self, MovementInput};
-use crate::store::{work_orders, Store};
+use crate::store::Store;
+use crate::work_orders;
 use crate::{Lang, Result};
 
 /// The two finalised demo reports.

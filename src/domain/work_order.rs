@@ -57,17 +57,18 @@ impl WorkOrderState {
         }
     }
 
-    /// Column of `work_order` holding the time this state was entered.
-    pub fn time_column(self) -> &'static str {
+    /// Position in the (total) order of states: a work order's state is the event with the
+    /// highest step, whatever order its events arrived in.
+    pub fn step(self) -> i64 {
         use WorkOrderState::*;
         match self {
-            Reported => "reported_at",
-            Assigned => "assigned_at",
-            Responded => "responded_at",
-            OnSite => "on_site_at",
-            Resolved => "resolved_at",
-            CustomerSigned => "signed_at",
-            Closed => "closed_at",
+            Reported => 0,
+            Assigned => 1,
+            Responded => 2,
+            OnSite => 3,
+            Resolved => 4,
+            CustomerSigned => 5,
+            Closed => 6,
         }
     }
 }

@@ -19,7 +19,8 @@ use crate::report::render::{
     Billing, ChecklistLine, Company, Customer, CustomerSignature, DeviceLine, PartCondition,
     PartLine, ReportDoc, ReportKind, ReportPhoto, Satisfaction, Times,
 };
-use crate::store::{work_orders, Store};
+use crate::store::Store;
+use crate::work_orders;
 use crate::{Error, Lang, Result};
 
 /// What to print besides the stored record: the number the report will carry, the language of
@@ -104,7 +105,7 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
         Option<String>,
         Option<String>,
     ) = conn.query_row(
-        "SELECT reported_at, responded_at, on_site_at, resolved_at FROM work_order WHERE id = ?1",
+        "SELECT reported_at, responded_at, on_site_at, resolved_at FROM work_order_now WHERE id = ?1",
         [&wo.id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
@@ -222,7 +223,7 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
 
 fn device_lines(conn: &rusqlite::Connection, ids: &[String], l: Lang) -> Result<Vec<DeviceLine>> {
     let mut st = conn.prepare_cached(
-        "SELECT code, device_type, model, manufacturer, serial FROM device WHERE id = ?1",
+        "SELECT code, device_type, model, manufacturer, serial FROM device_now WHERE id = ?1",
     )?;
     let mut lines = Vec::new();
     for id in ids {

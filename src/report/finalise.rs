@@ -26,7 +26,8 @@ use crate::domain::values::{required_text, MAX_NOTE_CHARS};
 use crate::domain::work_order::WorkOrderState;
 use crate::report::render::{self, CustomerSignature, ReportDoc, ReportFonts, ReportKind};
 use crate::report::sign::{sign_pdf_with, SignRequest};
-use crate::store::{new_id, work_orders, Store};
+use crate::store::{new_id, Store};
+use crate::work_orders;
 use crate::{Error, Lang, Result};
 
 /// The font and logo every render needs, loaded once (the font is 16 MB) and reused for a
@@ -314,12 +315,7 @@ fn finalise_once(
         insert(tx, &report)?;
         let note = format!("报告 {} 已签署，SHA-256 {}", report.number, report.sha256);
         work_orders::record_customer_signed(tx, &wo_id, Some(&note))?;
-        tx.update(
-            "work_order",
-            &wo_id,
-            &[("report_sha256", &report.sha256)],
-            &serde_json::json!({"id": wo_id, "report_sha256": report.sha256}),
-        )?;
+        // The work order's report hash is derived from the filed report (work_order_now).
         Ok(report)
     })
 }
@@ -365,7 +361,6 @@ fn insert(tx: &crate::store::Tx, r: &StoredReport) -> Result<()> {
             ("addendum_reason", &r.addendum_reason),
             ("addendum_text", &r.addendum_text),
         ],
-        r,
     )
 }
 

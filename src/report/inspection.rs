@@ -10,8 +10,8 @@ use rusqlite::OptionalExtension;
 
 use crate::checklist::state;
 use crate::domain::work_order::{WorkOrderKind, WorkOrderState};
-use crate::store::work_orders::{self, NewWorkOrder, WorkOrderSummary};
-use crate::store::{new_id, Store};
+use crate::store::Store;
+use crate::work_orders::{self, NewWorkOrder, WorkOrderSummary};
 use crate::{Error, Result};
 
 /// The work order of a completed inspection, opening it on first use.
@@ -55,12 +55,13 @@ pub fn work_order_for(store: &mut Store, inspection_id: &str) -> Result<WorkOrde
             let assignee = (to == WorkOrderState::Assigned).then_some(header.engineer_id.as_str());
             work_orders::advance(tx, &wo.id, to, Some(&note), assignee)?;
         }
-        let id = new_id();
+        // One work order per inspection: the link's id is the inspection's, so two laptops
+        // that both open one are listed as a conflict instead of both silently kept.
+        let id = crate::store::derived_id("inspection_work_order", &header.id);
         tx.insert(
             "inspection_work_order",
             &id,
             &[("inspection_id", &header.id), ("work_order_id", &wo.id)],
-            &serde_json::json!({"id": id, "inspection_id": header.id, "work_order_id": wo.id}),
         )?;
         work_orders::summary_in(tx.conn(), &wo.id)
     })

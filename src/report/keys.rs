@@ -2,14 +2,16 @@
 //! engineer profile, made the first time it is needed and kept in the profile's database.
 //!
 //! The certificate is a synced record (the office learns who signed what); the private key is
-//! written only into the local row and never into the outbox, so it never leaves the laptop.
+//! kept in the local-only `engineer_secret` table, which the registry never syncs, so it never
+//! leaves the laptop.
 //! An office-issued certificate can later replace the self-signed one by the same table.
 
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use crate::org;
 use crate::report::sign::SigningIdentity;
-use crate::store::{blobs::sha256_hex, new_id, org, Store};
+use crate::store::{blobs::sha256_hex, new_id, Store};
 use crate::{Error, Result};
 
 /// The public part of an engineer's key, as synced and shown.
@@ -56,7 +58,6 @@ pub fn ensure(store: &mut Store, engineer_id: &str) -> Result<(SigningIdentity, 
             cert_sha256: cert_sha256.clone(),
             created_at: created_at.clone(),
         };
-        // `cert` is the outbox payload: the private key is deliberately not in it.
         tx.insert(
             "engineer_key",
             &id,
@@ -65,9 +66,12 @@ pub fn ensure(store: &mut Store, engineer_id: &str) -> Result<(SigningIdentity, 
                 ("cert_pem", &cert_pem),
                 ("cert_sha256", &cert_sha256),
                 ("created_at", &created_at),
-                ("key_pem", &key_pem),
             ],
-            &cert,
+        )?;
+        // Local only: not a registered table, so no change ever carries it.
+        tx.conn().execute(
+            "INSERT INTO engineer_secret(key_id, engineer_id, key_pem) VALUES (?1, ?2, ?3)",
+            rusqlite::params![id, engineer_id, key_pem],
         )?;
         Ok((identity.clone(), cert))
     })
@@ -80,9 +84,10 @@ pub fn load(
 ) -> Result<Option<(SigningIdentity, EngineerCert)>> {
     let row = conn
         .query_row(
-            "SELECT id, engineer_id, cert_pem, cert_sha256, created_at, key_pem FROM engineer_key
-             WHERE engineer_id = ?1 AND deleted = 0 AND key_pem IS NOT NULL
-             ORDER BY hlc DESC LIMIT 1",
+            "SELECT k.id, k.engineer_id, k.cert_pem, k.cert_sha256, k.created_at, s.key_pem
+             FROM engineer_key k JOIN engineer_secret s ON s.key_id = k.id
+             WHERE k.engineer_id = ?1 AND k.deleted = 0
+             ORDER BY k.hlc DESC LIMIT 1",
             [engineer_id],
             |r| {
                 Ok((

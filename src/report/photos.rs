@@ -15,7 +15,8 @@ use super::common::register_blob;
 use crate::checklist::run::{self, Given};
 use crate::checklist::{state, AnswerValue};
 use crate::domain::values::{optional_text, MAX_NAME_CHARS};
-use crate::store::{new_id, work_orders, Store};
+use crate::store::{new_id, Store};
+use crate::work_orders;
 use crate::{Error, Result};
 
 /// What a photo is evidence for.
@@ -110,7 +111,6 @@ pub fn attach(
                 ("gps_lon", &lon),
                 ("added_at", &added_at),
             ],
-            &photo,
         )?;
         Ok(photo)
     })?;

@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::common::register_blob;
 use crate::domain::values::{required_text, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 use crate::domain::work_order::WorkOrderState;
-use crate::store::{new_id, work_orders, Store, Tx};
+use crate::store::{new_id, Store, Tx};
+use crate::work_orders;
 use crate::{Error, Result};
 
 /// The customer's confirmation in force for a work order.
@@ -163,10 +164,6 @@ fn replace(
             ("refusal_reason", &refusal),
             ("signed_at", &at),
         ],
-        &serde_json::json!({
-            "id": id, "work_order_id": work_order_id, "png_sha256": png, "signer_name": signer,
-            "refused": refused, "refusal_reason": refusal, "signed_at": at,
-        }),
     )?;
     Ok(c)
 }

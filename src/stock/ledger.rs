@@ -39,6 +39,13 @@ pub fn add_location(
         name: required_text("location.name", name, MAX_NAME_CHARS)?,
         engineer_id: engineer_id.map(str::to_string),
     };
+    if crate::store::key_taken(tx.conn(), "stock_location", "name", &l.name)? {
+        return Err(Error::invalid(
+            "location.name",
+            format!("库位「{}」已存在", l.name),
+            format!("a stock location named '{}' already exists", l.name),
+        ));
+    }
     tx.insert(
         "stock_location",
         &l.id,
@@ -47,7 +54,6 @@ pub fn add_location(
             ("name", &l.name),
             ("engineer_id", &l.engineer_id),
         ],
-        &l,
     )?;
     Ok(l)
 }
@@ -62,6 +68,13 @@ pub fn add_part(tx: &Tx, draft: Part) -> Result<Part> {
         unit: required_text("part.unit", &draft.unit, 16)?,
         ..draft
     };
+    if crate::store::key_taken(tx.conn(), "part", "code", &p.code)? {
+        return Err(Error::invalid(
+            "part.code",
+            format!("备件编码 {} 已存在", p.code),
+            format!("part code {} already exists", p.code),
+        ));
+    }
     let category = p.category;
     tx.insert(
         "part",
@@ -75,7 +88,6 @@ pub fn add_part(tx: &Tx, draft: Part) -> Result<Part> {
             ("serialised", &p.serialised),
             ("device_type", &p.device_type),
         ],
-        &p,
     )?;
     Ok(p)
 }
@@ -248,7 +260,7 @@ pub fn record_movement(tx: &Tx, input: &MovementInput) -> Result<Movement> {
         )?,
     }
     if let Some(wo) = &input.work_order_id {
-        crate::store::work_orders::ensure_editable(tx.conn(), wo)?;
+        crate::work_orders::ensure_editable(tx.conn(), wo)?;
     }
     if let Some(src) = &from {
         let have = on_hand(tx.conn(), &src.id, &part.id)?;
@@ -293,7 +305,6 @@ pub fn record_movement(tx: &Tx, input: &MovementInput) -> Result<Movement> {
             ("at", &m.at),
             ("note", &m.note),
         ],
-        &m,
     )?;
     if kind == MovementKind::Issue {
         if let Some(wo) = &m.work_order_id {
@@ -307,7 +318,7 @@ pub fn record_movement(tx: &Tx, input: &MovementInput) -> Result<Movement> {
                 .optional()?
                 .flatten();
             if let Some(dev) = dev {
-                crate::store::devices::add_event(
+                crate::devices::add_event(
                     tx,
                     &dev,
                     "part",

@@ -2,8 +2,9 @@
 //! unit, which is sent back for repair and tracked until it returns.
 
 use super::ledger::{part, record_movement, MovementInput};
+use crate::devices;
 use crate::domain::values::*;
-use crate::store::{devices, new_id, Store, Tx};
+use crate::store::{new_id, Store, Tx};
 use crate::{Error, Result};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,21 @@ pub fn receive_unit(
         ));
     }
     let serial = required_text("spare_unit.serial", serial, MAX_NAME_CHARS)?;
+    let taken: Option<String> = tx
+        .conn()
+        .query_row(
+            "SELECT id FROM spare_unit WHERE serial = ?1 AND deleted = 0",
+            [&serial],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if taken.is_some() {
+        return Err(Error::invalid(
+            "spare_unit.serial",
+            format!("备机序列号 {serial} 已存在"),
+            format!("a spare unit with serial {serial} already exists"),
+        ));
+    }
     let u = SpareUnit {
         id: new_id(),
         part_id: p.id.clone(),
@@ -41,7 +57,6 @@ pub fn receive_unit(
         "spare_unit",
         &u.id,
         &[("part_id", &u.part_id), ("serial", &u.serial)],
-        &u,
     )?;
     record_movement(
         tx,
@@ -91,7 +106,7 @@ pub fn swap_unit(
     spare_serial: &str,
     from_location: &str,
 ) -> Result<Rma> {
-    let wo = crate::store::work_orders::ensure_editable(tx.conn(), work_order_id)?;
+    let wo = crate::work_orders::ensure_editable(tx.conn(), work_order_id)?;
     let device_id = wo.device_id.clone().ok_or_else(|| {
         Error::invalid(
             "swap.work_order_id",
@@ -137,12 +152,6 @@ pub fn swap_unit(
             ..Default::default()
         },
     )?;
-    tx.update(
-        "device",
-        &device.id,
-        &[("serial", &unit.serial)],
-        &serde_json::json!({"id": device.id, "serial": unit.serial}),
-    )?;
     let rma = Rma {
         id: new_id(),
         work_order_id: Some(wo.id.clone()),
@@ -161,15 +170,13 @@ pub fn swap_unit(
             ("device_id", &rma.device_id),
             ("faulty_serial", &rma.faulty_serial),
             ("spare_unit_id", &rma.spare_unit_id),
-            ("status", &rma.status),
             ("opened_at", &rma.opened_at),
         ],
-        &rma,
     )?;
-    devices::add_event(
+    devices::set_serial(
         tx,
         &device.id,
-        "swap",
+        &unit.serial,
         &format!(
             "备机替换：故障件 SN {} 返厂维修（RMA），装上备机 SN {}",
             device.serial, unit.serial
@@ -195,6 +202,7 @@ pub fn advance_rma(tx: &Tx, rma_id: &str, status: &str, to_location: Option<&str
         });
     }
     rma.status = status.to_string();
+    let step: i64 = if status == "returned" { 2 } else { 1 };
     if status == "returned" {
         let loc = to_location.ok_or_else(|| {
             Error::invalid(
@@ -204,7 +212,7 @@ pub fn advance_rma(tx: &Tx, rma_id: &str, status: &str, to_location: Option<&str
             )
         })?;
         rma.returned_at = Some(tx.now().to_rfc3339());
-        let part_code: Option<String> = match &rma.spare_unit_id {
+        let part_id: Option<String> = match &rma.spare_unit_id {
             Some(u) => tx
                 .conn()
                 .query_row("SELECT part_id FROM spare_unit WHERE id = ?1", [u], |r| {
@@ -213,22 +221,59 @@ pub fn advance_rma(tx: &Tx, rma_id: &str, status: &str, to_location: Option<&str
                 .optional()?,
             None => None,
         };
-        if let Some(p) = part_code {
-            receive_unit(tx, &p, &rma.faulty_serial, loc, "refurbished")?;
+        if let Some(p) = part_id {
+            return_unit(tx, &p, &rma.faulty_serial, loc)?;
         }
     }
-    tx.update(
-        "rma",
-        &rma.id,
-        &[("status", &rma.status), ("returned_at", &rma.returned_at)],
-        &rma,
+    // The RMA's status is derived from these events, never overwritten.
+    tx.insert(
+        "rma_event",
+        &new_id(),
+        &[
+            ("rma_id", &rma.id),
+            ("status", &rma.status),
+            ("step", &step),
+            ("at", &tx.now().to_rfc3339()),
+            ("note", &None::<String>),
+        ],
     )?;
     Ok(rma)
 }
 
+/// A repaired unit back from the factory enters stock as a refurbished spare. A unit that was
+/// itself a spare once (swapped in earlier, then failed) already has its spare record: it is
+/// received again under that record instead of a second one with the same serial.
+fn return_unit(tx: &Tx, part_id: &str, serial: &str, location: &str) -> Result<()> {
+    let existing: Option<String> = tx
+        .conn()
+        .query_row(
+            "SELECT id FROM spare_unit WHERE serial = ?1 AND part_id = ?2 AND deleted = 0",
+            [serial, part_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(unit_id) = existing else {
+        receive_unit(tx, part_id, serial, location, "refurbished")?;
+        return Ok(());
+    };
+    record_movement(
+        tx,
+        &MovementInput {
+            kind: "receive".into(),
+            part: part_id.to_string(),
+            qty: 1,
+            to: Some(location.into()),
+            unit_id: Some(unit_id),
+            condition: Some("refurbished".into()),
+            ..Default::default()
+        },
+    )?;
+    Ok(())
+}
+
 fn rma_in(conn: &rusqlite::Connection, id: &str) -> Result<Rma> {
     conn.query_row(
-        "SELECT id, work_order_id, device_id, faulty_serial, spare_unit_id, status, opened_at, returned_at FROM rma WHERE (id = ?1 OR faulty_serial = ?1) AND deleted = 0",
+        "SELECT id, work_order_id, device_id, faulty_serial, spare_unit_id, status, opened_at, returned_at FROM rma_now WHERE (id = ?1 OR faulty_serial = ?1) AND deleted = 0",
         [id],
         |r| {
             Ok(Rma {
@@ -252,7 +297,7 @@ pub fn open_rmas(store: &Store) -> Result<Vec<Rma>> {
     let ids: Vec<String> = store
         .conn()
         .prepare(
-            "SELECT id FROM rma WHERE status <> 'returned' AND deleted = 0 ORDER BY opened_at",
+            "SELECT id FROM rma_now WHERE status <> 'returned' AND deleted = 0 ORDER BY opened_at",
         )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;

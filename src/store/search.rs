@@ -2,6 +2,7 @@
 
 use super::Store;
 use crate::Result;
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -55,13 +56,13 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
     let from = match (fts, like) {
         (Some(f), _) => {
             params.push(Box::new(f));
-            "(SELECT device_id FROM device_fts WHERE device_fts MATCH ?) m CROSS JOIN device d ON d.id = m.device_id"
+            "(SELECT device_id FROM device_fts WHERE device_fts MATCH ?) m CROSS JOIN device_now d ON d.id = m.device_id"
         }
         (None, Some(l)) => {
             params.push(Box::new(l));
-            "(SELECT device_id FROM device_fts WHERE body LIKE ?) m CROSS JOIN device d ON d.id = m.device_id"
+            "(SELECT device_id FROM device_fts WHERE body LIKE ?) m CROSS JOIN device_now d ON d.id = m.device_id"
         }
-        (None, None) => "device d",
+        (None, None) => "device_now d",
     };
     let mut add = |clause: &'static str, v: Option<String>| {
         if let Some(v) = v {
@@ -70,11 +71,16 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
         }
     };
     add("d.code = ?", code);
-    add(
-        "d.serial = ?",
-        q.serial.as_deref().map(|s| s.trim().to_string()),
-    );
     add("d.model LIKE '%' || ? || '%'", q.model.clone());
+    // A unit is found by its serial now or by one it had before a swap (the archive's and
+    // every swap's serial are indexed), and shown with the serial it has now.
+    if let Some(serial) = q.serial.as_deref().map(|s| s.trim().to_string()) {
+        clauses.push(
+            "d.id IN (SELECT id FROM device WHERE serial = ? UNION SELECT device_id FROM device_event WHERE serial = ?)",
+        );
+        params.push(Box::new(serial.clone()));
+        params.push(Box::new(serial));
+    }
     if let Some(site) = q.site.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         clauses.push("(s.name LIKE '%' || ? || '%' OR s.id = ?)");
         params.push(Box::new(site.to_string()));
@@ -129,4 +135,88 @@ pub fn search_notes(store: &Store, text: &str, limit: i64) -> Result<Vec<String>
         }
     }
     Ok(out)
+}
+
+/// Bring the search index in step with a changed row. Local writes and applied remote changes
+/// both come here (through the merge), so the index never depends on which replica wrote.
+pub fn reindex(conn: &rusqlite::Connection, table: &str, id: &str) -> Result<()> {
+    match table {
+        "device" => reindex_device(conn, id),
+        "device_event" => {
+            let device: Option<String> = conn
+                .prepare_cached(
+                    "SELECT device_id FROM device_event WHERE id = ?1 AND serial IS NOT NULL",
+                )?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            match device {
+                Some(d) => reindex_device(conn, &d),
+                None => Ok(()),
+            }
+        }
+        "lane" => reindex_devices_where(conn, "SELECT id FROM device WHERE lane_id = ?1", id),
+        "site" => reindex_devices_where(
+            conn,
+            "SELECT d.id FROM device d JOIN lane l ON l.id = d.lane_id WHERE l.site_id = ?1",
+            id,
+        ),
+        "fault_report" | "service_record" => reindex_notes(conn, table, id),
+        _ => Ok(()),
+    }
+}
+
+fn reindex_devices_where(conn: &rusqlite::Connection, sql: &str, id: &str) -> Result<()> {
+    let ids: Vec<String> = conn
+        .prepare_cached(sql)?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for d in ids {
+        reindex_device(conn, &d)?;
+    }
+    Ok(())
+}
+
+fn reindex_device(conn: &rusqlite::Connection, id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM device_fts WHERE device_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached(
+        "INSERT INTO device_fts(device_id, body)
+         SELECT d.id, d.code || ' ' || d.serial || ' ' || d.model || ' ' || d.manufacturer
+            || ' ' || COALESCE(d.position, '') || ' ' || COALESCE(d.notes, '') || ' '
+            || COALESCE((SELECT zh || ' ' || en FROM device_type_label WHERE code = d.device_type), '')
+            || ' ' || COALESCE((SELECT s.name || ' ' || l.name || ' ' || l.code FROM lane l
+                JOIN site s ON s.id = l.site_id WHERE l.id = d.lane_id), '')
+            || COALESCE((SELECT ' ' || group_concat(e.serial, ' ') FROM device_event e
+                WHERE e.device_id = d.id AND e.serial IS NOT NULL), '')
+         FROM device d WHERE d.id = ?1 AND d.deleted = 0",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+fn reindex_notes(conn: &rusqlite::Connection, table: &str, id: &str) -> Result<()> {
+    let (wo, body): (String, Option<String>) = match table {
+        "fault_report" => conn
+            .prepare_cached(
+                "SELECT work_order_id, CASE WHEN deleted = 0 THEN phenomenon || ' ' || COALESCE(location, '')
+                    || ' ' || COALESCE(result, '') END FROM fault_report WHERE id = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?,
+        _ => conn
+            .prepare_cached(
+                "SELECT work_order_id, CASE WHEN deleted = 0 THEN found_state || ' ' || process || ' '
+                    || COALESCE(analysis, '') || ' ' || COALESCE(customer_feedback, '') END
+                 FROM service_record WHERE id = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?,
+    };
+    conn.prepare_cached("DELETE FROM note_fts WHERE work_order_id = ?1 AND source = ?2")?
+        .execute([&wo, table])?;
+    if let Some(body) = body {
+        conn.prepare_cached(
+            "INSERT INTO note_fts(work_order_id, source, body) VALUES (?1, ?2, ?3)",
+        )?
+        .execute([&wo, table, &body])?;
+    }
+    Ok(())
 }

@@ -83,7 +83,7 @@ fn answers_acknowledged_before_sigkill_survive() {
                 .conn()
                 .query_row(
                     "SELECT (SELECT COUNT(*) FROM inspection_answer WHERE id = ?1),
-                            (SELECT COUNT(*) FROM outbox WHERE entity = 'inspection_answer' AND row_id = ?1)",
+                            (SELECT COUNT(*) FROM change_log WHERE tbl = 'inspection_answer' AND row_id = ?1)",
                     [a],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )

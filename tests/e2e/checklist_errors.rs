@@ -65,7 +65,7 @@ fn completion_with_required_items_missing_is_refused_and_names_them() {
 #[test]
 fn bad_answers_are_clear_errors_and_store_nothing() {
     let (_t, mut store) = TestDb::demo();
-    let lanes = weibao::store::org::lanes(&store, None).expect("lanes");
+    let lanes = weibao::org::lanes(&store, None).expect("lanes");
     let (lane, gate) = demo_lane(&store);
     let a = quarterly(&mut store, &lane);
     let b = quarterly(&mut store, &lanes[1].id);

@@ -8,8 +8,8 @@ use weibao::checklist::run::{self, Given};
 use weibao::checklist::state;
 use weibao::checklist::template::{AnswerValue, ItemKind};
 use weibao::checklist::Library;
-use weibao::store::{devices, work_orders};
 use weibao::Store;
+use weibao::{devices, work_orders};
 
 /// A passing answer for an item, as an engineer would type it. Photos are stored as blobs.
 pub fn passing_answer(store: &Store, kind: &ItemKind, salt: &str) -> String {
@@ -62,7 +62,7 @@ pub fn answer_rest_passing(store: &mut Store, id: &str, skip: &[&str]) -> usize 
 
 /// The first demo lane and its barrier gate's code.
 pub fn demo_lane(store: &Store) -> (String, String) {
-    let lane = weibao::store::org::lanes(store, None).expect("lanes")[0].clone();
+    let lane = weibao::org::lanes(store, None).expect("lanes")[0].clone();
     let gate = devices::devices_on_lane(store, &lane.id)
         .expect("devices")
         .into_iter()

@@ -14,8 +14,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use weibao::checklist::run::{self, Given};
 use weibao::checklist::schedule::{self, SlotStatus};
 use weibao::checklist::validate;
+use weibao::contracts;
 use weibao::domain::contract::{Contract, EarlyInspections};
-use weibao::store::contracts;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().expect("date")

@@ -5,13 +5,11 @@ use weibao::domain::contract::Contract;
 use weibao::domain::device::DeviceInput;
 use weibao::domain::work_order::FaultReportInput;
 use weibao::stock::{self, MovementInput};
-use weibao::store::{contracts, devices, work_orders};
 use weibao::Error;
+use weibao::{contracts, devices, work_orders};
 
 fn lane_id(store: &weibao::Store) -> String {
-    weibao::store::org::lanes(store, None).unwrap()[0]
-        .id
-        .clone()
+    weibao::org::lanes(store, None).unwrap()[0].id.clone()
 }
 
 fn device_input(store: &weibao::Store) -> DeviceInput {

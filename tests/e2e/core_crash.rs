@@ -61,7 +61,7 @@ fn sigkill_during_write_burst_loses_no_acknowledged_write() {
             rows.map(|r| r.unwrap()).collect()
         };
         let rows = ids("SELECT id FROM stock_movement WHERE note LIKE 'torture %'");
-        let outbox = ids("SELECT row_id FROM outbox WHERE entity = 'stock_movement'");
+        let outbox = ids("SELECT row_id FROM change_log WHERE tbl = 'stock_movement'");
         let lost_rows = acked.iter().filter(|id| !rows.contains(*id)).count();
         let lost_outbox = acked.iter().filter(|id| !outbox.contains(*id)).count();
         assert_eq!(

@@ -26,7 +26,7 @@ fn database_made_by_the_first_schema_upgrades_with_its_data() {
         schema_version(store.conn()).unwrap(),
         migrations::latest_version()
     );
-    let d = weibao::store::devices::device(&store, "XA01-L01-BG01").unwrap();
+    let d = weibao::devices::device(&store, "XA01-L01-BG01").unwrap();
     assert_eq!(d.model, "JSDZ0601");
     // FTS built by the first schema still answers.
     let hits = weibao::store::search::search_devices(
@@ -78,7 +78,7 @@ fn a_file_that_is_not_a_database_is_a_clear_error() {
 fn hlc_never_runs_backwards_across_restarts_even_if_the_wall_clock_does() {
     let t = TestDb::new();
     let mut s = t.open();
-    s.write(|tx| weibao::store::org::add_customer(tx, "甲", None))
+    s.write(|tx| weibao::org::add_customer(tx, "甲", None))
         .unwrap();
     let last: String = s
         .conn()
@@ -98,7 +98,7 @@ fn hlc_never_runs_backwards_across_restarts_even_if_the_wall_clock_does() {
         )
         .unwrap();
     let mut s = t.open();
-    s.write(|tx| weibao::store::org::add_customer(tx, "乙", None))
+    s.write(|tx| weibao::org::add_customer(tx, "乙", None))
         .unwrap();
     let newest: String = s
         .conn()

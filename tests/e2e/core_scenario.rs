@@ -4,7 +4,8 @@ use crate::support::TestDb;
 use chrono::Duration;
 use weibao::domain::work_order::{FaultReportInput, ServiceRecordInput, WorkOrderState};
 use weibao::stock::{self, MovementInput};
-use weibao::store::{devices, outbox, work_orders};
+use weibao::store::changes;
+use weibao::{devices, work_orders};
 
 #[test]
 fn level_one_barrier_fault_is_repaired_with_a_buffer_pad_from_the_van() {
@@ -111,12 +112,12 @@ fn level_one_barrier_fault_is_repaired_with_a_buffer_pad_from_the_van() {
         (crate::support::monday_10am() + Duration::minutes(135)).to_rfc3339()
     );
 
-    // Every change went to the outbox, in the same transactions.
-    let entries = outbox::since(store.conn(), 0, 1_000_000).unwrap();
-    assert!(entries.iter().any(|e| e.entity == "stock_movement"));
+    // Every change went to the change log, in the same transactions.
+    let entries = changes::since(store.conn(), 0, 1_000_000).unwrap();
+    assert!(entries.iter().any(|e| e.change.table == "stock_movement"));
     assert!(entries
         .iter()
-        .any(|e| e.entity == "work_order_event" && e.payload["to_state"] == "resolved"));
+        .any(|e| e.change.table == "work_order_event" && e.change.fields["to_state"] == "resolved"));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use crate::support::TestDb;
 use weibao::domain::work_order::FaultReportInput;
 use weibao::stock::{self, MovementInput};
-use weibao::store::{devices, work_orders};
+use weibao::{devices, work_orders};
 
 fn on_hand(store: &weibao::Store, loc: &str, part: &str) -> i64 {
     let l = stock::location(store.conn(), loc).unwrap();
@@ -32,7 +32,7 @@ fn open_fault(store: &mut weibao::Store, device: &str) -> String {
 fn issuing_more_than_on_hand_is_refused_and_nothing_is_written() {
     let (_t, mut store) = TestDb::demo();
     let wo = open_fault(&mut store, "XA01-L01-BG01");
-    let outbox_before = weibao::store::outbox::since(store.conn(), 0, i64::MAX)
+    let outbox_before = weibao::store::changes::since(store.conn(), 0, i64::MAX)
         .unwrap()
         .len();
     let err = store
@@ -58,7 +58,7 @@ fn issuing_more_than_on_hand_is_refused_and_nothing_is_written() {
     );
     assert_eq!(on_hand(&store, "张伟车载库", "ARM-4M"), 4);
     assert_eq!(
-        weibao::store::outbox::since(store.conn(), 0, i64::MAX)
+        weibao::store::changes::since(store.conn(), 0, i64::MAX)
             .unwrap()
             .len(),
         outbox_before

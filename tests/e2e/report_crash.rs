@@ -14,7 +14,7 @@ use weibao::report::finalise;
 use weibao::report::photos::{self, PhotoOwner};
 use weibao::report::sign::verify_pdf;
 use weibao::report::signature;
-use weibao::store::work_orders;
+use weibao::work_orders;
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
@@ -57,7 +57,7 @@ fn inspect(db: &Path, wo: &str) -> Outcome {
     let on_wo: Option<String> = store
         .conn()
         .query_row(
-            "SELECT report_sha256 FROM work_order WHERE id = ?1",
+            "SELECT report_sha256 FROM work_order_now WHERE id = ?1",
             [wo],
             |r| r.get(0),
         )
@@ -66,7 +66,7 @@ fn inspect(db: &Path, wo: &str) -> Outcome {
     let queued: i64 = store
         .conn()
         .query_row(
-            "SELECT COUNT(*) FROM outbox WHERE entity = 'report'",
+            "SELECT COUNT(*) FROM change_log WHERE tbl = 'report'",
             [],
             |r| r.get(0),
         )

@@ -8,7 +8,7 @@ use weibao::domain::work_order::{ServiceRecordInput, WorkOrderState};
 use weibao::report::finalise;
 use weibao::report::photos::{self, PhotoOwner};
 use weibao::report::{signature, ReportAssets};
-use weibao::store::work_orders;
+use weibao::work_orders;
 use weibao::{Error, Lang};
 
 fn pages(pdf: &str) -> usize {
@@ -69,7 +69,7 @@ fn report_finalised_work_order_refuses_edits() {
     let stored_sha: Option<String> = store
         .conn()
         .query_row(
-            "SELECT report_sha256 FROM work_order WHERE id = ?1",
+            "SELECT report_sha256 FROM work_order_now WHERE id = ?1",
             [&wo],
             |r| r.get(0),
         )
@@ -220,7 +220,7 @@ fn report_addendum_renders_and_points_at_the_original() {
     let (on_wo, state): (String, String) = store
         .conn()
         .query_row(
-            "SELECT report_sha256, state FROM work_order WHERE id = ?1",
+            "SELECT report_sha256, state FROM work_order_now WHERE id = ?1",
             [&insp.work_order_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -410,11 +410,11 @@ fn report_numbers_are_per_engineer_and_sequential() {
         )
         .expect("keys");
     assert_eq!(keys, 2);
-    // The private key never enters the outbox.
+    // The private key never enters the change log (no table, no field).
     let leaked: i64 = store
         .conn()
         .query_row(
-            "SELECT COUNT(*) FROM outbox WHERE entity = 'engineer_key' AND payload LIKE '%PRIVATE KEY%'",
+            "SELECT COUNT(*) FROM change_log WHERE fields LIKE '%PRIVATE KEY%'",
             [],
             |r| r.get(0),
         )

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use weibao::domain::work_order::{FaultReportInput, ServiceRecordInput, WorkOrderState};
 use weibao::report::finalise::{self, StoredReport};
-use weibao::store::work_orders;
+use weibao::work_orders;
 use weibao::Store;
 
 use crate::support::{weibao_bin, TestDb};

@@ -7,8 +7,8 @@ use weibao::checklist::run::{self, Given};
 use weibao::checklist::state::{self, Header, Progress};
 use weibao::checklist::{AnswerValue, Item, Library, Outcome};
 use weibao::report::photos::{self, PhotoOwner};
-use weibao::store::work_orders::WorkOrderSummary;
 use weibao::store::Store;
+use weibao::work_orders::WorkOrderSummary;
 use weibao::Result;
 
 /// One row of the runner: the frozen template item (with its options, unit and range), the

@@ -1,9 +1,9 @@
 //! Sites → lanes → devices, search, and a device's archive.
 
 use super::{Cmd, St};
+use weibao::devices::{self, Archive};
 use weibao::domain::device::Device;
-use weibao::store::devices::{self, Archive};
-use weibao::store::org::{self, LaneView, SiteView};
+use weibao::org::{self, LaneView, SiteView};
 use weibao::store::search::{self, DeviceHit, DeviceQuery};
 
 #[tauri::command]

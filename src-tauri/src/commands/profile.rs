@@ -2,7 +2,7 @@
 
 use super::{Cmd, St};
 use serde::Serialize;
-use weibao::store::profile::{self, Profile, ProfileInput};
+use weibao::profile::{self, Profile, ProfileInput};
 
 #[derive(Serialize)]
 pub struct AppStatus {

@@ -4,8 +4,8 @@ use super::{Cmd, St};
 use weibao::domain::work_order::{
     FaultReportInput, ServiceRecord, ServiceRecordInput, WorkOrderState,
 };
-use weibao::store::today::{self, Today};
-use weibao::store::work_orders::{self, WorkOrderDetail, WorkOrderFilter, WorkOrderSummary};
+use weibao::today::{self, Today};
+use weibao::work_orders::{self, WorkOrderDetail, WorkOrderFilter, WorkOrderSummary};
 
 #[tauri::command]
 pub fn today(state: St) -> Cmd<Today> {

@@ -3,7 +3,8 @@
 use crate::output::{emit, opt, table};
 use crate::Ctx;
 use clap::Subcommand;
-use weibao::store::{devices, search};
+use weibao::devices;
+use weibao::store::search;
 use weibao::Error;
 
 #[derive(Subcommand)]

@@ -131,7 +131,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Cmd::Device(c) => devices::run(&mut ctx, c),
         Cmd::Lanes { site } => {
-            let lanes = weibao::store::org::lanes(&ctx.store, site.as_deref())?;
+            let lanes = weibao::org::lanes(&ctx.store, site.as_deref())?;
             output::emit(&ctx, &lanes, || {
                 output::table(
                     &["客户", "站点", "车道", "编码", "设备数", "id"],

@@ -3,8 +3,8 @@
 //! committed, exactly as the UI acknowledges a saved answer.
 
 use std::io::Write;
+use weibao::devices;
 use weibao::stock::{self, MovementInput};
-use weibao::store::devices;
 use weibao::{Error, Store};
 
 pub fn run(store: &mut Store, writes: usize) -> Result<(), Error> {

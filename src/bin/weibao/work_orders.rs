@@ -4,7 +4,7 @@ use crate::output::{emit, local, local_opt, opt, table};
 use crate::Ctx;
 use clap::Subcommand;
 use weibao::domain::work_order::{FaultReportInput, ServiceRecordInput, WorkOrderState};
-use weibao::store::work_orders::{self, WorkOrderFilter};
+use weibao::work_orders::{self, WorkOrderFilter};
 use weibao::Error;
 
 #[derive(Subcommand)]
@@ -104,7 +104,7 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
     match cmd {
         WoCmd::List { state, device, all } => {
             let device_id = match device {
-                Some(d) => Some(weibao::store::devices::device(&ctx.store, &d)?.id),
+                Some(d) => Some(weibao::devices::device(&ctx.store, &d)?.id),
                 None => None,
             };
             let f = WorkOrderFilter {
@@ -210,9 +210,9 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
         } => {
             let new = work_orders::NewWorkOrder {
                 kind: weibao::domain::work_order::WorkOrderKind::parse(&kind)?,
-                lane_id: weibao::store::org::lane(&ctx.store, &lane)?.id,
+                lane_id: weibao::org::lane(&ctx.store, &lane)?.id,
                 device_id: device
-                    .map(|d| weibao::store::devices::device(&ctx.store, &d).map(|d| d.id))
+                    .map(|d| weibao::devices::device(&ctx.store, &d).map(|d| d.id))
                     .transpose()?,
                 level: level
                     .map(weibao::domain::values::FaultLevel::new)

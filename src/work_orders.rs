@@ -1,9 +1,10 @@
 //! Work orders in the store: fault reports, the state machine's transitions, service records.
 
-use super::{devices, new_id, Store, Tx};
+use crate::devices;
 use crate::domain::device::DeviceStatus;
 use crate::domain::values::*;
 use crate::domain::work_order::*;
+use crate::store::{new_id, Store, Tx};
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use rusqlite::OptionalExtension;
@@ -33,7 +34,7 @@ pub fn open(tx: &Tx, new: &NewWorkOrder) -> Result<WorkOrderSummary> {
         .optional()?
         .ok_or_else(|| Error::not_found("lane", &new.lane_id))?;
     let now = tx.now();
-    let contract = super::contracts::contract_for_site(tx.conn(), &site_id, now.date_naive())?;
+    let contract = crate::contracts::contract_for_site(tx.conn(), &site_id, now.date_naive())?;
     let (respond_by, on_site_by) = match (&contract, new.level) {
         (Some(c), Some(level)) => match c.terms(level) {
             Some(t) => (
@@ -68,7 +69,6 @@ pub fn open(tx: &Tx, new: &NewWorkOrder) -> Result<WorkOrderSummary> {
         &id,
         &[
             ("kind", &new.kind.code()),
-            ("state", &WorkOrderState::Reported.code()),
             ("title", &summary.title),
             ("device_id", &summary.device_id),
             ("lane_id", &summary.lane_id),
@@ -78,7 +78,6 @@ pub fn open(tx: &Tx, new: &NewWorkOrder) -> Result<WorkOrderSummary> {
             ("on_site_by", &summary.on_site_by),
             ("reported_at", &reported_at),
         ],
-        &summary,
     )?;
     add_event(tx, &id, None, WorkOrderState::Reported, None)?;
     Ok(summary)
@@ -127,12 +126,9 @@ pub fn report_fault(tx: &Tx, input: &FaultReportInput) -> Result<WorkOrderSummar
         },
     )?;
     wo.device_code = Some(device.code.to_string());
-    let id = new_id();
-    let row = serde_json::json!({
-        "id": id, "work_order_id": wo.id, "fault_time": fault_time.to_rfc3339(), "phenomenon": phenomenon,
-        "location": input.location, "contact_name": input.contact_name,
-        "contact_phone": contact_phone.as_ref().map(|p| p.as_str()), "taken_by": input.taken_by,
-    });
+    // One fault report per work order: its id comes from the work order's, so two laptops
+    // writing it offline write the same record.
+    let id = crate::store::derived_id("fault_report", &wo.id);
     tx.insert(
         "fault_report",
         &id,
@@ -158,7 +154,6 @@ pub fn report_fault(tx: &Tx, input: &FaultReportInput) -> Result<WorkOrderSummar
                 &optional_text("fault.taken_by", input.taken_by.as_deref(), MAX_NAME_CHARS)?,
             ),
         ],
-        &row,
     )?;
     devices::add_event(
         tx,
@@ -203,8 +198,13 @@ fn add_event(
     tx.insert(
         "work_order_event",
         &id,
-        &[("work_order_id", &wo), ("from_state", &from), ("to_state", &to.code()), ("at", &at), ("note", &note)],
-        &serde_json::json!({"id": id, "work_order_id": wo, "from_state": from, "to_state": to.code(), "at": at, "note": note}),
+        &[
+            ("work_order_id", &wo),
+            ("from_state", &from),
+            ("to_state", &to.code()),
+            ("at", &at),
+            ("note", &note),
+        ],
     )
 }
 
@@ -248,13 +248,11 @@ fn transition(
 ) -> Result<WorkOrderSummary> {
     let wo = summary_in(tx.conn(), id)?;
     wo.state.check_transition(to, &wo.id)?;
-    let at = tx.now().to_rfc3339();
-    let sql_col = to.time_column();
     let assignee_id = match to {
         WorkOrderState::Assigned => {
             let a = assignee
                 .map(str::to_string)
-                .unwrap_or_else(|| tx.stamp().author.clone());
+                .unwrap_or_else(|| tx.author().to_string());
             let exists: Option<String> = tx
                 .conn()
                 .query_row(
@@ -267,12 +265,9 @@ fn transition(
         }
         _ => wo.assignee_id.clone(),
     };
-    tx.update(
-        "work_order",
-        &wo.id,
-        &[("state", &to.code()), (sql_col, &at), ("assignee_id", &assignee_id)],
-        &serde_json::json!({"id": wo.id, "state": to.code(), sql_col: at, "assignee_id": assignee_id}),
-    )?;
+    // The state itself is not stored: it is the furthest step among the events (so events
+    // merged from two laptops never move it backwards). Only the assignee is a field.
+    tx.update("work_order", &wo.id, &[("assignee_id", &assignee_id)])?;
     add_event(tx, &wo.id, Some(wo.state), to, note)?;
     if let Some(dev) = &wo.device_id {
         match to {
@@ -331,13 +326,13 @@ pub fn record_service(tx: &Tx, id: &str, input: &ServiceRecordInput) -> Result<S
         ("satisfaction", &sat),
     ];
     match existing {
-        Some(rid) => tx.update("service_record", &rid, &cols, &rec)?,
+        Some(rid) => tx.update("service_record", &rid, &cols)?,
         None => {
-            let rid = new_id();
+            let rid = crate::store::derived_id("service_record", &wo.id);
             let mut all: Vec<(&'static str, &dyn rusqlite::ToSql)> =
                 vec![("work_order_id", &wo.id)];
             all.extend(cols);
-            tx.insert("service_record", &rid, &all, &rec)?;
+            tx.insert("service_record", &rid, &all)?;
         }
     }
     Ok(rec)
@@ -394,7 +389,7 @@ fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<Result<WorkOrderSummary>> 
 
 pub(crate) fn summary_in(conn: &rusqlite::Connection, id: &str) -> Result<WorkOrderSummary> {
     conn.query_row(
-        &format!("SELECT {SUMMARY_COLS} FROM work_order w LEFT JOIN device d ON d.id = w.device_id WHERE w.id = ?1 AND w.deleted = 0"),
+        &format!("SELECT {SUMMARY_COLS} FROM work_order_now w LEFT JOIN device_now d ON d.id = w.device_id WHERE w.id = ?1 AND w.deleted = 0"),
         [id],
         summary_row,
     )
@@ -413,7 +408,7 @@ pub struct WorkOrderFilter {
 
 pub fn list(store: &Store, f: &WorkOrderFilter) -> Result<Vec<WorkOrderSummary>> {
     let mut st = store.conn().prepare(&format!(
-        "SELECT {SUMMARY_COLS} FROM work_order w LEFT JOIN device d ON d.id = w.device_id
+        "SELECT {SUMMARY_COLS} FROM work_order_now w LEFT JOIN device_now d ON d.id = w.device_id
          WHERE w.deleted = 0 AND (?1 IS NULL OR w.device_id = ?1) AND (?2 IS NULL OR w.lane_id = ?2)
            AND (?3 IS NULL OR w.assignee_id = ?3) AND (?4 IS NULL OR w.state = ?4)
            AND (?5 = 0 OR w.state NOT IN ('customer_signed', 'closed'))

@@ -1,8 +1,8 @@
 //! Device archives (设备档案) and their history (设备履历).
 
-use super::{new_id, Store, Tx};
 use crate::domain::device::*;
 use crate::domain::values::{DeviceCode, MAX_NOTE_CHARS};
+use crate::store::{new_id, Store, Tx};
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row};
@@ -60,7 +60,6 @@ pub fn add_device(tx: &Tx, input: &DeviceInput) -> Result<Device> {
             ("confidentiality", &d.confidentiality.code()),
             ("notes", &d.notes),
         ],
-        &d,
     )?;
     add_event(
         tx,
@@ -103,7 +102,9 @@ pub fn device(store: &Store, id_or_code: &str) -> Result<Device> {
 pub(crate) fn device_in(conn: &rusqlite::Connection, id_or_code: &str) -> Result<Device> {
     let code = id_or_code.trim().to_ascii_uppercase();
     conn.query_row(
-        &format!("SELECT {COLS} FROM device d WHERE (d.id = ?1 OR d.code = ?2) AND d.deleted = 0"),
+        &format!(
+            "SELECT {COLS} FROM device_now d WHERE (d.id = ?1 OR d.code = ?2) AND d.deleted = 0"
+        ),
         [id_or_code, &code],
         from_row,
     )
@@ -113,13 +114,15 @@ pub(crate) fn device_in(conn: &rusqlite::Connection, id_or_code: &str) -> Result
 
 pub fn devices_on_lane(store: &Store, lane_id: &str) -> Result<Vec<Device>> {
     let mut st = store.conn().prepare(&format!(
-        "SELECT {COLS} FROM device d WHERE d.lane_id = ?1 AND d.deleted = 0 ORDER BY d.code"
+        "SELECT {COLS} FROM device_now d WHERE d.lane_id = ?1 AND d.deleted = 0 ORDER BY d.code"
     ))?;
     let rows = st.query_map([lane_id], from_row)?;
     rows.map(|r| r?).collect()
 }
 
-/// Change a device's operating status, with a history line saying why.
+/// Change a device's operating status, with a history line saying why. The status is not
+/// overwritten on the archive: the latest history line that sets one is the current status,
+/// so lines merged from two laptops agree on it.
 pub fn set_status(
     tx: &Tx,
     device_id: &str,
@@ -127,19 +130,28 @@ pub fn set_status(
     why: &str,
     wo: Option<&str>,
 ) -> Result<()> {
-    tx.update(
-        "device",
-        device_id,
-        &[("status", &status.code())],
-        &serde_json::json!({"id": device_id, "status": status.code()}),
-    )?;
-    add_event(
+    device_in(tx.conn(), device_id)?;
+    record_event(
         tx,
         device_id,
         "status",
         &format!("状态改为「{}」：{why}", status.label_zh()),
         wo,
+        Some(status.code()),
+        None,
     )
+}
+
+/// Record that the unit at this position now has `serial` (a 备机 swap, a unit found at the
+/// lane with another serial). The archive's serial is derived from the latest such line.
+pub fn set_serial(
+    tx: &Tx,
+    device_id: &str,
+    serial: &str,
+    summary: &str,
+    wo: Option<&str>,
+) -> Result<()> {
+    record_event(tx, device_id, "swap", summary, wo, None, Some(serial))
 }
 
 /// Append a line to the device's history.
@@ -150,6 +162,18 @@ pub fn add_event(
     summary: &str,
     work_order_id: Option<&str>,
 ) -> Result<()> {
+    record_event(tx, device_id, kind, summary, work_order_id, None, None)
+}
+
+fn record_event(
+    tx: &Tx,
+    device_id: &str,
+    kind: &str,
+    summary: &str,
+    work_order_id: Option<&str>,
+    status: Option<&str>,
+    serial: Option<&str>,
+) -> Result<()> {
     let id = new_id();
     let summary =
         crate::domain::values::required_text("device_event.summary", summary, MAX_NOTE_CHARS)?;
@@ -157,8 +181,15 @@ pub fn add_event(
     tx.insert(
         "device_event",
         &id,
-        &[("device_id", &device_id), ("at", &at), ("kind", &kind), ("summary", &summary), ("work_order_id", &work_order_id)],
-        &serde_json::json!({"id": id, "device_id": device_id, "at": at, "kind": kind, "summary": summary, "work_order_id": work_order_id}),
+        &[
+            ("device_id", &device_id),
+            ("at", &at),
+            ("kind", &kind),
+            ("summary", &summary),
+            ("work_order_id", &work_order_id),
+            ("status", &status),
+            ("serial", &serial),
+        ],
     )
 }
 
@@ -192,10 +223,10 @@ pub struct Archive {
     pub device: Device,
     pub type_label: String,
     pub status_label: String,
-    pub lane: super::org::LaneView,
+    pub lane: crate::org::LaneView,
     pub in_warranty: bool,
     pub history: Vec<HistoryLine>,
-    pub open_work_orders: Vec<super::work_orders::WorkOrderSummary>,
+    pub open_work_orders: Vec<crate::work_orders::WorkOrderSummary>,
 }
 
 /// Open a device's archive. Reading a non-public archive is logged (查询和借阅管理制度), so
@@ -212,20 +243,19 @@ pub fn open_archive(store: &mut Store, id_or_code: &str, purpose: Option<&str>) 
                 "archive_access",
                 &id,
                 &[("device_id", &dev_id), ("at", &at), ("purpose", &purpose)],
-                &serde_json::json!({"id": id, "device_id": dev_id, "at": at, "purpose": purpose}),
             )
         })?;
     }
-    let lane = super::org::lane(store, &device.lane_id)?;
+    let lane = crate::org::lane(store, &device.lane_id)?;
     let today = store.now().date_naive();
     Ok(Archive {
         type_label: device.device_type.label_zh().to_string(),
         status_label: device.status.label_zh().to_string(),
         in_warranty: device.in_warranty(today),
         history: history(store, &device.id)?,
-        open_work_orders: super::work_orders::list(
+        open_work_orders: crate::work_orders::list(
             store,
-            &super::work_orders::WorkOrderFilter {
+            &crate::work_orders::WorkOrderFilter {
                 device_id: Some(device.id.clone()),
                 open_only: true,
                 ..Default::default()

@@ -5,11 +5,11 @@
 //! not completed, and lanes whose quarterly inspection is due or overdue under a contract in
 //! force (the schedule is the checklist module's; this only picks the open slots).
 
-use super::work_orders::{self, WorkOrderFilter, WorkOrderSummary};
-use super::Store;
 use crate::checklist::schedule::{self, SlotStatus};
 use crate::checklist::state::Header;
 use crate::domain::work_order::WorkOrderState;
+use crate::store::Store;
+use crate::work_orders::{self, WorkOrderFilter, WorkOrderSummary};
 use crate::Result;
 use chrono::NaiveDate;
 use serde::Serialize;

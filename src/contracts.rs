@@ -1,9 +1,9 @@
 //! Contracts in the store. The structured terms are one JSON column: they are read and
 //! written whole, and their rules live in [`crate::domain::contract`].
 
-use super::{new_id, Store, Tx};
 use crate::domain::contract::*;
 use crate::domain::values::Fen;
+use crate::store::{new_id, Store, Tx};
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
@@ -34,6 +34,13 @@ pub fn add_contract(tx: &Tx, mut c: Contract) -> Result<Contract> {
     };
     let terms = serde_json::to_string(&terms)
         .map_err(|e| Error::invalid("contract.terms", e.to_string(), e.to_string()))?;
+    if crate::store::key_taken(tx.conn(), "contract", "number", &c.number)? {
+        return Err(Error::invalid(
+            "contract.number",
+            format!("合同编号 {} 已存在", c.number),
+            format!("contract number {} already exists", c.number),
+        ));
+    }
     tx.insert(
         "contract",
         &c.id,
@@ -47,7 +54,6 @@ pub fn add_contract(tx: &Tx, mut c: Contract) -> Result<Contract> {
             ("calendar", &c.calendar.code()),
             ("terms", &terms),
         ],
-        &c,
     )?;
     for site in &c.site_ids {
         let id = new_id();
@@ -55,7 +61,6 @@ pub fn add_contract(tx: &Tx, mut c: Contract) -> Result<Contract> {
             "contract_site",
             &id,
             &[("contract_id", &c.id), ("site_id", site)],
-            &serde_json::json!({"id": id, "contract_id": c.id, "site_id": site}),
         )?;
     }
     Ok(c)

@@ -1,8 +1,8 @@
 //! Company, engineers, customers, contacts, sites and lanes in the store.
 
-use super::{new_id, Store, Tx};
 use crate::domain::org::*;
 use crate::domain::values::{optional_text, required_text, Phone, MAX_NAME_CHARS};
+use crate::store::{new_id, Store, Tx};
 use crate::{Error, Result};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
@@ -30,7 +30,6 @@ pub fn add_company(
             ("address", &c.address),
             ("phone", &phone),
         ],
-        &c,
     )?;
     Ok(c)
 }
@@ -53,7 +52,6 @@ pub fn add_engineer(
             ("phone", &phone),
             ("report_prefix", &e.report_prefix),
         ],
-        &e,
     )?;
     Ok(e)
 }
@@ -68,7 +66,6 @@ pub fn add_customer(tx: &Tx, name: &str, address: Option<&str>) -> Result<Custom
         "customer",
         &c.id,
         &[("name", &c.name), ("address", &c.address)],
-        &c,
     )?;
     Ok(c)
 }
@@ -90,7 +87,6 @@ pub fn add_contact(
             ("phone", &c.phone.as_str()),
             ("role", &c.role),
         ],
-        &c,
     )?;
     Ok(c)
 }
@@ -110,7 +106,6 @@ pub fn add_site(tx: &Tx, customer_id: &str, name: &str, address: Option<&str>) -
             ("name", &s.name),
             ("address", &s.address),
         ],
-        &s,
     )?;
     Ok(s)
 }
@@ -130,7 +125,6 @@ pub fn add_lane(tx: &Tx, site_id: &str, name: &str, code: &str) -> Result<Lane> 
             ("name", &l.name),
             ("code", &l.code),
         ],
-        &l,
     )?;
     Ok(l)
 }
@@ -200,11 +194,45 @@ pub fn lanes(store: &Store, site_id: Option<&str>) -> Result<Vec<LaneView>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A lane by id, or by its code when that names one lane. Lane codes (L01, L02, …) repeat from
+/// site to site, so a code shared by several lanes is refused with the candidates listed;
+/// `SITE/CODE` (any part of the site's name, then the code) picks one of them.
 pub fn lane(store: &Store, id: &str) -> Result<LaneView> {
-    lanes(store, None)?
-        .into_iter()
-        .find(|l| l.id == id || l.code == id)
-        .ok_or_else(|| Error::not_found("lane", id))
+    let all = lanes(store, None)?;
+    let id = id.trim();
+    if let Some(l) = all.iter().find(|l| l.id == id) {
+        return Ok(l.clone());
+    }
+    let (site, code) = match id.rsplit_once('/') {
+        Some((s, c)) => (Some(s.trim()), c.trim()),
+        None => (None, id),
+    };
+    let found: Vec<&LaneView> = all
+        .iter()
+        .filter(|l| l.code.eq_ignore_ascii_case(code))
+        .filter(|l| site.is_none_or(|s| l.site_name.contains(s)))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(Error::not_found("lane", id)),
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .map(|l| format!("{}/{}", l.site_name, l.code))
+                .collect();
+            Err(Error::invalid(
+                "lane",
+                format!(
+                    "车道编号 {code} 不唯一，请写成「站点/车道」：{}",
+                    names.join("、")
+                ),
+                format!(
+                    "lane code {code} is used at several sites; write SITE/CODE: {}",
+                    names.join(", ")
+                ),
+            ))
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

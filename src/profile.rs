@@ -2,8 +2,9 @@
 //! prefix. The desktop app's first start asks for it (or loads the demo, which makes its own);
 //! the CLI can do the same. Owned by the desktop-app issue (6).
 
-use super::{org, Store};
 use crate::domain::org::Engineer;
+use crate::org;
+use crate::store::Store;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
