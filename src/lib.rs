@@ -6,6 +6,7 @@
 
 pub mod checklist;
 pub mod clock;
+pub mod conflicts;
 pub mod contracts;
 pub mod demo;
 pub mod devices;

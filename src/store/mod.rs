@@ -12,6 +12,7 @@
 pub mod apply;
 pub mod blobs;
 pub mod changes;
+pub mod changeset;
 pub mod hlc;
 pub mod merge;
 pub mod migrations;
@@ -141,6 +142,21 @@ impl Store {
 
     pub fn current_engineer(&self) -> &str {
         &self.author.engineer
+    }
+
+    /// Apply changes from another replica in one transaction: all of a valid batch (each
+    /// change applied, skipped as already here, or held until what it needs arrives), or
+    /// nothing if any change is malformed. See [`apply`].
+    pub fn apply_remote(&mut self, changes: &[Change]) -> Result<apply::ApplyReport> {
+        let skew = u64::try_from(self.max_skew.num_seconds().max(0))
+            .unwrap_or(0)
+            .saturating_mul(1 << 32);
+        self.write(|tx| tx.apply_remote(changes, skew))
+    }
+
+    /// Apply a change held for its clock running ahead, once a person has accepted it.
+    pub fn release_held(&mut self, origin: &str, seq: i64) -> Result<()> {
+        self.write(|tx| tx.release_held(origin, seq))
     }
 
     /// Run one user action as one IMMEDIATE transaction. The closure's changes, their change-log

@@ -115,9 +115,12 @@ fn level_one_barrier_fault_is_repaired_with_a_buffer_pad_from_the_van() {
     // Every change went to the change log, in the same transactions.
     let entries = changes::since(store.conn(), 0, 1_000_000).unwrap();
     assert!(entries.iter().any(|e| e.change.table == "stock_movement"));
-    assert!(entries
-        .iter()
-        .any(|e| e.change.table == "work_order_event" && e.change.fields["to_state"] == "resolved"));
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.change.table == "work_order_event"
+                && e.change.fields["to_state"] == "resolved")
+    );
 }
 
 #[test]

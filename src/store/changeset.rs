@@ -1,0 +1,211 @@
+//! Change sets as files: where no network reaches the laptop, replicas meet through a file on a
+//! USB stick, and tests compare replicas from outside.
+//!
+//! The file is JSON lines: a header naming the format, its version and the exporting
+//! installation; one change per line; and a footer with the count and the SHA-256 of the
+//! change lines. A file cut short (no footer, wrong count or hash) or of another format is
+//! refused before anything is applied; a whole file applies in one transaction.
+
+use super::apply::ApplyReport;
+use super::changes::{self, Change};
+use super::Store;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+pub const FORMAT: &str = "weibao-changes";
+pub const VERSION: u32 = 1;
+/// Larger files are refused before they are read (a year of one laptop's work is a few MB).
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header {
+    format: String,
+    version: u32,
+    installation: String,
+    /// Local positions after `since` up to `until` (inclusive) are in the file.
+    since: i64,
+    until: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Footer {
+    end: bool,
+    count: usize,
+    sha256: String,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exported {
+    pub count: usize,
+    pub since: i64,
+    /// Pass this as `since` next time to export only what is new.
+    pub until: i64,
+}
+
+/// Write every logged change after local position `since` (own and relayed) to `out`.
+/// Written to a temporary file beside it and renamed, so a full disk never leaves a file that
+/// looks whole.
+pub fn export(store: &Store, since: i64, out: &Path) -> Result<Exported> {
+    let tmp = out.with_extension("partial");
+    let file = std::fs::File::create(&tmp).map_err(|e| io_error(out, e))?;
+    let mut w = std::io::BufWriter::new(file);
+    let mut until = since;
+    let mut count = 0usize;
+    let mut hash = Sha256::new();
+    let header_at = |until| Header {
+        format: FORMAT.into(),
+        version: VERSION,
+        installation: store.installation().to_string(),
+        since,
+        until,
+    };
+    // The header's `until` is only known at the end: write the changes to memory in pages.
+    let mut lines: Vec<String> = Vec::new();
+    loop {
+        let page = changes::since(store.conn(), until, 10_000)?;
+        if page.is_empty() {
+            break;
+        }
+        for l in page {
+            until = l.local_seq;
+            let line = json(&l.change)?;
+            hash.update(line.as_bytes());
+            hash.update(b"\n");
+            lines.push(line);
+            count += 1;
+        }
+    }
+    let write = |w: &mut std::io::BufWriter<std::fs::File>| -> std::io::Result<()> {
+        writeln!(w, "{}", serde_json::to_string(&header_at(until))?)?;
+        for l in &lines {
+            writeln!(w, "{l}")?;
+        }
+        let footer = Footer {
+            end: true,
+            count,
+            sha256: hex::encode(hash.clone().finalize()),
+        };
+        writeln!(w, "{}", serde_json::to_string(&footer)?)?;
+        w.flush()?;
+        w.get_ref().sync_all()
+    };
+    write(&mut w).map_err(|e| io_error(out, e))?;
+    std::fs::rename(&tmp, out).map_err(|e| io_error(out, e))?;
+    Ok(Exported {
+        count,
+        since,
+        until,
+    })
+}
+
+fn json(c: &Change) -> Result<String> {
+    serde_json::to_string(c).map_err(|e| {
+        Error::invalid(
+            "change",
+            "无法写出变更",
+            format!("cannot write change: {e}"),
+        )
+    })
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::invalid(
+        "file",
+        format!("无法读写文件 {}：{e}", path.display()),
+        format!("cannot read or write {}: {e}", path.display()),
+    )
+}
+
+fn bad_file(path: &Path, zh: String, en: String) -> Error {
+    Error::invalid(
+        "file",
+        format!("{}：{zh}", path.display()),
+        format!("{}: {en}", path.display()),
+    )
+}
+
+/// Read and check a change-set file: the whole file or an error, never part of it.
+pub fn read(path: &Path) -> Result<Vec<Change>> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(bad_file(
+            path,
+            format!("文件过大（{} 字节）", meta.len()),
+            format!("file too large ({} bytes)", meta.len()),
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut lines = std::io::BufReader::new(file).lines();
+    let foreign = || {
+        bad_file(
+            path,
+            "不是 weibao 变更集文件".into(),
+            "not a weibao change-set file".into(),
+        )
+    };
+    let first = match lines.next() {
+        Some(Ok(l)) => l,
+        _ => return Err(foreign()),
+    };
+    let header: Header = serde_json::from_str(&first).map_err(|_| foreign())?;
+    if header.format != FORMAT {
+        return Err(foreign());
+    }
+    if header.version != VERSION {
+        return Err(bad_file(
+            path,
+            format!("变更集版本 {} 不受支持（支持 {VERSION}）", header.version),
+            format!(
+                "change-set version {} is not supported (this build reads {VERSION})",
+                header.version
+            ),
+        ));
+    }
+    let mut out = Vec::new();
+    let mut hash = Sha256::new();
+    let truncated = || {
+        bad_file(
+            path,
+            "文件不完整（可能拷贝时被截断），未导入任何内容".into(),
+            "the file is incomplete (cut short while copying?); nothing was imported".into(),
+        )
+    };
+    for (i, line) in lines.enumerate() {
+        let line = line.map_err(|_| truncated())?;
+        if let Ok(footer) = serde_json::from_str::<Footer>(&line) {
+            let sha = hex::encode(hash.finalize());
+            if !footer.end || footer.count != out.len() || footer.sha256 != sha {
+                return Err(truncated());
+            }
+            return Ok(out);
+        }
+        let change: Change = serde_json::from_str(&line).map_err(|e| {
+            Error::invalid(
+                format!("file:{}", i + 2),
+                format!("{} 第 {} 行不是有效的变更：{e}", path.display(), i + 2),
+                format!(
+                    "{} line {} is not a valid change: {e}",
+                    path.display(),
+                    i + 2
+                ),
+            )
+        })?;
+        change.validate(&format!("line {}", i + 2))?;
+        hash.update(line.as_bytes());
+        hash.update(b"\n");
+        out.push(change);
+    }
+    Err(truncated())
+}
+
+/// Import a change-set file: all of it in one transaction, or nothing.
+pub fn import(store: &mut Store, path: &Path) -> Result<ApplyReport> {
+    let changes = read(path)?;
+    store.apply_remote(&changes)
+}
