@@ -176,26 +176,34 @@ pub fn read(path: &Path) -> Result<Vec<Change>> {
             "the file is incomplete (cut short while copying?); nothing was imported".into(),
         )
     };
-    for (i, line) in lines.enumerate() {
-        let line = line.map_err(|_| truncated())?;
-        if let Ok(footer) = serde_json::from_str::<Footer>(&line) {
+    let lines: Vec<String> = lines
+        .collect::<std::io::Result<_>>()
+        .map_err(|_| truncated())?;
+    let last = lines.len();
+    for (i, line) in lines.iter().enumerate() {
+        if let Ok(footer) = serde_json::from_str::<Footer>(line) {
             let sha = hex::encode(hash.finalize());
-            if !footer.end || footer.count != out.len() || footer.sha256 != sha {
+            if !footer.end || footer.count != out.len() || footer.sha256 != sha || i + 1 != last {
                 return Err(truncated());
             }
             return Ok(out);
         }
-        let change: Change = serde_json::from_str(&line).map_err(|e| {
-            Error::invalid(
-                format!("file:{}", i + 2),
-                format!("{} 第 {} 行不是有效的变更：{e}", path.display(), i + 2),
-                format!(
-                    "{} line {} is not a valid change: {e}",
-                    path.display(),
-                    i + 2
-                ),
-            )
-        })?;
+        let change: Change = match serde_json::from_str(line) {
+            Ok(c) => c,
+            // The last line cut in the middle: the copy was interrupted.
+            Err(_) if i + 1 == last => return Err(truncated()),
+            Err(e) => {
+                return Err(Error::invalid(
+                    format!("file:{}", i + 2),
+                    format!("{} 第 {} 行不是有效的变更：{e}", path.display(), i + 2),
+                    format!(
+                        "{} line {} is not a valid change: {e}",
+                        path.display(),
+                        i + 2
+                    ),
+                ))
+            }
+        };
         change.validate(&format!("line {}", i + 2))?;
         hash.update(line.as_bytes());
         hash.update(b"\n");

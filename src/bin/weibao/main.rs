@@ -8,6 +8,7 @@ mod inspection;
 mod output;
 mod report;
 mod stock;
+mod sync;
 mod template;
 mod torture;
 mod work_orders;
@@ -74,6 +75,14 @@ enum Cmd {
     Sign(report::SignArgs),
     /// Check a report PDF: signature valid, signer, time; with --db, the stored hash too.
     Verify(report::VerifyArgs),
+    /// Change sets as files: export this database's changes, import another's.
+    #[command(subcommand)]
+    Changes(sync::ChangesCmd),
+    /// Conflicts left by merging (stock below zero, two signed originals, duplicate codes, …).
+    Conflicts {
+        #[command(subcommand)]
+        cmd: Option<sync::ConflictsCmd>,
+    },
     /// Crash-test helper: a burst of acknowledged writes (used by the test suite).
     #[command(hide = true)]
     Torture {
@@ -156,6 +165,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Photo(c) => report::photo(&mut ctx, c),
         Cmd::Sign(a) => report::sign(&mut ctx, a),
         Cmd::Verify(a) => report::verify(Some(&db), ctx.json, &a),
+        Cmd::Changes(c) => sync::changes(&mut ctx, c),
+        Cmd::Conflicts { cmd } => sync::conflicts(&mut ctx, cmd),
         Cmd::Torture { writes } => torture::run(&mut ctx.store, writes),
     }
 }
