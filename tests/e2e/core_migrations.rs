@@ -108,3 +108,79 @@ fn hlc_never_runs_backwards_across_restarts_even_if_the_wall_clock_does() {
         .unwrap();
     assert!(newest > forged, "{newest} must sort after {forged}");
 }
+
+/// A laptop that used schema 3 (before the store was sync-ready) keeps everything: the
+/// work-order state, device status and RMA status it stored become the events they are now
+/// derived from, the private key moves to the local-only table, and the change log written
+/// from its rows rebuilds an identical replica.
+#[test]
+fn database_made_by_schema_3_upgrades_to_a_replayable_change_log() {
+    use crate::sync_support::{assert_identical, empty_replica, exchange};
+    let t = TestDb::new();
+    let s = |n: u64| format!("{:016x}-{:032x}", 0x6a00_0000_0000_0000u64 + n, 7u128);
+    let id = |n: u32| format!("0190f0e0-0000-7000-8000-{n:012}");
+    {
+        let mut conn = Connection::open(&t.path).unwrap();
+        migrations::up_to(3).to_latest(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('installation_id', ?1)",
+            ["0190f0e0-0000-7000-8000-000000000099"],
+        )
+        .unwrap();
+        let rows = [
+            format!("INSERT INTO company VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '西安明通电子科技有限公司', NULL, NULL)", id(1), s(1)),
+            format!("INSERT INTO engineer VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '{}', '张伟', NULL, 'ZW')", id(2), s(2), id(1)),
+            format!("INSERT INTO engineer_key VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '{}', 'CERT', 'abc', '2026-01-01T00:00:00Z', '-----BEGIN PRIVATE KEY-----')", id(3), s(3), id(2)),
+            format!("INSERT INTO customer VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '西安海关', NULL)", id(4), s(4)),
+            format!("INSERT INTO contact VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 1, '{}', '陈建国', '13800000000', NULL)", id(5), s(50), id(4)),
+            format!("INSERT INTO site VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '{}', '西安综合保税区卡口', NULL)", id(6), s(6), id(4)),
+            format!("INSERT INTO lane VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '{}', '1号进口车道', 'L01')", id(7), s(7), id(6)),
+            format!("INSERT INTO device (id, hlc, author, author_device, code, device_type, model, manufacturer, serial, status, lane_id, confidentiality)
+               VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 'XA01-L01-BG01', 'barrier_gate', 'JSDZ0601', '捷顺', 'JS-NEW', 'repairing', '{}', 'internal')", id(8), s(8), id(7)),
+            format!("INSERT INTO work_order (id, hlc, author, author_device, kind, state, title, device_id, lane_id, reported_at, on_site_at)
+               VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 'fault_repair', 'on_site', '道闸无法抬杆', '{}', '{}', '2026-11-23T02:00:00+00:00', '2026-11-23T04:00:00+00:00')", id(9), s(9), id(8), id(7)),
+            format!("INSERT INTO work_order_event VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '{}', NULL, 'reported', '2026-11-23T02:00:00+00:00', NULL)", id(10), s(10), id(9)),
+            format!("INSERT INTO work_order_event VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '{}', 'reported', 'assigned', '2026-11-23T02:10:00+00:00', NULL)", id(11), s(11), id(9)),
+            format!("INSERT INTO work_order_event VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '{}', 'assigned', 'responded', '2026-11-23T02:20:00+00:00', NULL)", id(12), s(12), id(9)),
+            format!("INSERT INTO work_order_event VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '{}', 'responded', 'on_site', '2026-11-23T04:00:00+00:00', NULL)", id(13), s(13), id(9)),
+            format!("INSERT INTO device_event VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '{}', '2026-11-23T04:00:00+00:00', 'status', '状态改为「维修中」：工程师到场', '{}')", id(14), s(14), id(8), id(9)),
+            format!("INSERT INTO device_event VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '{}', '2026-11-23T04:30:00+00:00', 'swap', '备机替换：故障件 SN JS-OLD 返厂维修（RMA），装上备机 SN JS-NEW', '{}')", id(15), s(15), id(8), id(9)),
+            format!("INSERT INTO rma VALUES ('{}', '{}', 'e', '0190f0e0-0000-7000-8000-000000000099', 0, '{}', '{}', 'JS-OLD', NULL, 'returned', '2026-11-23T04:30:00+00:00', '2026-11-30T04:30:00+00:00', NULL)", id(16), s(16), id(9), id(8)),
+        ];
+        for sql in rows {
+            conn.execute_batch(&sql).unwrap();
+        }
+    }
+    let store = t.open();
+    assert_eq!(
+        schema_version(store.conn()).unwrap(),
+        migrations::latest_version()
+    );
+    let wo = weibao::work_orders::detail(&store, &id(9)).unwrap();
+    assert_eq!(wo.summary.state.code(), "on_site");
+    let d = weibao::devices::device(&store, "XA01-L01-BG01").unwrap();
+    assert_eq!(
+        (d.status.code(), d.serial.as_str()),
+        ("repairing", "JS-NEW")
+    );
+    let rma_status: String = store
+        .conn()
+        .query_row("SELECT status FROM rma_now WHERE id = ?1", [id(16)], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(rma_status, "returned");
+    let (secrets, leaked): (i64, i64) = store
+        .conn()
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM engineer_secret), (SELECT COUNT(*) FROM change_log WHERE fields LIKE '%PRIVATE KEY%')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((secrets, leaked), (1, 0));
+    let mut replica = empty_replica();
+    let report = exchange(&store, &mut replica.store);
+    assert_eq!(report.held, 0, "{report:?}");
+    assert_identical(&store, &replica.store, "schema 3 upgraded, then replayed");
+}

@@ -229,7 +229,7 @@ UPDATE device_event SET status = CASE
     WHEN summary LIKE '状态改为「维修中」%' THEN 'repairing'
     WHEN summary LIKE '状态改为「已报废」%' THEN 'retired' END
   WHERE kind = 'status';
-UPDATE device_event SET serial = substr(summary, instr(summary, '装上备机 SN ') + 7)
+UPDATE device_event SET serial = substr(summary, instr(summary, '装上备机 SN ') + length('装上备机 SN '))
   WHERE kind = 'swap' AND instr(summary, '装上备机 SN ') > 0;
 CREATE INDEX device_event_status ON device_event(device_id, hlc) WHERE status IS NOT NULL;
 CREATE INDEX device_event_serial ON device_event(serial) WHERE serial IS NOT NULL;
