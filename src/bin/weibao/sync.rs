@@ -17,7 +17,12 @@ pub enum ChangesCmd {
         out: PathBuf,
     },
     /// Apply a change-set file: all of it or nothing; a change already here is skipped.
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Hold changes stamped more than this many hours ahead of this machine's clock.
+        #[arg(long, default_value_t = weibao::store::DEFAULT_MAX_SKEW_HOURS)]
+        max_skew_hours: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -48,7 +53,19 @@ pub fn changes(ctx: &mut Ctx, c: ChangesCmd) -> Result<(), Error> {
                 )
             })
         }
-        ChangesCmd::Import { file } => {
+        ChangesCmd::Import {
+            file,
+            max_skew_hours,
+        } => {
+            if !(1..=24 * 365).contains(&max_skew_hours) {
+                return Err(Error::invalid(
+                    "max_skew_hours",
+                    "允许的时钟偏差应在 1 小时到 1 年之间",
+                    "the allowed clock skew must be between 1 hour and 1 year",
+                ));
+            }
+            ctx.store
+                .set_max_skew(chrono::Duration::hours(max_skew_hours));
             let r = weibao::store::changeset::import(&mut ctx.store, &file)?;
             output::emit(ctx, &r, || {
                 format!(
