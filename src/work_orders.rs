@@ -202,6 +202,7 @@ fn add_event(
             ("work_order_id", &wo),
             ("from_state", &from),
             ("to_state", &to.code()),
+            ("step", &to.step()),
             ("at", &at),
             ("note", &note),
         ],

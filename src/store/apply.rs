@@ -44,24 +44,30 @@ pub fn apply_batch<R: Replica>(
     let limit = now.saturating_add(max_skew);
     let mut report = ApplyReport::default();
     for (c, t) in changes.iter().zip(tables) {
-        if r.seen(&c.origin, c.seq)? {
+        if r.is_held(&c.origin, c.seq)? {
             report.duplicates += 1;
             continue;
         }
         if super::hlc::parse_time(&c.hlc).unwrap_or(u64::MAX) > limit {
-            r.hold(c, CLOCK_SKEW)?;
-            report.held += 1;
+            // Held unless it was applied here before (released by a person, then resent).
+            if r.log_new(c)? {
+                r.unlog(c)?;
+                r.hold(c, CLOCK_SKEW)?;
+            } else {
+                report.duplicates += 1;
+            }
+            continue;
+        }
+        if !r.log_new(c)? {
+            report.duplicates += 1;
             continue;
         }
         match merge::apply(r, t, c)? {
             Outcome::Held(why) => {
+                r.unlog(c)?;
                 r.hold(c, &why)?;
-                report.held += 1;
             }
-            outcome => {
-                r.log(c)?;
-                count(&mut report, &outcome, c);
-            }
+            outcome => count(&mut report, &outcome, c),
         }
     }
     retry_held(r, limit, &mut report)?;
@@ -81,12 +87,15 @@ fn count(report: &mut ApplyReport, outcome: &Outcome, c: &Change) {
     }
 }
 
-/// Retry held changes (oldest stamp first) until a pass applies none.
+/// Retry held changes (oldest stamp first) until a pass applies none. A change held for its
+/// clock is retried once a person accepted it, here or on another replica (the resolution is
+/// a synced record: every replica that held the change then applies it).
 fn retry_held<R: Replica>(r: &mut R, limit: u64, report: &mut ApplyReport) -> Result<()> {
     loop {
         let mut moved = false;
         for (c, _) in r.held()? {
-            if super::hlc::parse_time(&c.hlc).unwrap_or(u64::MAX) > limit {
+            let ahead = super::hlc::parse_time(&c.hlc).unwrap_or(u64::MAX) > limit;
+            if ahead && !r.accepted(&c.origin, c.seq)? {
                 continue;
             }
             let Some(t) = super::registry::table(&c.table) else {
@@ -99,7 +108,15 @@ fn retry_held<R: Replica>(r: &mut R, limit: u64, report: &mut ApplyReport) -> Re
             r.unhold(&c)?;
             r.log(&c)?;
             report.released += 1;
-            count(report, &outcome, &c);
+            if ahead {
+                // Accepted as it is, like [`release`]: the clock does not follow its stamp
+                // (it would stamp everything written here years ahead).
+                let max = report.max_hlc.take();
+                count(report, &outcome, &c);
+                report.max_hlc = max;
+            } else {
+                count(report, &outcome, &c);
+            }
             moved = true;
         }
         if !moved {

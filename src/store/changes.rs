@@ -206,32 +206,36 @@ pub fn from_json(col: &Column, v: &serde_json::Value) -> Option<Value> {
 
 /// Append a change to the log (local or applied), in the caller's transaction.
 pub(crate) fn log(conn: &Connection, c: &Change) -> Result<()> {
-    let fields = serde_json::Value::Object(c.fields.clone()).to_string();
-    conn.prepare_cached(
-        "INSERT INTO change_log(origin, origin_seq, tbl, row_id, op, hlc, author, fields)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(rusqlite::params![
-        c.origin,
-        c.seq,
-        c.table,
-        c.row_id,
-        c.op.code(),
-        c.hlc,
-        c.author,
-        fields
-    ])?;
-    Ok(())
+    if log_new(conn, c)? {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "change.seq",
+            format!("变更 {}/{} 已记录", c.origin, c.seq),
+            format!("change {}/{} is already logged", c.origin, c.seq),
+        ))
+    }
 }
 
-/// Whether the change `(origin, seq)` is already in the log.
-pub(crate) fn logged(conn: &Connection, origin: &str, seq: i64) -> Result<bool> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM change_log WHERE origin = ?1 AND origin_seq = ?2")?
-        .query_row(rusqlite::params![origin, seq], |_| Ok(()))
-        .optional()?
-        .is_some())
+/// Append a change unless `(origin, seq)` is already logged; `false` if it was.
+pub(crate) fn log_new(conn: &Connection, c: &Change) -> Result<bool> {
+    let fields = serde_json::Value::Object(c.fields.clone()).to_string();
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO change_log(origin, origin_seq, tbl, row_id, op, hlc, author, fields)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(origin, origin_seq) DO NOTHING",
+        )?
+        .execute(rusqlite::params![
+            c.origin,
+            c.seq,
+            c.table,
+            c.row_id,
+            c.op.code(),
+            c.hlc,
+            c.author,
+            fields
+        ])?;
+    Ok(n == 1)
 }
 
 /// The last sequence number this replica holds from `origin` (0 if none).

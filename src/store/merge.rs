@@ -57,6 +57,8 @@ pub enum Written {
     Done,
     /// A parent or a constraint stops it for now; the reason says which.
     Blocked(String),
+    /// An insert found a row with that id already (only `insert` returns this).
+    Exists,
 }
 
 /// What a replica's storage must offer the merge. Every table and column passed in comes from
@@ -89,15 +91,23 @@ pub trait Replica {
     fn event_conflict(&mut self, t: &Table, id: &str, loser: &Fields, s: &Stamp) -> Result<()>;
     /// Keep the search index in step with the row.
     fn reindex(&mut self, t: &Table, id: &str) -> Result<()>;
-    /// Whether the change `(origin, seq)` was already processed (applied or held).
-    fn seen(&mut self, origin: &str, seq: i64) -> Result<bool>;
+    /// Whether the change `(origin, seq)` is held.
+    fn is_held(&mut self, origin: &str, seq: i64) -> Result<bool>;
     /// Record a processed change, in the same transaction as its effects.
     fn log(&mut self, c: &Change) -> Result<()>;
+    /// Record a change unless it is already recorded; `false` means it was (a duplicate).
+    /// Logging first and applying second saves a lookup per change; [`Replica::unlog`] undoes
+    /// it for a change that turns out to wait.
+    fn log_new(&mut self, c: &Change) -> Result<bool>;
+    fn unlog(&mut self, c: &Change) -> Result<()>;
     /// Keep a change that cannot apply yet, with the reason.
     fn hold(&mut self, c: &Change, reason: &str) -> Result<()>;
     fn unhold(&mut self, c: &Change) -> Result<()>;
     /// Every held change, oldest stamp first.
     fn held(&mut self) -> Result<Vec<(Change, String)>>;
+    /// Whether a person (on any replica) accepted the change `(origin, seq)` held for its
+    /// clock: a live `conflict_resolution` released it, so it applies here too.
+    fn accepted(&mut self, origin: &str, seq: i64) -> Result<bool>;
 }
 
 /// What became of one change.
@@ -151,17 +161,33 @@ fn merge_record<R: Replica>(
 ) -> Result<Outcome> {
     let stamp = Stamp::of(c);
     let all = all_columns(t);
-    let Some(row) = r.read(t, &c.row_id, &all)? else {
-        if c.op != Op::Insert {
-            return Ok(Outcome::Held("row_missing".into()));
-        }
-        return Ok(match r.insert(t, &c.row_id, cols, &stamp)? {
+    if c.op == Op::Insert {
+        // Almost every insert is of a new row: try it, and merge only if the id is taken.
+        match r.insert(t, &c.row_id, cols, &stamp)? {
             Written::Done => {
                 r.reindex(t, &c.row_id)?;
-                Outcome::Applied
+                return Ok(Outcome::Applied);
             }
-            Written::Blocked(why) => Outcome::Held(why),
-        });
+            Written::Blocked(why) => return Ok(Outcome::Held(why)),
+            Written::Exists => {}
+        }
+    }
+    let Some(row) = r.read(t, &c.row_id, &all)? else {
+        return Ok(Outcome::Held("row_missing".into()));
+    };
+    // An insert writes the whole row, the tombstone flag included (`deleted = 0` at its
+    // stamp): a second insert of a row weighs against a tombstone like any other write, so
+    // the flag ends the same whichever order the inserts and the tombstone arrive in.
+    let with_live: Vec<(&'static Column, Value)>;
+    let cols = if c.op == Op::Insert && !cols.iter().any(|(col, _)| col.name == DELETED.name) {
+        with_live = cols
+            .iter()
+            .cloned()
+            .chain([(&DELETED, Value::Integer(0))])
+            .collect();
+        &with_live[..]
+    } else {
+        cols
     };
     let mut clocks = r.clocks(t, &c.row_id)?;
     if c.op == Op::Insert && row.created.hlc != stamp.hlc {
@@ -196,8 +222,9 @@ fn merge_record<R: Replica>(
     }
     if !wins.is_empty() {
         let last = (stamp.hlc > row.last_hlc).then_some(&stamp);
-        if let Written::Blocked(why) = r.update(t, &c.row_id, &wins, last)? {
-            return Ok(Outcome::Held(why));
+        match r.update(t, &c.row_id, &wins, last)? {
+            Written::Blocked(why) => return Ok(Outcome::Held(why)),
+            Written::Done | Written::Exists => {}
         }
         for (col, _) in &wins {
             r.set_clock(t, &c.row_id, col.name, &stamp)?;
@@ -221,14 +248,16 @@ fn merge_event<R: Replica>(
 ) -> Result<Outcome> {
     let stamp = Stamp::of(c);
     let all = all_columns(t);
+    match r.insert(t, &c.row_id, cols, &stamp)? {
+        Written::Done => {
+            r.reindex(t, &c.row_id)?;
+            return Ok(Outcome::Applied);
+        }
+        Written::Blocked(why) => return Ok(Outcome::Held(why)),
+        Written::Exists => {}
+    }
     let Some(row) = r.read(t, &c.row_id, &all)? else {
-        return Ok(match r.insert(t, &c.row_id, cols, &stamp)? {
-            Written::Done => {
-                r.reindex(t, &c.row_id)?;
-                Outcome::Applied
-            }
-            Written::Blocked(why) => Outcome::Held(why),
-        });
+        return Ok(Outcome::Held("row_missing".into()));
     };
     let same = all.iter().zip(&row.values).all(|(col, v)| {
         cols.iter()
@@ -251,8 +280,9 @@ fn merge_event<R: Replica>(
         for (col, v) in all.iter().zip(&row.values) {
             ours.insert(col.name.to_string(), value_json(v));
         }
-        if let Written::Blocked(why) = r.update(t, &c.row_id, cols, Some(&stamp))? {
-            return Ok(Outcome::Held(why));
+        match r.update(t, &c.row_id, cols, Some(&stamp))? {
+            Written::Blocked(why) => return Ok(Outcome::Held(why)),
+            Written::Done | Written::Exists => {}
         }
         r.set_created(t, &c.row_id, &stamp)?;
         r.event_conflict(t, &c.row_id, &ours, &row.created)?;

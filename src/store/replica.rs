@@ -30,6 +30,11 @@ impl<'c> SqliteReplica<'c> {
 fn written(r: rusqlite::Result<usize>) -> Result<Written> {
     match r {
         Ok(_) => Ok(Written::Done),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            Ok(Written::Exists)
+        }
         Err(rusqlite::Error::SqliteFailure(e, msg)) if e.code == ErrorCode::ConstraintViolation => {
             let why = if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY {
                 "missing_parent".to_string()
@@ -110,7 +115,24 @@ impl Replica for SqliteReplica<'_> {
         );
         let mut params: Vec<&dyn rusqlite::ToSql> = vec![&id, &s.hlc, &s.author, &s.device];
         params.extend(cols.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
-        written(self.conn.prepare_cached(&sql)?.execute(params.as_slice()))
+        match written(self.conn.prepare_cached(&sql)?.execute(params.as_slice()))? {
+            // Another UNIQUE index may fire before the primary key does: a row with this id
+            // is still "exists", whatever constraint reported it.
+            Written::Blocked(why) => {
+                let exists = self
+                    .conn
+                    .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", t.name))?
+                    .query_row([id], |_| Ok(()))
+                    .optional()?
+                    .is_some();
+                Ok(if exists {
+                    Written::Exists
+                } else {
+                    Written::Blocked(why)
+                })
+            }
+            w => Ok(w),
+        }
     }
 
     fn update(
@@ -211,10 +233,7 @@ impl Replica for SqliteReplica<'_> {
         super::search::reindex(self.conn, t.name, id)
     }
 
-    fn seen(&mut self, origin: &str, seq: i64) -> Result<bool> {
-        if changes::logged(self.conn, origin, seq)? {
-            return Ok(true);
-        }
+    fn is_held(&mut self, origin: &str, seq: i64) -> Result<bool> {
         if self.any_held.is_none() {
             let n: i64 = self
                 .conn
@@ -230,6 +249,17 @@ impl Replica for SqliteReplica<'_> {
             .query_row(rusqlite::params![origin, seq], |_| Ok(()))
             .optional()?
             .is_some())
+    }
+
+    fn log_new(&mut self, c: &Change) -> Result<bool> {
+        changes::log_new(self.conn, c)
+    }
+
+    fn unlog(&mut self, c: &Change) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM change_log WHERE origin = ?1 AND origin_seq = ?2")?
+            .execute(rusqlite::params![c.origin, c.seq])?;
+        Ok(())
     }
 
     fn log(&mut self, c: &Change) -> Result<()> {
@@ -256,6 +286,19 @@ impl Replica for SqliteReplica<'_> {
             .prepare_cached("DELETE FROM held_change WHERE origin = ?1 AND origin_seq = ?2")?
             .execute(rusqlite::params![c.origin, c.seq])?;
         Ok(())
+    }
+
+    fn accepted(&mut self, origin: &str, seq: i64) -> Result<bool> {
+        let key = format!("{}/{origin}/{seq}", super::apply::CLOCK_SKEW);
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM conflict_resolution
+                 WHERE conflict_key = ?1 AND action = 'released' AND deleted = 0 LIMIT 1",
+            )?
+            .query_row([key], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     fn held(&mut self) -> Result<Vec<(Change, String)>> {

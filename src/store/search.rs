@@ -176,12 +176,28 @@ fn reindex_devices_where(conn: &rusqlite::Connection, sql: &str, id: &str) -> Re
     Ok(())
 }
 
+/// The index row of a record: a 63-bit hash of what it indexes, so replacing it is a lookup by
+/// rowid, not a scan of the whole index (`device_id` is an unindexed column), and it does not
+/// depend on the record's own rowid (which VACUUM may renumber).
+fn fts_rowid(kind: &str, id: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::new()
+        .chain_update(kind)
+        .chain_update(b"/")
+        .chain_update(id)
+        .finalize();
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h[..8]);
+    i64::from_le_bytes(b) & i64::MAX
+}
+
 fn reindex_device(conn: &rusqlite::Connection, id: &str) -> Result<()> {
-    conn.prepare_cached("DELETE FROM device_fts WHERE device_id = ?1")?
-        .execute([id])?;
+    let rowid = fts_rowid("device", id);
+    conn.prepare_cached("DELETE FROM device_fts WHERE rowid = ?1")?
+        .execute([rowid])?;
     conn.prepare_cached(
-        "INSERT INTO device_fts(device_id, body)
-         SELECT d.id, d.code || ' ' || d.serial || ' ' || d.model || ' ' || d.manufacturer
+        "INSERT INTO device_fts(rowid, device_id, body)
+         SELECT ?2, d.id, d.code || ' ' || d.serial || ' ' || d.model || ' ' || d.manufacturer
             || ' ' || COALESCE(d.position, '') || ' ' || COALESCE(d.notes, '') || ' '
             || COALESCE((SELECT zh || ' ' || en FROM device_type_label WHERE code = d.device_type), '')
             || ' ' || COALESCE((SELECT s.name || ' ' || l.name || ' ' || l.code FROM lane l
@@ -190,33 +206,35 @@ fn reindex_device(conn: &rusqlite::Connection, id: &str) -> Result<()> {
                 WHERE e.device_id = d.id AND e.serial IS NOT NULL), '')
          FROM device d WHERE d.id = ?1 AND d.deleted = 0",
     )?
-    .execute([id])?;
+    .execute(rusqlite::params![id, rowid])?;
     Ok(())
 }
 
 fn reindex_notes(conn: &rusqlite::Connection, table: &str, id: &str) -> Result<()> {
+    let rowid = fts_rowid(table, id);
     let (wo, body): (String, Option<String>) = match table {
         "fault_report" => conn
             .prepare_cached(
-                "SELECT work_order_id, CASE WHEN deleted = 0 THEN phenomenon || ' ' || COALESCE(location, '')
-                    || ' ' || COALESCE(result, '') END FROM fault_report WHERE id = ?1",
+                "SELECT work_order_id, CASE WHEN deleted = 0 THEN phenomenon || ' '
+                    || COALESCE(location, '') || ' ' || COALESCE(result, '') END
+                 FROM fault_report WHERE id = ?1",
             )?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?,
         _ => conn
             .prepare_cached(
-                "SELECT work_order_id, CASE WHEN deleted = 0 THEN found_state || ' ' || process || ' '
-                    || COALESCE(analysis, '') || ' ' || COALESCE(customer_feedback, '') END
+                "SELECT work_order_id, CASE WHEN deleted = 0 THEN found_state || ' '
+                    || process || ' ' || COALESCE(analysis, '') || ' ' || COALESCE(customer_feedback, '') END
                  FROM service_record WHERE id = ?1",
             )?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?,
     };
-    conn.prepare_cached("DELETE FROM note_fts WHERE work_order_id = ?1 AND source = ?2")?
-        .execute([&wo, table])?;
+    conn.prepare_cached("DELETE FROM note_fts WHERE rowid = ?1")?
+        .execute([rowid])?;
     if let Some(body) = body {
         conn.prepare_cached(
-            "INSERT INTO note_fts(work_order_id, source, body) VALUES (?1, ?2, ?3)",
+            "INSERT INTO note_fts(rowid, work_order_id, source, body) VALUES (?1, ?2, ?3, ?4)",
         )?
-        .execute([&wo, table, &body])?;
+        .execute(rusqlite::params![rowid, wo, table, body])?;
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use super::{hlc, meta_get, Author};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
-use rusqlite::{Connection, ToSql};
+use rusqlite::{Connection, OptionalExtension, ToSql};
 use std::cell::Cell;
 
 /// An open write transaction. Dropping it without [`super::Store::write`] returning `Ok`
@@ -175,6 +175,7 @@ impl<'a> Tx<'a> {
                 [id],
                 |r| r.get(0),
             )
+            .optional()?
             .unwrap_or(false);
         if !live {
             return Err(Error::not_found(t.name, id));

@@ -233,6 +233,7 @@ UPDATE device_event SET serial = substr(summary, instr(summary, '装上备机 SN
   WHERE kind = 'swap' AND instr(summary, '装上备机 SN ') > 0;
 CREATE INDEX device_event_status ON device_event(device_id, hlc) WHERE status IS NOT NULL;
 CREATE INDEX device_event_serial ON device_event(serial) WHERE serial IS NOT NULL;
+CREATE INDEX device_event_swap ON device_event(device_id, hlc) WHERE serial IS NOT NULL;
 
 -- RMA progress as events (awaiting_shipment → at_factory → returned).
 CREATE TABLE rma_event (
