@@ -156,3 +156,66 @@ fn sync_clock_an_hour_ahead_applies_normally() {
     }
     assert_identical(&office.store, &laptop.store, "after the exchange");
 }
+
+#[test]
+fn sync_clock_a_far_future_change_accepted_at_the_office_applies_on_every_replica() {
+    let mut office = demo_replica();
+    let mut laptop = replica_from(&office.store, None);
+    let mut other = replica_from(&office.store, None);
+    let gate = device_id(&office.store, "XA01-L02-BG01");
+    let now = laptop.store.now();
+    laptop.clock().set(now + Duration::days(5 * 365));
+    set_notes(&mut laptop.store, &gate, "五年后的说明");
+    laptop.clock().set(now + Duration::minutes(5));
+
+    // Both the office and another laptop get the file; both hold the change.
+    for s in [&mut office.store, &mut other.store] {
+        let r = exchange(&laptop.store, s);
+        assert_eq!((r.applied, r.held), (0, 1), "{r:?}");
+    }
+    let key = conflicts::list(&office.store, false)
+        .expect("conflicts")
+        .into_iter()
+        .find(|c| c.kind == "clock_skew")
+        .expect("listed")
+        .key;
+    conflicts::resolve(&mut office.store, &key, "已核实，接受").expect("resolve");
+    assert_eq!(notes(&office.store, &gate), "五年后的说明");
+
+    // The other laptop learns from the office that the change was accepted: it must not keep
+    // it held while showing the conflict as resolved.
+    exchange(&office.store, &mut other.store);
+    let open_there: Vec<String> = conflicts::list(&other.store, false)
+        .expect("conflicts")
+        .into_iter()
+        .map(|c| c.key)
+        .collect();
+    let held: i64 = value(&other.store, "SELECT COUNT(*) FROM held_change");
+    assert!(
+        held == 0 || open_there.contains(&key),
+        "the change is still held on the other laptop ({held}) but its conflict is no longer listed: {open_there:?}"
+    );
+    assert_identical(&office.store, &other.store, "office and the other laptop");
+
+    // Accepting the change did not move the other laptop's clock five years ahead: what it
+    // writes next is stamped now, and the office applies it without holding it.
+    other.clock().advance(Duration::minutes(30));
+    set_notes(&mut other.store, &gate, "另一台电脑随后的说明");
+    let mine = all_changes(&other.store)
+        .into_iter()
+        .rfind(|c| c.origin == other.store.installation())
+        .expect("the edit");
+    let year = weibao::store::hlc::parse_time(&mine.hlc)
+        .and_then(weibao::store::hlc::to_datetime)
+        .expect("stamp")
+        .format("%Y")
+        .to_string();
+    assert_eq!(
+        year,
+        now.format("%Y").to_string(),
+        "stamped now: {}",
+        mine.hlc
+    );
+    let r = exchange(&other.store, &mut office.store);
+    assert_eq!((r.applied, r.held), (1, 0), "{r:?}");
+}

@@ -369,3 +369,122 @@ fn sync_an_event_id_reused_with_other_content_is_listed_and_identical_everywhere
         assert_eq!(listed, want, "both other versions are listed");
     }
 }
+
+#[test]
+fn sync_two_laptops_write_the_service_record_of_one_work_order_and_it_merges() {
+    use weibao::domain::work_order::ServiceRecordInput;
+    let mut t = three();
+    let wo: String = value(
+        &t.a.store,
+        "SELECT id FROM work_order_now WHERE state = 'on_site' ORDER BY id LIMIT 1",
+    );
+    let write = |s: &mut Store, found: &str, sat: Option<i64>| {
+        s.write(|tx| {
+            work_orders::record_service(
+                tx,
+                &wo,
+                &ServiceRecordInput {
+                    found_state: found.into(),
+                    process: "更换地感线圈接线端子".into(),
+                    analysis: None,
+                    customer_feedback: None,
+                    satisfaction: sat,
+                },
+            )
+        })
+        .expect("service record");
+    };
+    // Both laptops create the record (the same derived id) offline; C's is stamped later.
+    t.b.clock().advance(Duration::minutes(10));
+    write(&mut t.b.store, "B：线圈接头松动", Some(4));
+    t.c.clock().advance(Duration::minutes(15));
+    write(&mut t.c.store, "C：线圈接头氧化", None);
+    cross(&mut t);
+    let id: String = scalar(
+        &t.a.store,
+        "SELECT id FROM service_record WHERE work_order_id = ?1",
+        &wo,
+    );
+    for s in [&t.a.store, &t.b.store, &t.c.store] {
+        let n: i64 = scalar(
+            s,
+            "SELECT COUNT(*) FROM service_record WHERE work_order_id = ?1",
+            &wo,
+        );
+        assert_eq!(n, 1, "one record, merged");
+        let found: String = scalar(
+            s,
+            "SELECT found_state FROM service_record WHERE id = ?1",
+            &id,
+        );
+        assert_eq!(found, "C：线圈接头氧化", "the later insert wins its fields");
+        let kept: i64 = scalar(
+            s,
+            "SELECT COUNT(*) FROM field_history WHERE row_id = ?1 AND field = 'found_state'
+             AND value = '\"B：线圈接头松动\"'",
+            &id,
+        );
+        assert_eq!(kept, 1, "B's value is kept in the history");
+    }
+}
+
+#[test]
+fn sync_a_tombstone_between_two_creations_of_one_record_ends_the_same_everywhere() {
+    use weibao::domain::work_order::ServiceRecordInput;
+    let mut t = three();
+    let wo: String = value(
+        &t.a.store,
+        "SELECT id FROM work_order_now WHERE state = 'on_site' ORDER BY id LIMIT 1",
+    );
+    let write = |s: &mut Store, found: &str| {
+        s.write(|tx| {
+            work_orders::record_service(
+                tx,
+                &wo,
+                &ServiceRecordInput {
+                    found_state: found.into(),
+                    process: "更换接线端子".into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .expect("service record");
+    };
+    // B writes the record at 10:10; the office gets it and tombstones it at 10:20; C, offline,
+    // had written the same record (its id is derived from the work order) at 10:30.
+    t.b.clock().advance(Duration::minutes(10));
+    write(&mut t.b.store, "B：接头松动");
+    exchange(&t.b.store, &mut t.a.store);
+    let id: String = scalar(
+        &t.a.store,
+        "SELECT id FROM service_record WHERE work_order_id = ?1",
+        &wo,
+    );
+    t.a.clock().advance(Duration::minutes(20));
+    t.a.store
+        .write(|tx| tx.tombstone("service_record", &id))
+        .expect("tombstone");
+    t.c.clock().advance(Duration::minutes(30));
+    write(&mut t.c.store, "C：接头氧化");
+    // Every order of arrival: C first gets the office's file (tombstone before B's insert
+    // reaches it by relay), B gets C's, and everyone then gets everything.
+    exchange(&t.a.store, &mut t.c.store);
+    exchange(&t.c.store, &mut t.b.store);
+    exchange(&t.b.store, &mut t.a.store);
+    exchange(&t.a.store, &mut t.b.store);
+    exchange(&t.c.store, &mut t.a.store);
+    exchange(&t.a.store, &mut t.c.store);
+    assert_identical(&t.a.store, &t.b.store, "A and B");
+    assert_identical(&t.a.store, &t.c.store, "A and C");
+    for s in [&t.a.store, &t.b.store, &t.c.store] {
+        // The latest write is C's creation at 10:30: the record is live with C's content.
+        let deleted: i64 = scalar(s, "SELECT deleted FROM service_record WHERE id = ?1", &id);
+        assert_eq!(deleted, 0, "C's later creation is in force");
+        let found: String = scalar(
+            s,
+            "SELECT found_state FROM service_record WHERE id = ?1",
+            &id,
+        );
+        assert_eq!(found, "C：接头氧化");
+    }
+}

@@ -202,28 +202,6 @@ pub fn exchange_since(from: &Store, since: i64, to: &mut Store) -> (ApplyReport,
     (report, ex.until)
 }
 
-/// Exchange between every pair (both directions) until a whole round applies nothing.
-pub fn settle(replicas: &mut [&mut Store]) {
-    for _round in 0..10 {
-        let mut moved = 0;
-        for i in 0..replicas.len() {
-            for j in 0..replicas.len() {
-                if i == j {
-                    continue;
-                }
-                let (_dir, file) = changes_file("settle");
-                changeset::export(replicas[i], 0, &file).expect("export");
-                let r = changeset::import(replicas[j], &file).expect("import");
-                moved += r.applied + r.conflicts + r.released;
-            }
-        }
-        if moved == 0 {
-            return;
-        }
-    }
-    panic!("replicas did not settle in 10 rounds");
-}
-
 /// Every change in a replica's log.
 pub fn all_changes(store: &Store) -> Vec<Change> {
     changes::since(store.conn(), 0, i64::MAX)
