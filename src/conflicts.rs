@@ -38,7 +38,9 @@ pub fn list(store: &Store, all: bool) -> Result<Vec<Conflict>> {
     }
     event_conflicts(conn, &mut out)?;
     history_gaps(conn, &mut out)?;
+    contract_periods(conn, &mut out)?;
     clock_skew(conn, &mut out)?;
+    waiting(conn, &mut out)?;
     for c in &mut out {
         c.resolution = resolution(conn, &c.key)?;
     }
@@ -293,6 +295,68 @@ fn clock_skew(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Result<()
             message_en: format!("change #{seq} from installation {origin} is stamped {when}, far ahead of this clock: held, not applied"),
             action: "核实该电脑的时钟；确认内容无误后“解决”即应用此变更".into(),
             action_en: "check that laptop's clock; resolving applies the change".into(),
+            resolution: None,
+        });
+    }
+    Ok(())
+}
+
+/// A contract whose dates crossed when two edits merged (each valid where it was made).
+fn contract_periods(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Result<()> {
+    let mut st = conn.prepare(
+        "SELECT id, number, start_date, end_date FROM contract WHERE deleted = 0 AND end_date < start_date",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, number, start, end) = row?;
+        out.push(Conflict {
+            key: format!("contract_period/{id}"),
+            kind: "contract_period",
+            records: vec![id],
+            message: format!("合同 {number} 合并后起止日期交叉：{start} 至 {end}（两处分别修改了开始和结束日期）"),
+            message_en: format!("contract {number} has crossed dates after merging: {start} to {end} (start and end were edited in two places)"),
+            action: "核对合同原件，改正开始或结束日期（两次修改的原值都在字段历史中）".into(),
+            action_en: "check the signed contract and correct the start or end date (both earlier values are in the field history)".into(),
+            resolution: None,
+        });
+    }
+    Ok(())
+}
+
+/// Changes waiting for something that has not arrived (a parent record) or that a constraint
+/// refuses: listed so that nothing waits unseen. Most disappear at the next exchange.
+fn waiting(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Result<()> {
+    let mut st = conn.prepare(
+        "SELECT origin, origin_seq, reason, json_extract(change, '$.table'), json_extract(change, '$.row_id')
+         FROM held_change WHERE reason <> ?1 ORDER BY hlc",
+    )?;
+    let rows = st.query_map([crate::store::apply::CLOCK_SKEW], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (origin, seq, reason, table, row_id) = row?;
+        let (table, row_id) = (table.unwrap_or_default(), row_id.unwrap_or_default());
+        out.push(Conflict {
+            key: format!("waiting/{origin}/{seq}"),
+            kind: "waiting_change",
+            records: vec![row_id.clone()],
+            message: format!("来自电脑 {origin} 的变更 #{seq}（{table} {row_id}）尚未应用：{reason}"),
+            message_en: format!("change #{seq} from installation {origin} ({table} {row_id}) is not applied yet: {reason}"),
+            action: "再同步一次（通常是上级记录还没到）；仍在则联系该电脑的工程师".into(),
+            action_en: "sync again (usually its parent record has not arrived yet); if it stays, ask that laptop's engineer".into(),
             resolution: None,
         });
     }

@@ -488,3 +488,46 @@ fn sync_a_tombstone_between_two_creations_of_one_record_ends_the_same_everywhere
         assert_eq!(found, "C：接头氧化");
     }
 }
+
+/// Each laptop moves one date of a contract, validly where it is made; merged, the dates
+/// cross. Nothing is held forever and the replicas stay identical: the crossing is listed for
+/// a person, with both earlier dates in the field history.
+#[test]
+fn sync_two_laptops_move_the_two_dates_of_one_contract_and_the_crossing_is_listed() {
+    let mut t = three();
+    let (id, start, end): (String, String, String) =
+        t.a.store
+            .conn()
+            .query_row(
+                "SELECT id, start_date, end_date FROM contract ORDER BY number LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("a contract");
+    assert!(
+        start.as_str() < "2026-03-01" && end.as_str() > "2026-06-01",
+        "{start}..{end}"
+    );
+    t.b.clock().advance(Duration::minutes(5));
+    t.b.store
+        .write(|tx| tx.update("contract", &id, &[("end_date", &"2026-03-01")]))
+        .expect("B shortens the contract");
+    t.c.clock().advance(Duration::minutes(7));
+    t.c.store
+        .write(|tx| tx.update("contract", &id, &[("start_date", &"2026-06-01")]))
+        .expect("C starts it later");
+    cross(&mut t);
+    for s in [&t.a.store, &t.b.store, &t.c.store] {
+        let listed = kinds(s);
+        assert!(
+            listed.contains(&(format!("contract_period/{id}"), "contract_period")),
+            "{listed:?}"
+        );
+        let kept: i64 = scalar(
+            s,
+            "SELECT COUNT(*) FROM field_history WHERE tbl = 'contract' AND row_id = ?1",
+            &id,
+        );
+        assert_eq!(kept, 2, "both earlier dates kept");
+    }
+}
