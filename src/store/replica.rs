@@ -14,6 +14,9 @@ pub struct SqliteReplica<'c> {
     conn: &'c Connection,
     /// Whether anything is held, so the common case skips a lookup per change.
     any_held: Option<bool>,
+    /// Rows to reindex once at the end of a batch (a batch often edits one row many times);
+    /// `None` reindexes at once (a local write).
+    pending_index: Option<std::collections::BTreeSet<(&'static str, String)>>,
 }
 
 impl<'c> SqliteReplica<'c> {
@@ -21,7 +24,25 @@ impl<'c> SqliteReplica<'c> {
         SqliteReplica {
             conn,
             any_held: None,
+            pending_index: None,
         }
+    }
+
+    /// A replica for applying a batch: the search index is brought up to date once per
+    /// touched row by [`SqliteReplica::finish`], in the same transaction.
+    pub fn for_batch(conn: &'c Connection) -> Self {
+        SqliteReplica {
+            pending_index: Some(Default::default()),
+            ..SqliteReplica::new(conn)
+        }
+    }
+
+    /// Reindex every row the batch touched.
+    pub fn finish(&mut self) -> Result<()> {
+        for (table, id) in self.pending_index.take().unwrap_or_default() {
+            super::search::reindex(self.conn, table, &id)?;
+        }
+        Ok(())
     }
 }
 
@@ -230,7 +251,13 @@ impl Replica for SqliteReplica<'_> {
     }
 
     fn reindex(&mut self, t: &Table, id: &str) -> Result<()> {
-        super::search::reindex(self.conn, t.name, id)
+        match &mut self.pending_index {
+            Some(pending) => {
+                pending.insert((t.name, id.to_string()));
+                Ok(())
+            }
+            None => super::search::reindex(self.conn, t.name, id),
+        }
     }
 
     fn is_held(&mut self, origin: &str, seq: i64) -> Result<bool> {

@@ -251,8 +251,9 @@ impl<'a> Tx<'a> {
 
     /// Apply changes from another replica (see [`super::apply`]).
     pub fn apply_remote(&self, changes: &[Change], max_skew: u64) -> Result<ApplyReport> {
-        let mut r = SqliteReplica::new(&self.tx);
+        let mut r = SqliteReplica::for_batch(&self.tx);
         let report = apply::apply_batch(&mut r, changes, hlc::ntp64(self.now), max_skew)?;
+        r.finish()?;
         if let Some(m) = &report.max_hlc {
             self.observe(m);
         }
