@@ -12,6 +12,7 @@ mod core_migrations;
 mod core_scenario;
 mod core_stock;
 mod photo_import;
+mod report_byte_range;
 mod report_crash;
 mod report_pdf;
 mod report_render;

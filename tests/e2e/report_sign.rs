@@ -167,9 +167,15 @@ fn one_flipped_byte_in_either_signed_range_fails_pdfsig_and_verify_pdf() {
     for at in positions {
         let mut tampered = signed.to_vec();
         tampered[at] ^= 0x01;
-        let v = verify_pdf(&tampered).unwrap_or_else(|e| panic!("byte {at}: {e:?}"));
-        assert!(!v.valid, "byte {at} flipped but verify_pdf says valid");
-        assert!(v.problem.is_some(), "byte {at}: no problem named");
+        match verify_pdf(&tampered) {
+            Ok(v) => {
+                assert!(!v.valid, "byte {at} flipped but verify_pdf says valid");
+                assert!(v.problem.is_some(), "byte {at}: no problem named");
+            }
+            // 40 bytes before /Contents are the /ByteRange digits: a changed number leaves no
+            // sane range to check, which is a typed error rather than a verdict.
+            Err(e) => assert_eq!(e.kind(), "bad_signature_range", "byte {at}: {e:?}"),
+        }
         let report = pdfsig(&tampered);
         assert!(
             !report.contains("Signature is Valid"),

@@ -71,6 +71,7 @@ fn report_one_flipped_byte_fails_verify_and_pdfsig() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(
             err.contains("verify_failed")
+                || err.contains("bad_signature_range")
                 || err.contains("not_pdf")
                 || err.contains("no_signature"),
             "a clear error: {err}"

@@ -10,7 +10,7 @@ use lopdf::{Document, Object};
 use sha2::{Digest, Sha256};
 
 use super::{cms, find, has_pdf_header, not_pdf, parse_pdf_date, report_err, rfind};
-use crate::Result;
+use crate::{Error, Result};
 
 /// What `verify_pdf` found. `valid` is true only when the CMS signature verifies, the digest
 /// matches *and* the signature covers the whole file: bytes appended after signing are an
@@ -31,24 +31,29 @@ pub struct Verification {
 
 /// Verify the (last) signature: ByteRange sane, digest matches, CMS signature verifies against
 /// the embedded certificate. A tampered file gives `Ok` with `valid: false` and a `problem`;
-/// `Err` only for input that cannot be judged: kind `not_pdf` or `no_signature`.
+/// `Err` only for input that cannot be judged: kind `not_pdf`, `no_signature`, or
+/// `bad_signature_range` when the `/ByteRange` is malformed (not four non-negative integers,
+/// outside the file, overlapping, or not leaving out exactly the `/Contents` value), so there
+/// is no well-defined set of signed bytes to check.
 pub fn verify_pdf(pdf: &[u8]) -> Result<Verification> {
     let sha256_hex = hex::encode(Sha256::digest(pdf));
     match last_byte_range(pdf) {
-        Some(key_at) => Ok(check_signature(pdf, key_at, sha256_hex)),
+        Some(key_at) => check_signature(pdf, key_at, sha256_hex),
         None => no_byte_range(pdf, sha256_hex),
     }
 }
 
 /// Position of the last `/ByteRange` key (not `/ByteRangeX`).
 fn last_byte_range(pdf: &[u8]) -> Option<usize> {
+    const KEY: &[u8] = b"/ByteRange";
     let mut end = pdf.len();
-    while let Some(at) = rfind(&pdf[..end], b"/ByteRange") {
-        let next = pdf.get(at + b"/ByteRange".len()).copied();
+    while let Some(at) = rfind(pdf.get(..end)?, KEY) {
+        let next = pdf.get(at + KEY.len()).copied();
         if next.is_none_or(is_delimiter) {
             return Some(at);
         }
-        end = at + b"/ByteRange".len() - 1;
+        // Search again, ending before this occurrence's last byte.
+        end = at + KEY.len() - 1;
     }
     None
 }
@@ -58,40 +63,25 @@ fn is_delimiter(b: u8) -> bool {
     b.is_ascii_whitespace() || b"\0[]<>()/%{}".contains(&b)
 }
 
-fn check_signature(pdf: &[u8], key_at: usize, sha256_hex: String) -> Verification {
+fn check_signature(pdf: &[u8], key_at: usize, sha256_hex: String) -> Result<Verification> {
+    let numbers = parse_byte_range(pdf, key_at)?;
+    let signed = SignedRanges::check(pdf, key_at, numbers)?;
     let mut v = Verification {
         valid: false,
         signer: String::new(),
-        signing_time: None,
-        covers_whole_file: false,
+        signing_time: signing_time_near(pdf, key_at, signed.gap_start, signed.gap_end),
+        covers_whole_file: signed.end == pdf.len(),
         problem: None,
         sha256_hex,
     };
-    let ranges = match parse_byte_range(pdf, key_at) {
-        Ok(r) => r,
-        Err(problem) => {
-            v.problem = Some(problem);
-            return v;
-        }
-    };
-    let (gap_start, gap_end, tail_len) = (ranges[1], ranges[2], ranges[3]);
-    v.signing_time = signing_time_near(pdf, key_at, gap_start, gap_end);
-    if let Err(problem) = check_ranges(pdf, key_at, &ranges) {
-        v.problem = Some(problem);
-        return v;
-    }
-    v.covers_whole_file = gap_end + tail_len == pdf.len();
 
-    let blob = match decode_hex(&pdf[gap_start + 1..gap_end - 1]) {
-        Some(b) => b,
-        None => {
-            v.problem = Some("/Contents is not a hex string".into());
-            return v;
-        }
+    let Some(blob) = decode_hex(signed.contents_hex) else {
+        v.problem = Some("/Contents is not a hex string".into());
+        return Ok(v);
     };
     let mut hasher = Sha256::new();
-    hasher.update(&pdf[..gap_start]);
-    hasher.update(&pdf[gap_end..gap_end + tail_len]);
+    hasher.update(signed.head);
+    hasher.update(signed.tail);
     let digest = hasher.finalize();
 
     let checked = cms::verify_detached(&blob, &digest);
@@ -100,53 +90,178 @@ fn check_signature(pdf: &[u8], key_at: usize, sha256_hex: String) -> Verificatio
     if v.problem.is_none() && !v.covers_whole_file {
         v.problem = Some(format!(
             "{} bytes were added after the signature",
-            pdf.len().saturating_sub(gap_end + tail_len)
+            pdf.len().saturating_sub(signed.end)
         ));
     }
     v.valid = v.problem.is_none();
-    v
+    Ok(v)
 }
 
-/// `[a b c d]` after the key, as four non-negative integers.
-fn parse_byte_range(pdf: &[u8], key_at: usize) -> Result<[usize; 4], String> {
-    let bad = || "/ByteRange is malformed".to_string();
-    let after = key_at + b"/ByteRange".len();
-    let window = &pdf[after..pdf.len().min(after + 200)];
-    let open = find(window, b"[").ok_or_else(bad)?;
+/// A malformed `/ByteRange`: what the signature claims to cover is not a sane part of the file,
+/// so there is nothing to check it against. `zh`/`en` say what is wrong with it.
+fn bad_range(zh: impl std::fmt::Display, en: impl std::fmt::Display) -> Error {
+    report_err(
+        "bad_signature_range",
+        format!("签名的字节范围 /ByteRange 无效，无法校验签名：{zh}"),
+        format!("the signature's /ByteRange is malformed, the signature cannot be checked: {en}"),
+    )
+}
+
+/// How far after the key the `[ … ]` array must close: four 20-digit numbers and generous
+/// padding fit; anything longer is not a byte range we wrote or would accept.
+const BYTE_RANGE_WINDOW: usize = 200;
+
+/// `[a b c d]` after the key, as exactly four non-negative integers that fit in a `usize`.
+/// Every number comes from the file, so each failure is a typed error, never a panic.
+fn parse_byte_range(pdf: &[u8], key_at: usize) -> Result<[usize; 4]> {
+    let after = key_at.saturating_add(b"/ByteRange".len()).min(pdf.len());
+    let window_end = after.saturating_add(BYTE_RANGE_WINDOW).min(pdf.len());
+    let window = pdf.get(after..window_end).unwrap_or_default();
+    let not_array = || {
+        bad_range(
+            "不是由 [ ] 括起的数组",
+            "it is not an array of numbers in [ ]",
+        )
+    };
+    let open = find(window, b"[").ok_or_else(not_array)?;
     if !window[..open].iter().all(u8::is_ascii_whitespace) {
-        return Err(bad());
+        return Err(not_array());
     }
-    let close = open + find(&window[open..], b"]").ok_or_else(bad)?;
-    let numbers: Vec<usize> = window[open + 1..close]
+    let inner = &window[open + 1..];
+    let close = find(inner, b"]").ok_or_else(not_array)?;
+    let tokens: Vec<&[u8]> = inner[..close]
         .split(u8::is_ascii_whitespace)
         .filter(|t| !t.is_empty())
-        .map(|t| std::str::from_utf8(t).ok()?.parse().ok())
-        .collect::<Option<_>>()
-        .ok_or_else(bad)?;
-    numbers.try_into().map_err(|_| bad())
+        .collect();
+    if tokens.len() != 4 {
+        return Err(bad_range(
+            format!("应为 4 个数（两段范围），实为 {} 个", tokens.len()),
+            format!("expected 4 numbers (two ranges), found {}", tokens.len()),
+        ));
+    }
+    let mut numbers = [0usize; 4];
+    for (slot, token) in numbers.iter_mut().zip(&tokens) {
+        *slot = parse_offset(token)?;
+    }
+    Ok(numbers)
 }
 
-/// The ranges must start at 0, leave exactly the `<…>` of `/Contents` out, stay inside the
-/// file, and the `/ByteRange` itself must be among the signed bytes (else it could be edited
-/// freely).
-fn check_ranges(pdf: &[u8], key_at: usize, r: &[usize; 4]) -> Result<(), String> {
-    let [start, gap_start, gap_end, tail_len] = *r;
-    if start != 0 {
-        return Err("/ByteRange does not start at the beginning of the file".into());
+/// One `/ByteRange` number: a PDF integer (optional `+`, decimal digits) that is not negative
+/// and fits in a `usize`.
+fn parse_offset(token: &[u8]) -> Result<usize> {
+    let shown = String::from_utf8_lossy(&token[..token.len().min(40)]).into_owned();
+    let (negative, digits) = match token.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, token),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(bad_range(
+            format!("「{shown}」不是整数"),
+            format!("'{shown}' is not an integer"),
+        ));
     }
-    let in_file = gap_end
-        .checked_add(tail_len)
-        .is_some_and(|end| end <= pdf.len());
-    if gap_start + 2 > gap_end || !in_file {
-        return Err("/ByteRange points outside the file".into());
+    if negative && digits.iter().any(|&d| d != b'0') {
+        return Err(bad_range(
+            format!("{shown} 是负数"),
+            format!("{shown} is negative"),
+        ));
     }
-    if pdf[gap_start] != b'<' || pdf[gap_end - 1] != b'>' {
-        return Err("/ByteRange does not frame the /Contents value".into());
+    // All ASCII digits, so the only way `parse` fails is a value too large for a `usize`.
+    std::str::from_utf8(digits)
+        .ok()
+        .and_then(|d| d.parse::<usize>().ok())
+        .ok_or_else(|| {
+            bad_range(
+                format!("{shown} 超出可表示的范围"),
+                format!("{shown} is too large"),
+            )
+        })
+}
+
+/// The two signed ranges and the gap between them, checked against the file.
+struct SignedRanges<'a> {
+    /// Bytes `0..gap_start`.
+    head: &'a [u8],
+    /// Bytes `gap_end..end`.
+    tail: &'a [u8],
+    /// The hex digits between `<` and `>` of the gap.
+    contents_hex: &'a [u8],
+    gap_start: usize,
+    gap_end: usize,
+    /// End of the second range: equal to the file length when the signature covers it all.
+    end: usize,
+}
+
+impl<'a> SignedRanges<'a> {
+    /// The ranges must start at 0, stay inside the file without overflowing, not overlap, leave
+    /// exactly the `<…>` of `/Contents` out, and the `/ByteRange` itself must be among the
+    /// signed bytes (else it could be edited freely).
+    fn check(pdf: &'a [u8], key_at: usize, numbers: [usize; 4]) -> Result<Self> {
+        let [start, gap_start, gap_end, tail_len] = numbers;
+        let len = pdf.len();
+        if start != 0 {
+            return Err(bad_range(
+                format!("第一段从第 {start} 字节开始，而不是文件开头"),
+                format!("the first range starts at byte {start}, not at the beginning of the file"),
+            ));
+        }
+        let Some(head) = pdf.get(..gap_start) else {
+            return Err(bad_range(
+                format!("第一段结束于第 {gap_start} 字节，超出文件长度 {len}"),
+                format!(
+                    "the first range ends at byte {gap_start}, past the end of the {len}-byte file"
+                ),
+            ));
+        };
+        if gap_end < gap_start {
+            return Err(bad_range(
+                format!("两段重叠：第二段从第 {gap_end} 字节开始，早于第一段的结尾 {gap_start}"),
+                format!("the ranges overlap: the second starts at byte {gap_end}, before the first ends at {gap_start}"),
+            ));
+        }
+        let Some(end) = gap_end.checked_add(tail_len) else {
+            return Err(bad_range(
+                format!("第二段 {gap_end} + {tail_len} 溢出"),
+                format!("the second range {gap_end} + {tail_len} overflows"),
+            ));
+        };
+        let Some(tail) = pdf.get(gap_end..end) else {
+            return Err(bad_range(
+                format!("第二段结束于第 {end} 字节，超出文件长度 {len}"),
+                format!("the second range ends at byte {end}, past the end of the {len}-byte file"),
+            ));
+        };
+        if key_at >= gap_start && key_at < gap_end {
+            return Err(bad_range(
+                "/ByteRange 本身不在签名覆盖的范围内",
+                "the /ByteRange itself is not covered by the signature",
+            ));
+        }
+        let contents_hex = contents_value(pdf, gap_start, gap_end).ok_or_else(|| {
+            bad_range(
+                format!("两段之间的第 {gap_start}–{gap_end} 字节不恰好是 /Contents 的 <…> 十六进制值"),
+                format!("the gap {gap_start}..{gap_end} between the ranges is not exactly the <…> hex value of /Contents"),
+            )
+        })?;
+        Ok(SignedRanges {
+            head,
+            tail,
+            contents_hex,
+            gap_start,
+            gap_end,
+            end,
+        })
     }
-    if key_at >= gap_start && key_at < gap_end {
-        return Err("/ByteRange is not covered by the signature".into());
-    }
-    Ok(())
+}
+
+/// The text between `<` and `>` when `gap_start..gap_end` is exactly one hex string: `<` at
+/// its first byte, `>` at its last, no other string delimiter inside. (Which key precedes it
+/// is signed data, so a changed key name is caught by the digest, not here.)
+fn contents_value(pdf: &[u8], gap_start: usize, gap_end: usize) -> Option<&[u8]> {
+    let gap = pdf.get(gap_start..gap_end)?;
+    let inner = gap.strip_prefix(b"<")?.strip_suffix(b">")?;
+    (!inner.iter().any(|b| matches!(b, b'<' | b'>'))).then_some(inner)
 }
 
 /// Hex digits with optional whitespace (PDF allows it); `None` on anything else.
