@@ -20,10 +20,10 @@ ART="$ROOT/test-artifacts"
 log() { printf '[e2e] %s\n' "$*" >&2; }
 
 # --- tools: node packages and tauri-driver (into a cargo root that outlives clones) ---------
-# npm ci refuses this lock on npm 11 when platform-only optional packages (tauri-cli, canvas) are
-# absent from it; npm install then installs exactly the locked versions.
-[ -d ui/node_modules ] || (cd ui && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
-[ -d e2e/node_modules ] || (cd e2e && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
+# npm ci installs exactly the committed lock and never rewrites it (the lock lists every
+# platform's optional packages, so npm 11 accepts it): a run leaves `git status` clean.
+[ -d ui/node_modules ] || (cd ui && npm ci --no-audit --no-fund)
+[ -d e2e/node_modules ] || (cd e2e && npm ci --no-audit --no-fund)
 if [ ! -x "$TOOLS/bin/tauri-driver" ]; then
   log "installing tauri-driver 2.1.0 into $TOOLS (~75 s, once)"
   cargo install tauri-driver --version 2.1.0 --locked --root "$TOOLS"

@@ -21,8 +21,8 @@ if [ -z "${DISPLAY:-}" ]; then
   "$CLI" --db "$DB" stock show 张伟车载库
   exit 0
 fi
-# npm ci refuses this lock on npm 11 when platform-only optional packages (tauri-cli, canvas) are
-# absent from it; npm install then installs exactly the locked versions.
-[ -d ui/node_modules ] || (cd ui && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
+# npm ci installs exactly the committed lock and never rewrites it (the lock lists every
+# platform's optional packages, so npm 11 accepts it): a run leaves `git status` clean.
+[ -d ui/node_modules ] || (cd ui && npm ci --no-audit --no-fund)
 ui/node_modules/.bin/tauri build --debug --no-bundle
 WEIBAO_DB="$DB" exec "$CARGO_TARGET_DIR/debug/weibao-app"
