@@ -13,6 +13,7 @@ pub mod media;
 pub mod report;
 pub mod stock;
 pub mod store;
+pub mod views;
 
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::{Error, Lang, Result};
