@@ -54,7 +54,7 @@ fn arriving_late_stays_breached_after_arrival() {
 
 #[test]
 fn unanswered_fault_near_its_response_deadline_is_at_risk_in_every_list() {
-    let mut w = world();
+    let w = world();
     w.clock.set(reported_at() + Duration::minutes(25));
     let rows = list(&w.store, None, None, true).expect("list");
     let row = rows
