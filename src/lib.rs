@@ -19,6 +19,7 @@ pub mod report;
 pub mod stock;
 pub mod store;
 pub mod today;
+pub mod views;
 pub mod work_orders;
 
 pub use clock::{Clock, FakeClock, SystemClock};

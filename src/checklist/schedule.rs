@@ -49,6 +49,16 @@ impl SlotStatus {
             SlotStatus::Upcoming => "未到期",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            SlotStatus::Done => "done",
+            SlotStatus::DoneLate => "done late",
+            SlotStatus::Due => "due",
+            SlotStatus::Overdue => "overdue",
+            SlotStatus::Upcoming => "upcoming",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

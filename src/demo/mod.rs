@@ -151,6 +151,15 @@ pub fn load(
     Ok(sum)
 }
 
+/// The first-start screen's "load demo data": the demo (only into an empty database), used as
+/// its first engineer, who gets a report-signing key just as a profile created by hand does
+/// ([`crate::profile::create`]), so either way the engineer can sign reports at once.
+pub fn load_for_first_start(store: &mut Store) -> Result<DemoSummary> {
+    let summary = load(store, None, &mut |_, _| {})?;
+    crate::report::keys::ensure(store, &summary.engineer_id)?;
+    Ok(summary)
+}
+
 /// Lane number `i`: one of the 20 real lanes, or (for --scale) a further lane at a real site.
 fn extra_lane(tx: &Tx, lanes: &[(String, String)], i: usize) -> Result<(String, String)> {
     if let Some(l) = lanes.get(i) {

@@ -20,13 +20,17 @@ pub fn latest_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2060, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
+/// Whether a typed value counts as not given at all (only spaces count as nothing).
+pub fn is_blank(value: &str) -> bool {
+    value.trim().is_empty()
+}
+
 /// Trimmed, non-empty text of at most `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<String> {
-    let v = value.trim();
-    if v.is_empty() {
+    if is_blank(value) {
         return Err(Error::invalid(field, "不能为空", "must not be empty"));
     }
-    bounded(field, v, max)
+    bounded(field, value.trim(), max)
 }
 
 /// Optional text: empty becomes `None`.

@@ -116,10 +116,31 @@ pub struct ServiceRecord {
 }
 
 impl ServiceRecordInput {
+    /// The fields a service record cannot be stored without, with their values here. One list,
+    /// read by both [`Self::validate`] and [`Self::missing`], so the screen's "still missing"
+    /// marks and the store's refusal can never disagree.
+    fn required(&self) -> [(&'static str, &str); 2] {
+        [
+            ("service.found_state", &self.found_state),
+            ("service.process", &self.process),
+        ]
+    }
+
+    /// The required fields still blank (by [`is_blank`], the emptiness test of
+    /// [`required_text`]): the record is kept as a draft on screen until this is empty.
+    pub fn missing(&self) -> Vec<&'static str> {
+        self.required()
+            .into_iter()
+            .filter(|(_, value)| is_blank(value))
+            .map(|(field, _)| field)
+            .collect()
+    }
+
     pub fn validate(&self) -> Result<ServiceRecord> {
+        let [(found_field, found_state), (process_field, process)] = self.required();
         Ok(ServiceRecord {
-            found_state: required_text("service.found_state", &self.found_state, MAX_NOTE_CHARS)?,
-            process: required_text("service.process", &self.process, MAX_NOTE_CHARS)?,
+            found_state: required_text(found_field, found_state, MAX_NOTE_CHARS)?,
+            process: required_text(process_field, process, MAX_NOTE_CHARS)?,
             analysis: optional_text("service.analysis", self.analysis.as_deref(), MAX_NOTE_CHARS)?,
             customer_feedback: optional_text(
                 "service.customer_feedback",

@@ -7,14 +7,13 @@ use std::collections::BTreeMap;
 use weibao::domain::device::{Confidentiality, DeviceStatus, DeviceType};
 use weibao::domain::work_order::{WorkOrderKind, WorkOrderState};
 use weibao::stock::{LocationKind, MovementKind, PartCategory, PartCondition};
+use weibao::views::sla::SlaStatus;
 
 #[derive(Serialize)]
 pub struct Label {
     code: &'static str,
     zh: &'static str,
     en: &'static str,
-    /// For work-order states: the one state the core's state machine allows next.
-    next: Option<&'static str>,
 }
 
 type Group = BTreeMap<&'static str, Label>;
@@ -30,7 +29,6 @@ macro_rules! group {
                         code: v.code(),
                         zh: v.label_zh(),
                         en: v.label_en(),
-                        next: None,
                     },
                 )
             })
@@ -40,21 +38,9 @@ macro_rules! group {
 
 #[tauri::command]
 pub fn labels() -> Cmd<BTreeMap<&'static str, Group>> {
-    let mut states = Group::new();
-    for s in WorkOrderState::ALL {
-        let next = s.next().map(|n| n.code());
-        states.insert(
-            s.code(),
-            Label {
-                code: s.code(),
-                zh: s.label_zh(),
-                en: s.label_en(),
-                next,
-            },
-        );
-    }
     Ok(BTreeMap::from([
-        ("work_order_state", states),
+        ("work_order_state", group!(WorkOrderState)),
+        ("sla_status", group!(SlaStatus)),
         ("work_order_kind", group!(WorkOrderKind)),
         ("device_type", group!(DeviceType)),
         ("device_status", group!(DeviceStatus)),

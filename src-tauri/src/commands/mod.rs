@@ -25,6 +25,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         inspection::inspection_templates,
         inspection::lane_inspections,
         inspection::inspection_start,
+        inspection::inspection_start_due,
         inspection::inspection_view,
         inspection::inspection_answer,
         inspection::inspection_add_photo,

@@ -1,10 +1,11 @@
 //! Sites → lanes → devices, search, and a device's archive.
 
 use super::{Cmd, St};
-use weibao::devices::{self, Archive};
+use weibao::devices;
 use weibao::domain::device::Device;
 use weibao::org::{self, LaneView, SiteView};
 use weibao::store::search::{self, DeviceHit, DeviceQuery};
+use weibao::views::archive::{self, ArchiveView};
 
 #[tauri::command]
 pub fn list_sites(state: St) -> Cmd<Vec<SiteView>> {
@@ -28,6 +29,6 @@ pub fn search_devices(state: St, query: DeviceQuery) -> Cmd<Vec<DeviceHit>> {
 
 /// Opening an archive is logged for confidential devices (the core writes that log).
 #[tauri::command]
-pub fn open_archive(state: St, device: String, purpose: Option<String>) -> Cmd<Archive> {
-    state.with(|s| devices::open_archive(s, &device, purpose.as_deref()))
+pub fn open_archive(state: St, device: String, purpose: Option<String>) -> Cmd<ArchiveView> {
+    state.with(|s| archive::open(s, &device, purpose.as_deref()))
 }

@@ -32,13 +32,8 @@ pub fn create_profile(state: St, input: ProfileInput) -> Cmd<Profile> {
     state.with(|s| profile::create(s, &input))
 }
 
-/// Load the demo data set (only into an empty database); it makes its own engineer profile,
-/// whose signing key is made here as for a new profile.
+/// Load the demo data set (only into an empty database), as its engineer.
 #[tauri::command]
 pub fn load_demo(state: St) -> Cmd<weibao::demo::DemoSummary> {
-    state.with(|s| {
-        let summary = weibao::demo::load(s, None, &mut |_, _| {})?;
-        weibao::report::keys::ensure(s, &summary.engineer_id)?;
-        Ok(summary)
-    })
+    state.with(weibao::demo::load_for_first_start)
 }

@@ -2,14 +2,13 @@
 //! finalise (render from the store, sign, freeze), preview, open in the system viewer, verify.
 
 use super::{Cmd, St};
-use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use serde::Deserialize;
 use std::sync::OnceLock;
 use tauri_plugin_opener::OpenerExt;
-use weibao::report::finalise::{self, ReportAssets, StoredReport};
+use weibao::report::finalise::{self, ReportAssets};
 use weibao::report::sign::{verify_pdf, Verification};
 use weibao::report::signature;
-use weibao::store::Store;
+use weibao::views::report::{stored, view, ReportView};
 use weibao::{Error, Lang, Result};
 
 /// The report font is 16 MB: load it once, on first use (never at start-up).
@@ -29,42 +28,6 @@ fn assets() -> Result<&'static ReportAssets> {
 pub enum CustomerInput {
     Signed { signer: String, png: Vec<u8> },
     Refused { reason: String },
-}
-
-#[derive(Serialize)]
-pub struct ReportView {
-    #[serde(flatten)]
-    report: StoredReport,
-    /// A copy of the signed PDF named by its report number (the blob itself has no extension).
-    path: String,
-    verification: Verification,
-}
-
-fn stored(store: &Store, work_order_id: &str) -> Result<StoredReport> {
-    finalise::report_for(store.conn(), work_order_id)?
-        .ok_or_else(|| Error::not_found("report", work_order_id))
-}
-
-/// `reports/<number>.pdf` beside the database: what the engineer opens, prints or mails.
-fn exported(store: &Store, r: &StoredReport, pdf: &[u8]) -> Result<PathBuf> {
-    let dir = store.path().with_file_name("reports");
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join(format!("{}.pdf", r.number));
-    if std::fs::read(&path).ok().as_deref() != Some(pdf) {
-        std::fs::write(&path, pdf)?;
-    }
-    Ok(path)
-}
-
-fn view(store: &Store, work_order_id: &str) -> Result<ReportView> {
-    let report = stored(store, work_order_id)?;
-    let pdf = finalise::pdf_of(store, &report)?;
-    let path = exported(store, &report, &pdf)?.display().to_string();
-    Ok(ReportView {
-        verification: verify_pdf(&pdf)?,
-        path,
-        report,
-    })
 }
 
 /// Record the customer's signature (or refusal) and finalise the signed report. Two core

@@ -2,6 +2,7 @@
 
 use super::{Cmd, St};
 use weibao::stock::{self, Location, Movement, MovementInput, Rma, StockLine};
+use weibao::views::stock::{self as view, MovementRow};
 
 #[tauri::command]
 pub fn stock_locations(state: St) -> Cmd<Vec<Location>> {
@@ -14,8 +15,8 @@ pub fn stock_at(state: St, location: String) -> Cmd<Vec<StockLine>> {
 }
 
 #[tauri::command]
-pub fn stock_movements(state: St, location: String, limit: Option<i64>) -> Cmd<Vec<Movement>> {
-    state.with(|s| stock::movements_at(s, &location, limit.unwrap_or(50)))
+pub fn stock_movements(state: St, location: String, limit: Option<i64>) -> Cmd<Vec<MovementRow>> {
+    state.with(|s| view::movements(s, &location, limit.unwrap_or(50)))
 }
 
 /// Any ledger movement; a part used on a job is `kind: "issue"` with the work order.

@@ -1,14 +1,15 @@
-//! Today, work orders, fault reports and the service record (客户服务记录表).
+//! Today, work orders, fault reports and the service record (客户服务记录表). The screens get
+//! the core's view models: next steps, editability, missing fields and SLA standing decided
+//! there, at the store's clock, with times in China Standard Time.
 
 use super::{Cmd, St};
-use weibao::domain::work_order::{
-    FaultReportInput, ServiceRecord, ServiceRecordInput, WorkOrderState,
-};
-use weibao::today::{self, Today};
-use weibao::work_orders::{self, WorkOrderDetail, WorkOrderFilter, WorkOrderSummary};
+use weibao::domain::work_order::{FaultReportInput, ServiceRecordInput};
+use weibao::views::today::{self, TodayView};
+use weibao::views::work_order::{self as view, ServiceSave, WorkOrderRow, WorkOrderView};
+use weibao::work_orders::{self, WorkOrderSummary};
 
 #[tauri::command]
-pub fn today(state: St) -> Cmd<Today> {
+pub fn today(state: St) -> Cmd<TodayView> {
     state.with(|s| today::today(s))
 }
 
@@ -18,19 +19,13 @@ pub fn work_orders(
     lane_id: Option<String>,
     device_id: Option<String>,
     open_only: Option<bool>,
-) -> Cmd<Vec<WorkOrderSummary>> {
-    let filter = WorkOrderFilter {
-        lane_id,
-        device_id,
-        open_only: open_only.unwrap_or(true),
-        ..Default::default()
-    };
-    state.with(|s| work_orders::list(s, &filter))
+) -> Cmd<Vec<WorkOrderRow>> {
+    state.with(|s| view::list(s, lane_id, device_id, open_only.unwrap_or(true)))
 }
 
 #[tauri::command]
-pub fn work_order_detail(state: St, id: String) -> Cmd<WorkOrderDetail> {
-    state.with(|s| work_orders::detail(s, &id))
+pub fn work_order_detail(state: St, id: String) -> Cmd<WorkOrderView> {
+    state.with(|s| view::view(s, &id))
 }
 
 /// One step along the work order's state machine (the core refuses any other step).
@@ -40,14 +35,14 @@ pub fn advance_work_order(
     id: String,
     to: String,
     note: Option<String>,
-) -> Cmd<WorkOrderSummary> {
-    let to = WorkOrderState::parse(&to)?;
-    state.with(|s| s.write(|tx| work_orders::advance(tx, &id, to, note.as_deref(), None)))
+) -> Cmd<WorkOrderView> {
+    state.with(|s| view::advance(s, &id, &to, note.as_deref()))
 }
 
+/// The service record as typed: stored once its required fields are filled, else named.
 #[tauri::command]
-pub fn record_service(state: St, id: String, input: ServiceRecordInput) -> Cmd<ServiceRecord> {
-    state.with(|s| s.write(|tx| work_orders::record_service(tx, &id, &input)))
+pub fn record_service(state: St, id: String, input: ServiceRecordInput) -> Cmd<ServiceSave> {
+    state.with(|s| view::save_service(s, &id, &input))
 }
 
 #[tauri::command]

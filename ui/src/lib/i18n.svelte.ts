@@ -32,7 +32,7 @@ const zh = {
   create_profile: '建立档案', or: '或者', load_demo: '载入演示数据', demo_hint: '3 个客户、5 个站点、20 条通道、约 300 台设备，以工程师「张伟」的身份使用。',
   demo_loading: '正在载入演示数据…', db_at: '数据库',
   mine: '我的工单', unassigned: '待派工单', nothing_today: '今天没有待办工作。', due_inspections: '到期巡检',
-  level: '级', respond_by: '响应期限', on_site_by: '到场期限', reported_at: '报障时间', overdue: '已超期',
+  level: '级', respond_by: '响应期限', on_site_by: '到场期限', reported_at: '报障时间',
   search: '搜索', search_ph: '统一编号、序列号、型号或任意文字', search_by: '按', by_text: '全文', by_code: '统一编号', by_serial: '序列号', by_model: '型号',
   no_hits: '没有找到设备。', lanes: '通道', devices: '设备', pick_site: '选择站点', pick_lane: '选择通道查看设备',
   archive: '设备档案', history: '履历', model: '规格型号', manufacturer: '生产厂家', serial: '序列号', code: '统一编号',
@@ -63,7 +63,7 @@ const en: Record<Key, string> = {
   create_profile: 'Create profile', or: 'or', load_demo: 'Load demo data', demo_hint: '3 customers, 5 sites, 20 lanes, ~300 devices, used as engineer 张伟.',
   demo_loading: 'Loading demo data…', db_at: 'Database',
   mine: 'My work orders', unassigned: 'Not yet assigned', nothing_today: 'Nothing to do today.', due_inspections: 'Inspections due',
-  level: 'level', respond_by: 'Respond by', on_site_by: 'On site by', reported_at: 'Reported', overdue: 'Overdue',
+  level: 'level', respond_by: 'Respond by', on_site_by: 'On site by', reported_at: 'Reported',
   search: 'Search', search_ph: 'Device code, serial, model or any text', search_by: 'By', by_text: 'Text', by_code: 'Code', by_serial: 'Serial', by_model: 'Model',
   no_hits: 'No device found.', lanes: 'Lanes', devices: 'Devices', pick_site: 'Pick a site', pick_lane: 'Pick a lane to see its devices',
   archive: 'Device archive', history: 'History', model: 'Model', manufacturer: 'Manufacturer', serial: 'Serial', code: 'Code',
@@ -94,22 +94,12 @@ export function levelText(n: number | null | undefined): string {
   return ui.lang === 'en' ? `L${n}` : `${n}级`;
 }
 
-/** A schedule slot's status: the core's Chinese label, or English for the two open states. */
-export function slotText(code: string, zh: string): string {
-  if (ui.lang !== 'en') return zh;
-  return code === 'overdue' ? 'Overdue' : code === 'due' ? 'Due' : zh;
+/** A label the core sent in both languages, in the current one. */
+export function both(zh: string, en: string): string {
+  return ui.lang === 'en' ? en : zh;
 }
 
 /** The message of a core error in the current language. */
 export function errText(e: AppError): string {
   return ui.lang === 'en' ? e.message_en : e.message;
-}
-
-/** A timestamp as local date and minutes. */
-export function fmtTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }

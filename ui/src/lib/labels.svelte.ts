@@ -3,7 +3,7 @@
 import { call } from './api';
 import { ui } from './i18n.svelte';
 
-export interface Label { code: string; zh: string; en: string; next?: string | null }
+export interface Label { code: string; zh: string; en: string }
 type Labels = Record<string, Record<string, Label>>;
 
 const store = $state<{ labels: Labels }>({ labels: {} });
@@ -18,11 +18,6 @@ export function label(group: string, code: string | null | undefined): string {
   const l = store.labels[group]?.[code];
   if (!l) return code;
   return ui.lang === 'en' ? l.en : l.zh;
-}
-
-/** The state a work order may move to next, per the core's state machine. */
-export function nextState(state: string): string | null {
-  return store.labels['work_order_state']?.[state]?.next ?? null;
 }
 
 export function options(group: string): Label[] {

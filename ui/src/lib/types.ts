@@ -19,29 +19,37 @@ export interface WorkOrderSummary {
   lane_id: string; contract_id: string | null; level: number | null; assignee_id: string | null;
   respond_by: string | null; on_site_by: string | null; reported_at: string;
 }
+/** One SLA deadline as the core judged it at its clock; times already in China time. */
+export interface SlaClock { step: string; deadline: string; deadline_text: string; status: string; done_at_text: string | null }
+export interface WorkOrderRow extends WorkOrderSummary { reported_at_text: string; respond: SlaClock | null; on_site: SlaClock | null }
 export interface Archive {
   device: Device; type_label: string; status_label: string; lane: LaneView; in_warranty: boolean;
-  history: HistoryLine[]; open_work_orders: WorkOrderSummary[];
+  history: (HistoryLine & { at_text: string })[]; open_work_orders: WorkOrderRow[];
 }
 export interface ServiceRecord { found_state: string; process: string; analysis: string | null; customer_feedback: string | null; satisfaction: number | null }
 export interface PartUse { part_code: string; part_name: string; qty: number; unit: string; condition: string; unit_serial: string | null }
-export interface TransitionView { from: string | null; to: string; at: string; note: string | null }
+export interface TransitionRow { to: string; at_text: string; note: string | null }
 export interface FaultReportView { fault_time: string; phenomenon: string; location: string | null; contact_name: string | null; contact_phone: string | null; taken_by: string | null }
-export interface WorkOrderDetail extends WorkOrderSummary {
-  transitions: TransitionView[]; fault_report: FaultReportView | null; service_record: ServiceRecord | null; parts: PartUse[];
+/** The work-order screen: what it may do next and what is missing, decided by the core. */
+export interface WorkOrderView extends WorkOrderRow {
+  next_steps: string[]; can_sign: boolean; has_report: boolean; editable: boolean; missing: string[];
+  transitions: TransitionRow[]; fault_report: FaultReportView | null; fault_time_text: string | null;
+  service_record: ServiceRecord | null; parts: PartUse[];
 }
-export interface Today { mine: WorkOrderSummary[]; unassigned: WorkOrderSummary[]; in_progress: InspectionHeader[]; due: DueInspection[] }
+export interface ServiceSave { saved: ServiceRecord | null; missing: string[] }
+export interface InspectionRow extends InspectionHeader { started_at_text: string }
+export interface Today { mine: WorkOrderRow[]; unassigned: WorkOrderRow[]; in_progress: InspectionRow[]; due: DueInspection[] }
 
 export interface Location { id: string; kind: string; name: string; engineer_id: string | null }
 export interface StockLine { part_id: string; part_code: string; part_name: string; category: string; unit: string; on_hand: number }
 export interface Movement {
   id: string; kind: string; part_id: string; qty: number; from_location: string | null; to_location: string | null;
-  work_order_id: string | null; unit_id: string | null; condition: string; at: string; note: string | null;
+  work_order_id: string | null; unit_id: string | null; condition: string; at: string; at_text: string; note: string | null;
 }
 
 export interface Verification { valid: boolean; signer: string; signing_time: string | null; covers_whole_file: boolean; problem: string | null; sha256_hex: string }
 export interface ReportView {
-  number: string; path: string; sha256: string; signed_at: string; verification: Verification | null;
+  number: string; path: string; sha256: string; signed_at: string; signed_at_text: string; verification: Verification | null;
 }
 
 // Inspection runner (checklist issue 4). Mirrors the core's template types.
@@ -73,8 +81,8 @@ export interface InspectionHeader {
   id: string; lane_id: string; lane_code: string; lane_name: string; site_name: string; template_id: string;
   kind: string; name: string; engineer_id: string; started_at: string; completed_at: string | null;
 }
-export interface RunView { id: string; header: InspectionHeader; state: string; items: RunItem[]; progress: RunProgress }
+export interface RunView { id: string; header: InspectionHeader; started_at_text: string; state: string; editable: boolean; items: RunItem[]; progress: RunProgress }
 export interface DueInspection {
   lane_id: string; lane_code: string; lane_name: string; site_name: string; contract_number: string;
-  due: string; status: string; status_label: string;
+  due: string; status: string; status_label: string; status_label_en: string;
 }

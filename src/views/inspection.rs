@@ -1,0 +1,127 @@
+//! The inspection runner screen: every item with its answer in force and the core's verdict,
+//! the progress, and whether the inspection is still open; plus the shipped templates to start
+//! one from. The screen renders this as returned and never judges an answer itself.
+
+use super::time;
+use crate::checklist::run;
+use crate::checklist::state::{self, Header, Progress};
+use crate::checklist::template::InspectionKind;
+use crate::checklist::{AnswerValue, Item, Library, Outcome};
+use crate::store::Store;
+use crate::{Error, Result};
+use serde::Serialize;
+
+/// One row of the runner: the frozen template item (with its options, unit and range), the
+/// answer in force and the core's verdict on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunItem {
+    pub key: String,
+    pub section: String,
+    pub device_code: Option<String>,
+    pub item: Item,
+    pub answer: Option<AnswerValue>,
+    pub outcome: Option<Outcome>,
+    pub required: bool,
+    pub visible: bool,
+    pub fault_work_order_id: Option<String>,
+}
+
+/// The whole runner screen, as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunView {
+    pub id: String,
+    pub header: Header,
+    pub started_at_text: String,
+    /// `open` while answers may change, `completed` once it is frozen.
+    pub state: &'static str,
+    /// Answers may still be given (the inspection is not completed).
+    pub editable: bool,
+    pub items: Vec<RunItem>,
+    pub progress: Progress,
+}
+
+/// An inspection in a list (Today's "in progress").
+#[derive(Debug, Clone, Serialize)]
+pub struct InspectionRow {
+    #[serde(flatten)]
+    pub header: Header,
+    pub started_at_text: String,
+}
+
+pub fn row(header: Header) -> InspectionRow {
+    InspectionRow {
+        started_at_text: time::china_text(&header.started_at),
+        header,
+    }
+}
+
+/// The runner screen of inspection `id`.
+pub fn view(store: &Store, id: &str) -> Result<RunView> {
+    let st = state::load(store.conn(), id)?;
+    let items = st
+        .items
+        .iter()
+        .map(|i| {
+            let v = st.view(i);
+            let answer = st.effective(&i.id);
+            RunItem {
+                key: i.key.clone(),
+                section: i.section_zh.clone(),
+                device_code: i.device_code.clone(),
+                item: i.item.clone(),
+                answer: answer.map(|a| a.value.clone()),
+                outcome: answer.map(|a| Outcome {
+                    failed: a.failed,
+                    out_of_range: a.out_of_range,
+                }),
+                required: v.required,
+                visible: v.shown,
+                fault_work_order_id: v.work_order_id,
+            }
+        })
+        .collect();
+    let completed = st.header.is_completed();
+    Ok(RunView {
+        id: st.header.id.clone(),
+        started_at_text: time::china_text(&st.header.started_at),
+        state: if completed { "completed" } else { "open" },
+        editable: !completed,
+        progress: st.progress(),
+        header: st.header,
+        items,
+    })
+}
+
+/// A shipped checklist template, to start an inspection from.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateInfo {
+    pub id: String,
+    pub kind: &'static str,
+    pub name_zh: String,
+    pub name_en: Option<String>,
+}
+
+pub fn templates() -> Result<Vec<TemplateInfo>> {
+    Ok(Library::shipped()?
+        .templates()
+        .iter()
+        .map(|t| TemplateInfo {
+            id: t.id.clone(),
+            kind: t.kind.as_str(),
+            name_zh: t.name_zh.clone(),
+            name_en: t.name_en.clone(),
+        })
+        .collect())
+}
+
+/// Start the inspection a due slot on Today asks for: the lane's quarterly inspection, from the
+/// shipped quarterly template (the schedule counts quarterly inspections only).
+pub fn start_due(store: &mut Store, lane_id: &str) -> Result<Header> {
+    let lib = Library::shipped()?;
+    let template = lib
+        .templates()
+        .iter()
+        .find(|t| t.kind == InspectionKind::Quarterly)
+        .ok_or_else(|| Error::not_found("template", InspectionKind::Quarterly.as_str()))?;
+    run::start(store, template, lane_id).map(|st| st.header)
+}

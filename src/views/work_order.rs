@@ -1,0 +1,221 @@
+//! A work order as the screen shows it: what may be done next, whether it can still be
+//! changed, which service-record fields are missing, and how its SLA deadlines stand now.
+//!
+//! Each answer comes from the rule that enforces it, so the screen can never offer what the
+//! store would refuse: the steps from [`WorkOrderState::next`], "editable" from
+//! [`work_orders::ensure_editable`], the missing fields from [`ServiceRecordInput::missing`]
+//! (the list [`ServiceRecordInput::validate`] reads), SLA from [`super::sla`].
+
+use super::sla::{self, SlaClock, Step};
+use super::time;
+use crate::domain::work_order::{ServiceRecord, ServiceRecordInput, WorkOrderState};
+use crate::stock::PartUse;
+// The store's work-order functions, in one place (they move to `crate::work_orders`).
+use crate::store::Store;
+use crate::work_orders::{
+    self, FaultReportView, TransitionView, WorkOrderFilter, WorkOrderSummary,
+};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A work order in a list (Today, a device's archive): its summary, when it was reported and
+/// its two SLA clocks.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkOrderRow {
+    #[serde(flatten)]
+    pub summary: WorkOrderSummary,
+    pub reported_at_text: String,
+    /// Respond-by deadline, if the contract sets one.
+    pub respond: Option<SlaClock>,
+    /// On-site-by deadline, if the contract sets one.
+    pub on_site: Option<SlaClock>,
+}
+
+/// One step the work order took, at China time.
+#[derive(Debug, Clone, Serialize)]
+pub struct TransitionRow {
+    pub to: String,
+    pub at_text: String,
+    pub note: Option<String>,
+}
+
+/// The work-order screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkOrderView {
+    #[serde(flatten)]
+    pub row: WorkOrderRow,
+    /// The steps the engineer may take with a plain tap (at most one: the state machine has no
+    /// branches). `customer_signed` is never one: it is reached only by finalising the signed
+    /// report. Nor is `closed`: closing follows the office's review of the signed report.
+    pub next_steps: Vec<WorkOrderState>,
+    /// The customer may now sign (or refuse): the next step is `customer_signed`.
+    pub can_sign: bool,
+    /// The customer has signed: a signed report exists to show.
+    pub has_report: bool,
+    /// The service record, parts and swaps may still change (not yet signed).
+    pub editable: bool,
+    /// Required service-record fields not yet stored (`service.found_state`, …).
+    pub missing: Vec<&'static str>,
+    pub transitions: Vec<TransitionRow>,
+    pub fault_report: Option<FaultReportView>,
+    pub fault_time_text: Option<String>,
+    pub service_record: Option<ServiceRecord>,
+    pub parts: Vec<PartUse>,
+}
+
+/// What saving a service record as typed did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSave {
+    /// The stored record, or `None` while required fields are blank (nothing was written).
+    pub saved: Option<ServiceRecord>,
+    /// The required fields still blank.
+    pub missing: Vec<&'static str>,
+}
+
+/// Whether `state` is `step` or past it.
+fn reached(state: WorkOrderState, step: WorkOrderState) -> bool {
+    let pos = |s| WorkOrderState::ALL.iter().position(|x| *x == s);
+    pos(state) >= pos(step)
+}
+
+/// The plain steps offered from `state` (see [`WorkOrderView::next_steps`]).
+pub fn next_steps(state: WorkOrderState) -> Vec<WorkOrderState> {
+    state
+        .next()
+        .filter(|n| !matches!(n, WorkOrderState::CustomerSigned | WorkOrderState::Closed))
+        .into_iter()
+        .collect()
+}
+
+fn step_of(state: WorkOrderState, step: WorkOrderState, transitions: &[TransitionView]) -> Step {
+    if !reached(state, step) {
+        return Step::Pending;
+    }
+    let at = transitions
+        .iter()
+        .find(|t| t.to == step.code())
+        .and_then(|t| time::parse(&t.at));
+    Step::Done(at)
+}
+
+fn row_of(
+    summary: WorkOrderSummary,
+    transitions: &[TransitionView],
+    now: DateTime<Utc>,
+) -> WorkOrderRow {
+    let clock = |step, deadline: &Option<String>| {
+        let done = step_of(summary.state, step, transitions);
+        sla::clock(step, &summary.reported_at, deadline.as_deref(), done, now)
+    };
+    WorkOrderRow {
+        reported_at_text: time::china_text(&summary.reported_at),
+        respond: clock(WorkOrderState::Responded, &summary.respond_by),
+        on_site: clock(WorkOrderState::OnSite, &summary.on_site_by),
+        summary,
+    }
+}
+
+/// Rows for a list of work orders, judged at the store's clock.
+pub fn rows(store: &Store, summaries: Vec<WorkOrderSummary>) -> Result<Vec<WorkOrderRow>> {
+    let now = store.now();
+    summaries
+        .into_iter()
+        .map(|s| {
+            let d = work_orders::detail(store, &s.id)?;
+            Ok(row_of(s, &d.transitions, now))
+        })
+        .collect()
+}
+
+/// Work orders of a lane or device (open ones only unless `open_only` is false), as rows.
+pub fn list(
+    store: &Store,
+    lane_id: Option<String>,
+    device_id: Option<String>,
+    open_only: bool,
+) -> Result<Vec<WorkOrderRow>> {
+    let filter = WorkOrderFilter {
+        lane_id,
+        device_id,
+        open_only,
+        ..Default::default()
+    };
+    rows(store, work_orders::list(store, &filter)?)
+}
+
+fn editable(store: &Store, id: &str) -> Result<bool> {
+    match work_orders::ensure_editable(store.conn(), id) {
+        Ok(_) => Ok(true),
+        Err(Error::Immutable { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The work-order screen, judged at the store's clock.
+pub fn view(store: &Store, id: &str) -> Result<WorkOrderView> {
+    let d = work_orders::detail(store, id)?;
+    let state = d.summary.state;
+    let stored_input = d.service_record.as_ref().map(|r| ServiceRecordInput {
+        found_state: r.found_state.clone(),
+        process: r.process.clone(),
+        ..Default::default()
+    });
+    Ok(WorkOrderView {
+        next_steps: next_steps(state),
+        can_sign: state.next() == Some(WorkOrderState::CustomerSigned),
+        has_report: reached(state, WorkOrderState::CustomerSigned),
+        editable: editable(store, &d.summary.id)?,
+        missing: stored_input.unwrap_or_default().missing(),
+        transitions: d
+            .transitions
+            .iter()
+            .map(|t| TransitionRow {
+                to: t.to.clone(),
+                at_text: time::china_text(&t.at),
+                note: t.note.clone(),
+            })
+            .collect(),
+        fault_time_text: d
+            .fault_report
+            .as_ref()
+            .map(|f| time::china_text(&f.fault_time)),
+        fault_report: d.fault_report,
+        service_record: d.service_record,
+        parts: d.parts,
+        row: row_of(d.summary, &d.transitions, store.now()),
+    })
+}
+
+/// Take one plain step (`to` as the screen sends it) and show the work order after it. The
+/// store refuses anything the state machine does not allow.
+pub fn advance(store: &mut Store, id: &str, to: &str, note: Option<&str>) -> Result<WorkOrderView> {
+    let to = WorkOrderState::parse(to)?;
+    store.write(|tx| work_orders::advance(tx, id, to, note, None))?;
+    view(store, id)
+}
+
+/// Save the service record as typed: stored once no required field is blank, otherwise kept
+/// as the screen's draft (nothing written) with the blank fields named.
+pub fn save_service(
+    store: &mut Store,
+    id: &str,
+    input: &ServiceRecordInput,
+) -> Result<ServiceSave> {
+    let missing = input.missing();
+    if !missing.is_empty() {
+        return Ok(ServiceSave {
+            saved: None,
+            missing,
+        });
+    }
+    let saved = store.write(|tx| work_orders::record_service(tx, id, input))?;
+    Ok(ServiceSave {
+        saved: Some(saved),
+        missing,
+    })
+}
+
+#[cfg(test)]
+#[path = "work_order_tests.rs"]
+mod tests;
