@@ -162,14 +162,8 @@ fn merge_record<R: Replica>(
     let stamp = Stamp::of(c);
     let all = all_columns(t);
     if c.op == Op::Insert {
-        // Almost every insert is of a new row: try it, and merge only if the id is taken.
-        match r.insert(t, &c.row_id, cols, &stamp)? {
-            Written::Done => {
-                r.reindex(t, &c.row_id)?;
-                return Ok(Outcome::Applied);
-            }
-            Written::Blocked(why) => return Ok(Outcome::Held(why)),
-            Written::Exists => {}
+        if let Some(done) = try_insert(r, t, c, cols, &stamp)? {
+            return Ok(done);
         }
     }
     let Some(row) = r.read(t, &c.row_id, &all)? else {
@@ -240,6 +234,24 @@ fn merge_record<R: Replica>(
     Ok(Outcome::Applied)
 }
 
+/// Almost every insert is of a new row: try it, and merge (`None`) only if the id is taken.
+fn try_insert<R: Replica>(
+    r: &mut R,
+    t: &'static Table,
+    c: &Change,
+    cols: &[(&'static Column, Value)],
+    stamp: &Stamp,
+) -> Result<Option<Outcome>> {
+    Ok(match r.insert(t, &c.row_id, cols, stamp)? {
+        Written::Done => {
+            r.reindex(t, &c.row_id)?;
+            Some(Outcome::Applied)
+        }
+        Written::Blocked(why) => Some(Outcome::Held(why)),
+        Written::Exists => None,
+    })
+}
+
 fn merge_event<R: Replica>(
     r: &mut R,
     t: &'static Table,
@@ -248,13 +260,8 @@ fn merge_event<R: Replica>(
 ) -> Result<Outcome> {
     let stamp = Stamp::of(c);
     let all = all_columns(t);
-    match r.insert(t, &c.row_id, cols, &stamp)? {
-        Written::Done => {
-            r.reindex(t, &c.row_id)?;
-            return Ok(Outcome::Applied);
-        }
-        Written::Blocked(why) => return Ok(Outcome::Held(why)),
-        Written::Exists => {}
+    if let Some(done) = try_insert(r, t, c, cols, &stamp)? {
+        return Ok(done);
     }
     let Some(row) = r.read(t, &c.row_id, &all)? else {
         return Ok(Outcome::Held("row_missing".into()));
