@@ -2,7 +2,7 @@
 //!
 //! - device lookup by code and by free text among N devices (default 100 000; set
 //!   `WEIBAO_BENCH_DEVICES`), p50/p99;
-//! - one durable user action (`Store::write`: row + history + outbox, fsync), p50/p99;
+//! - one durable user action (`Store::write`: row + its change-log entry, fsync), p50/p99;
 //! - the raw SQLite insert rate on the same disk in the same run, for reference.
 //!
 //! Run: `cargo bench --bench store`
@@ -152,7 +152,7 @@ fn main() {
             .expect("write");
         writes.push(t.elapsed());
     }
-    report("one durable user action (row+outbox, FULL)", writes);
+    report("one durable user action (row+change log, FULL)", writes);
     drop(store);
 
     // Raw SQLite on the same disk: the floor any durable write pays.
