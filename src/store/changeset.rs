@@ -26,9 +26,8 @@ struct Header {
     format: String,
     version: u32,
     installation: String,
-    /// Local positions after `since` up to `until` (inclusive) are in the file.
+    /// Local positions after `since` are in the file (up to the footer's `until`).
     since: i64,
-    until: i64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -36,6 +35,8 @@ struct Header {
 struct Footer {
     end: bool,
     count: usize,
+    /// The last local position in the file: the next export's `since`.
+    until: i64,
     sha256: String,
 }
 
@@ -53,20 +54,30 @@ pub struct Exported {
 /// looks whole.
 pub fn export(store: &Store, since: i64, out: &Path) -> Result<Exported> {
     let tmp = out.with_extension("partial");
-    let file = std::fs::File::create(&tmp).map_err(|e| io_error(out, e))?;
+    let written = write_file(store, since, &tmp).and_then(|e| {
+        std::fs::rename(&tmp, out).map_err(|err| io_error(out, err))?;
+        Ok(e)
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Stream the change log page by page into `path`: the header, each change, then the footer
+/// with what is only known at the end (count, last position, checksum).
+fn write_file(store: &Store, since: i64, path: &Path) -> Result<Exported> {
+    let file = std::fs::File::create(path).map_err(|e| io_error(path, e))?;
     let mut w = std::io::BufWriter::new(file);
-    let mut until = since;
-    let mut count = 0usize;
-    let mut hash = Sha256::new();
-    let header_at = |until| Header {
+    let io = |e: std::io::Error| io_error(path, e);
+    let header = Header {
         format: FORMAT.into(),
         version: VERSION,
         installation: store.installation().to_string(),
         since,
-        until,
     };
-    // The header's `until` is only known at the end: write the changes to memory in pages.
-    let mut lines: Vec<String> = Vec::new();
+    writeln!(w, "{}", json(&header)?).map_err(io)?;
+    let (mut until, mut count, mut hash) = (since, 0usize, Sha256::new());
     loop {
         let page = changes::since(store.conn(), until, 10_000)?;
         if page.is_empty() {
@@ -77,26 +88,19 @@ pub fn export(store: &Store, since: i64, out: &Path) -> Result<Exported> {
             let line = json(&l.change)?;
             hash.update(line.as_bytes());
             hash.update(b"\n");
-            lines.push(line);
+            writeln!(w, "{line}").map_err(io)?;
             count += 1;
         }
     }
-    let write = |w: &mut std::io::BufWriter<std::fs::File>| -> std::io::Result<()> {
-        writeln!(w, "{}", serde_json::to_string(&header_at(until))?)?;
-        for l in &lines {
-            writeln!(w, "{l}")?;
-        }
-        let footer = Footer {
-            end: true,
-            count,
-            sha256: hex::encode(hash.clone().finalize()),
-        };
-        writeln!(w, "{}", serde_json::to_string(&footer)?)?;
-        w.flush()?;
-        w.get_ref().sync_all()
+    let footer = Footer {
+        end: true,
+        count,
+        until,
+        sha256: hex::encode(hash.finalize()),
     };
-    write(&mut w).map_err(|e| io_error(out, e))?;
-    std::fs::rename(&tmp, out).map_err(|e| io_error(out, e))?;
+    writeln!(w, "{}", json(&footer)?).map_err(io)?;
+    w.flush().map_err(io)?;
+    w.get_ref().sync_all().map_err(io)?;
     Ok(Exported {
         count,
         since,
@@ -104,7 +108,7 @@ pub fn export(store: &Store, since: i64, out: &Path) -> Result<Exported> {
     })
 }
 
-fn json(c: &Change) -> Result<String> {
+fn json(c: &impl Serialize) -> Result<String> {
     serde_json::to_string(c).map_err(|e| {
         Error::invalid(
             "change",

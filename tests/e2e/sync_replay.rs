@@ -282,7 +282,7 @@ fn write_changeset(path: &Path, installation: &str, changes: &[Change]) {
     let mut hash = sha2::Sha256::new();
     let mut out = serde_json::json!({
         "format": changeset::FORMAT, "version": changeset::VERSION,
-        "installation": installation, "since": 0, "until": changes.len(),
+        "installation": installation, "since": 0,
     })
     .to_string()
         + "\n";
@@ -294,7 +294,8 @@ fn write_changeset(path: &Path, installation: &str, changes: &[Change]) {
         out += "\n";
     }
     out += &serde_json::json!({
-        "end": true, "count": changes.len(), "sha256": hex::encode(hash.finalize()),
+        "end": true, "count": changes.len(), "until": changes.len(),
+        "sha256": hex::encode(hash.finalize()),
     })
     .to_string();
     out += "\n";
