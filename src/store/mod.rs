@@ -126,9 +126,18 @@ impl Store {
         &self.author.device
     }
 
-    /// The bound on a remote stamp's lead over this machine's clock (default 24 h).
-    pub fn set_max_skew(&mut self, skew: chrono::Duration) {
+    /// The bound on a remote stamp's lead over this machine's clock (default 24 h): between
+    /// one hour (laptop clocks drift by minutes) and a year (beyond that nothing is held).
+    pub fn set_max_skew(&mut self, skew: chrono::Duration) -> Result<()> {
+        if skew < chrono::Duration::hours(1) || skew > chrono::Duration::days(366) {
+            return Err(crate::Error::invalid(
+                "max_skew",
+                "允许的时钟偏差应在 1 小时到 1 年之间",
+                "the allowed clock skew must be between 1 hour and 1 year",
+            ));
+        }
         self.max_skew = skew;
+        Ok(())
     }
 
     pub fn max_skew(&self) -> chrono::Duration {

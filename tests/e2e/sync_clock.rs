@@ -23,7 +23,10 @@ fn notes(s: &Store, id: &str) -> String {
 #[test]
 fn sync_clock_jumping_years_ahead_loses_nothing_and_is_held_at_the_office() {
     let mut office = demo_replica();
-    office.store.set_max_skew(Duration::hours(24));
+    office
+        .store
+        .set_max_skew(Duration::hours(24))
+        .expect("24 h is a valid skew");
     let mut laptop = replica_from(&office.store, None);
     let gate = device_id(&office.store, "XA01-L02-BG01");
     let cursor = weibao::store::changes::last_seq(laptop.store.conn(), laptop.store.installation())
@@ -134,7 +137,10 @@ fn notes_or_null(s: &Store, id: &str) -> Option<String> {
 #[test]
 fn sync_clock_an_hour_ahead_applies_normally() {
     let mut office = demo_replica();
-    office.store.set_max_skew(Duration::hours(24));
+    office
+        .store
+        .set_max_skew(Duration::hours(24))
+        .expect("24 h is a valid skew");
     let mut laptop = replica_from(&office.store, None);
     let gate = device_id(&office.store, "XA01-L02-BG01");
     laptop.clock().advance(Duration::hours(1));
