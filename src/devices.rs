@@ -26,15 +26,7 @@ pub fn add_device(tx: &Tx, input: &DeviceInput) -> Result<Device> {
     if lane.is_none() {
         return Err(Error::not_found("lane", &d.lane_id));
     }
-    let taken: Option<String> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM device WHERE code = ?1",
-            [d.code.as_str()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if taken.is_some() {
+    if crate::store::key_taken(tx.conn(), "device", "code", d.code.as_str())? {
         return Err(Error::invalid(
             "device.code",
             format!("设备统一编号 {} 已存在", d.code),
