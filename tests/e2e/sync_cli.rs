@@ -369,6 +369,21 @@ fn sync_a_cut_or_foreign_change_file_is_refused_and_imports_nothing() {
         .query_row("SELECT COUNT(*) FROM change_log", [], |r| r.get(0))
         .expect("count");
     assert_eq!(rows, 0, "nothing imported from a refused file");
+    // A skew bound out of range (or too large for a duration) is an error naming it.
+    for hours in ["0", "99999999999999999"] {
+        let out = weibao(
+            &b.path,
+            &[
+                "changes",
+                "import",
+                "--max-skew-hours",
+                hours,
+                file.to_str().expect("utf-8"),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "--max-skew-hours {hours}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("max_skew"));
+    }
     // The whole file imports; `conflicts` then lists nothing.
     ok(
         weibao(
