@@ -22,15 +22,16 @@ pub enum Lang {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A value a user typed (or a file supplied) is not acceptable. `field` names it.
-    #[error("{en}")]
+    /// A value a user typed (or a file supplied) is not acceptable. `field` names it, in the
+    /// English line as in the Chinese one.
+    #[error("{en} (field: {field})")]
     Invalid {
         field: String,
         zh: String,
         en: String,
     },
     /// A referenced record does not exist (or is tombstoned).
-    #[error("{entity} not found: {id}")]
+    #[error("{entity} not found: {id:?}")]
     NotFound { entity: &'static str, id: String },
     /// A work-order state change the state machine does not allow.
     #[error("illegal transition of work order {id}: {from} → {to}")]
@@ -76,6 +77,19 @@ pub enum Error {
     Migration(String),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    /// A file a person named could not be read or written; made only by [`crate::files`], so
+    /// the message names the path and `field` the option it came from (`db`, `out`, …).
+    #[error("{en} (field: {field})")]
+    File {
+        field: String,
+        path: String,
+        zh: String,
+        en: String,
+    },
+    /// Another error, at a place in a file read line by line (`answers.txt:3`). Kind and field
+    /// are the inner error's; the messages start with the place.
+    #[error("{location}: {inner}")]
+    At { location: String, inner: Box<Error> },
     /// PDF building, signing or verification failed for a reason that is not the user's input.
     #[error("{en}")]
     Report {
@@ -110,6 +124,14 @@ impl Error {
         }
     }
 
+    /// This error, at `location` (a file and line).
+    pub fn at(self, location: impl Into<String>) -> Self {
+        Error::At {
+            location: location.into(),
+            inner: Box::new(self),
+        }
+    }
+
     /// Stable machine-readable code. Never change an existing one: UIs and scripts match on it.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -123,15 +145,19 @@ impl Error {
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::Storage(_) => "storage",
             Error::Migration(_) => "migration",
-            Error::Io(_) => "io",
+            Error::Io(_) | Error::File { .. } => "io",
             Error::Report { kind, .. } => kind,
+            Error::At { inner, .. } => inner.kind(),
         }
     }
 
     /// The field a validation error is about, if any.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::Invalid { field, .. } => Some(field),
+            Error::Invalid { field, .. } | Error::File { field, .. } => Some(field),
+            Error::At { inner, .. } => inner.field(),
+            // What was looked for is the field that named it (`device`, `lane`, …).
+            Error::NotFound { entity, .. } => Some(entity),
             _ => None,
         }
     }
@@ -147,7 +173,7 @@ impl Error {
     pub fn message_zh(&self) -> String {
         match self {
             Error::Invalid { field, zh, .. } => format!("{zh}（字段：{field}）"),
-            Error::NotFound { entity, id } => format!("未找到{}：{id}", entity_zh(entity)),
+            Error::NotFound { entity, id } => format!("未找到{}「{id}」", entity_zh(entity)),
             Error::IllegalTransition { from, to, .. } => format!(
                 "工单状态不能从「{}」变为「{}」",
                 state_zh(from),
@@ -168,7 +194,9 @@ impl Error {
             Error::Storage(e) => format!("数据库错误：{e}"),
             Error::Migration(e) => format!("数据库升级失败：{e}"),
             Error::Io(e) => format!("文件错误：{e}"),
+            Error::File { field, zh, .. } => format!("{zh}（字段：{field}）"),
             Error::Report { zh, .. } => zh.clone(),
+            Error::At { location, inner } => format!("{location}：{}", inner.message_zh()),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod devices;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod media;
 pub mod org;
 pub mod profile;

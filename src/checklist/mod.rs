@@ -59,7 +59,11 @@ impl Library {
 
     /// Every `*.toml` in a folder (sorted by file name, so errors come in a stable order).
     pub fn load_dir(dir: &Path) -> Result<Self> {
-        let mut files: Vec<_> = std::fs::read_dir(dir)?
+        let list_error = |e: &std::io::Error| {
+            crate::files::io_error("templates", dir, crate::files::Op::List, e)
+        };
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| list_error(&e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
@@ -97,8 +101,19 @@ impl Library {
     }
 }
 
-/// Reads and validates one template file.
+/// Templates larger than this are refused before parsing. The shipped quarterly template is
+/// 12 KB for 40 questions; 1 MB is ~3,500 items, far past any real checklist, and validating it
+/// takes a fraction of a second (validation is linear: `cargo bench --bench checklist`).
+pub const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+
+/// Reads and validates one template file; `field` is the option it was named by
+/// (`templates`, `file`).
 pub fn load_file(path: &Path) -> Result<Template> {
-    let text = std::fs::read_to_string(path)?;
+    let text = read_template("templates", path)?;
     validate::parse(&text, &path.display().to_string())
+}
+
+/// A template file's text: UTF-8, at most [`MAX_TEMPLATE_BYTES`], errors naming the file.
+pub fn read_template(field: &str, path: &Path) -> Result<String> {
+    crate::files::read_text(field, path, MAX_TEMPLATE_BYTES)
 }

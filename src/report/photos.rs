@@ -54,6 +54,13 @@ pub struct Photo {
 
 const TAKEN_FMT: &str = "%Y-%m-%d %H:%M:%S";
 
+/// A photo file's bytes, refused unread (naming `field` and the path) when it is larger than
+/// [`crate::media::MAX_PHOTO_BYTES`] or cannot be read.
+pub fn read_photo_file(field: &str, path: &std::path::Path) -> Result<Vec<u8>> {
+    let limit = u64::try_from(crate::media::MAX_PHOTO_BYTES).unwrap_or(u64::MAX);
+    crate::files::read_bounded(field, path, limit)
+}
+
 /// Attach a photo file's bytes to `owner`. Refuses a work order the customer has signed, an
 /// unknown owner, and any file that is not a sound JPEG/PNG within the size limits (kind
 /// `invalid`, field `photo`), storing nothing in those cases.
@@ -67,12 +74,12 @@ pub fn attach(
     // Cheap checks first, so a wrong id is reported before a 12 MP decode.
     let target = resolve(store, owner)?;
     let p = crate::media::import_photo(bytes, "photo")?;
-    let original = store.blobs().put(bytes)?;
-    let copy = store.blobs().put(&p.report_jpeg)?;
     let caption = caption.unwrap_or_else(|| target.default_caption.clone());
     let taken_at = p.taken_at.map(|t| t.format(TAKEN_FMT).to_string());
     let (lat, lon) = (p.gps.map(|g| g.0), p.gps.map(|g| g.1));
-    let photo = store.write(|tx| {
+    let blobs: [&[u8]; 2] = [bytes, &p.report_jpeg];
+    let photo = store.write_with_blobs(&blobs, |tx, shas| {
+        let (original, copy) = (&shas[0], &shas[1]);
         // Re-check inside the transaction: the work order may have been signed meanwhile.
         let target = resolve_in(tx.conn(), owner)?;
         register_blob(tx, &original, bytes.len(), p.mime)?;

@@ -3,6 +3,7 @@
 //! A blob is written to a temporary file, fsynced, then renamed to `blobs/ab/<sha256>`; only a
 //! complete file ever has its final name, so a crash leaves at most a stray temp file.
 
+use crate::files::{self, Op};
 use crate::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -43,24 +44,44 @@ impl BlobStore {
 
     /// Store bytes durably; returns their sha256. Storing the same bytes twice is free.
     pub fn put(&self, bytes: &[u8]) -> Result<String> {
+        self.put_tracked(bytes).map(|(sha, _)| sha)
+    }
+
+    /// [`BlobStore::put`], also saying whether this call created the file (`false` when the
+    /// same bytes were already stored), so a transaction that does not commit can take back
+    /// exactly the files it wrote ([`crate::Store::write_with_blobs`]).
+    pub fn put_tracked(&self, bytes: &[u8]) -> Result<(String, bool)> {
         let sha = sha256_hex(bytes);
         let path = self.path_of(&sha)?;
         if path.exists() {
-            return Ok(sha);
+            return Ok((sha, false));
         }
         let parent = path.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(parent)?;
+        let fail = |e: std::io::Error| files::io_error("blobs", parent, Op::Write, &e);
+        files::create_dir("blobs", parent)?;
         let tmp = parent.join(format!(".{sha}.{}.tmp", std::process::id()));
-        {
+        let written = (|| {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(bytes)?;
             f.sync_all()?;
+            std::fs::rename(&tmp, &path)
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(fail(e));
         }
-        std::fs::rename(&tmp, &path)?;
         if let Ok(d) = std::fs::File::open(parent) {
             let _ = d.sync_all();
         }
-        Ok(sha)
+        Ok((sha, true))
+    }
+
+    /// Remove a blob this process wrote for a transaction that did not commit. The caller
+    /// has checked that no committed row names it.
+    pub(crate) fn discard(&self, sha: &str) {
+        if let Ok(path) = self.path_of(sha) {
+            let _ = std::fs::remove_file(path);
+        }
     }
 
     /// Read a blob back, checking its hash so a damaged file is never used silently.

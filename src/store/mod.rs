@@ -72,15 +72,33 @@ impl Store {
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)?;
+                crate::files::create_dir("db", dir)?;
             }
+        }
+        if path.is_dir() {
+            let e = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+            return Err(crate::files::io_error(
+                "db",
+                path,
+                crate::files::Op::Read,
+                &e,
+            ));
         }
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        )
+        .map_err(|e| {
+            let shown = path.display();
+            crate::Error::File {
+                field: "db".into(),
+                path: shown.to_string(),
+                zh: format!("无法打开数据库 {shown}：{e}"),
+                en: format!("cannot open the database {shown}: {e}"),
+            }
+        })?;
         configure(&conn)?;
         migrate(&mut conn)?;
         let device = installation_id(&conn)?;
@@ -184,6 +202,52 @@ impl Store {
             self.author.engineer = e;
         }
         Ok(out)
+    }
+}
+
+impl Store {
+    /// [`Store::write`] for an action that also stores files (a photo, a signature, a signed
+    /// PDF): the blobs are written inside the transaction, after its write lock is taken, and
+    /// `f` gets their SHA-256s. If the transaction does not commit — `f` refuses, the database
+    /// is read-only, the disk fills — the blob files this call created are removed again, so a
+    /// refused action leaves no file behind. Blobs that were already stored are never touched;
+    /// a crash between the blob and the commit can still leave an unreferenced file (it is
+    /// harmless and content-addressed: the same photo added again reuses it).
+    pub fn write_with_blobs<T>(
+        &mut self,
+        blobs: &[&[u8]],
+        f: impl FnOnce(&mut Tx<'_>, &[String]) -> Result<T>,
+    ) -> Result<T> {
+        let store = self.blobs.clone();
+        let mut created = Vec::new();
+        let result = self.write(|tx| {
+            let mut shas = Vec::with_capacity(blobs.len());
+            for bytes in blobs {
+                let (sha, new) = store.put_tracked(bytes)?;
+                if new {
+                    created.push(sha.clone());
+                }
+                shas.push(sha);
+            }
+            f(tx, &shas)
+        });
+        if result.is_err() {
+            for sha in created {
+                // A row committed since (another process adding the same bytes) keeps it.
+                let named: bool = self
+                    .conn
+                    .query_row(
+                        "SELECT EXISTS (SELECT 1 FROM blob WHERE sha256 = ?1)",
+                        [&sha],
+                        |r| r.get(0),
+                    )
+                    .unwrap_or(true);
+                if !named {
+                    store.discard(&sha);
+                }
+            }
+        }
+        result
     }
 }
 

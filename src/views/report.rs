@@ -28,10 +28,9 @@ pub fn stored(store: &Store, work_order_id: &str) -> Result<StoredReport> {
 /// `reports/<number>.pdf` beside the database: what the engineer opens, prints or mails.
 fn exported(store: &Store, r: &StoredReport, pdf: &[u8]) -> Result<PathBuf> {
     let dir = store.path().with_file_name("reports");
-    std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{}.pdf", r.number));
     if std::fs::read(&path).ok().as_deref() != Some(pdf) {
-        std::fs::write(&path, pdf)?;
+        crate::files::write_file("reports", &path, pdf)?;
     }
     Ok(path)
 }

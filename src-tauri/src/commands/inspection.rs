@@ -59,7 +59,7 @@ pub fn inspection_answer(state: St, id: String, item_key: String, raw: String) -
 /// A photo picked with the file dialog or dropped from the file manager (a path).
 #[tauri::command]
 pub fn inspection_add_photo(state: St, id: String, item_key: String, path: String) -> Cmd<RunView> {
-    let bytes = std::fs::read(&path)?;
+    let bytes = photos::read_photo_file("photo", std::path::Path::new(&path))?;
     state.with(|s| {
         photos::attach(s, &owner(&id, &item_key), &bytes, None)?;
         view::view(s, &id)

@@ -12,6 +12,10 @@ use weibao::checklist::schedule::{self, SlotStatus};
 use weibao::checklist::state::Progress;
 use weibao::Error;
 
+/// An answers file (`--from`, one KEY=VALUE a line) larger than this is refused unread: the
+/// largest inspection has a few hundred items, a few KB of answers.
+const MAX_ANSWERS_BYTES: u64 = 1 << 20;
+
 #[derive(Subcommand)]
 pub enum InspectionCmd {
     /// Start an inspection of a lane (code or id) with a template.
@@ -165,18 +169,20 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
             from,
         } => {
             if let Some(file) = from {
-                let text = std::fs::read_to_string(&file)?;
+                let text = weibao::files::read_text("from", &file, MAX_ANSWERS_BYTES)?;
                 for (n, line) in text.lines().enumerate() {
                     let line = line.trim();
                     if line.is_empty() || line.starts_with('#') {
                         continue;
                     }
+                    let place = format!("{}:{}", file.display(), n + 1);
                     let Some((key, value)) = line.split_once('=') else {
                         return Err(Error::invalid(
-                            format!("{}:{}", file.display(), n + 1),
+                            "from",
                             "每行应为 项目=答案",
                             "each line must be KEY=VALUE",
-                        ));
+                        )
+                        .at(place));
                     };
                     let a = run::answer(
                         &mut ctx.store,
@@ -184,7 +190,8 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
                         key.trim(),
                         &Given::text(value.trim()),
                         None,
-                    )?;
+                    )
+                    .map_err(|e| e.at(place))?;
                     print_ack(ctx, &a, true)?;
                 }
                 return Ok(());
@@ -199,7 +206,7 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
                 };
                 let mut stored = Vec::new();
                 for p in &photo {
-                    let bytes = std::fs::read(p)?;
+                    let bytes = weibao::report::photos::read_photo_file("photo", p)?;
                     stored.push(weibao::report::photos::attach(
                         &mut ctx.store,
                         &owner,

@@ -104,9 +104,12 @@ pub struct Ctx {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
-    if let Cmd::Verify(a) = &cli.cmd {
-        return report::verify(cli.db.as_deref(), cli.json, a);
-    }
+    // These read files only: they never open (or create) a database unless one is named.
+    let cli = match cli.cmd {
+        Cmd::Verify(a) => return report::verify(cli.db.as_deref(), cli.json, &a),
+        Cmd::Template(c) => return template::run(cli.json, c),
+        cmd => Cli { cmd, ..cli },
+    };
     let db = cli.db.clone().unwrap_or_else(default_db);
     let store = Store::open(&db, Arc::new(SystemClock))?;
     let mut ctx = Ctx {
@@ -159,12 +162,12 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Cmd::Stock(c) => stock::run(&mut ctx, c),
         Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
-        Cmd::Template(c) => template::run(&mut ctx, c),
+        // Handled above, before a database is opened.
+        Cmd::Template(_) | Cmd::Verify(_) => Ok(()),
         Cmd::Inspection(c) => inspection::run(&mut ctx, c),
         Cmd::Report(c) => report::run(&mut ctx, c),
         Cmd::Photo(c) => report::photo(&mut ctx, c),
         Cmd::Sign(a) => report::sign(&mut ctx, a),
-        Cmd::Verify(a) => report::verify(Some(&db), ctx.json, &a),
         Cmd::Changes(c) => sync::changes(&mut ctx, c),
         Cmd::Conflicts { cmd } => sync::conflicts(&mut ctx, cmd),
         Cmd::Torture { writes } => torture::run(&mut ctx.store, writes),

@@ -11,7 +11,16 @@ pub fn emit<T: Serialize>(
     value: &T,
     render: impl FnOnce() -> String,
 ) -> Result<(), Error> {
-    if ctx.json {
+    emit_as(ctx.json, value, render)
+}
+
+/// [`emit`] for commands that run without a database (and so without a [`Ctx`]).
+pub fn emit_as<T: Serialize>(
+    json: bool,
+    value: &T,
+    render: impl FnOnce() -> String,
+) -> Result<(), Error> {
+    if json {
         let s = serde_json::to_string_pretty(value).map_err(|e| {
             Error::invalid(
                 "output",

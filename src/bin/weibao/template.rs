@@ -1,7 +1,6 @@
 //! `weibao template …`: list the checklist templates in use, check a template file.
 
-use crate::output::{emit, table};
-use crate::Ctx;
+use crate::output::{emit_as, table};
 use clap::Subcommand;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -59,7 +58,8 @@ struct FileReport {
     problems: Vec<Problem>,
 }
 
-pub fn run(ctx: &mut Ctx, cmd: TemplateCmd) -> Result<(), Error> {
+/// Templates are files, not records: no database is opened (nor created) for these.
+pub fn run(json: bool, cmd: TemplateCmd) -> Result<(), Error> {
     match cmd {
         TemplateCmd::List { templates } => {
             let lib = library(templates.as_deref())?;
@@ -78,7 +78,7 @@ pub fn run(ctx: &mut Ctx, cmd: TemplateCmd) -> Result<(), Error> {
                     sha256: &t.sha256,
                 })
                 .collect();
-            emit(ctx, &rows, || {
+            emit_as(json, &rows, || {
                 table(
                     &["模板", "版本", "类型", "名称", "分组", "项目", "文件"],
                     rows.iter().map(|r| {
@@ -99,7 +99,7 @@ pub fn run(ctx: &mut Ctx, cmd: TemplateCmd) -> Result<(), Error> {
             let mut reports = Vec::new();
             for f in &files {
                 let name = f.display().to_string();
-                let text = std::fs::read_to_string(f)?;
+                let text = weibao::checklist::read_template("files", f)?;
                 let (t, errors) = validate::diagnose(&text, &name);
                 reports.push(FileReport {
                     ok: errors.is_empty(),
@@ -127,7 +127,7 @@ pub fn run(ctx: &mut Ctx, cmd: TemplateCmd) -> Result<(), Error> {
                 });
             }
             let bad: usize = reports.iter().map(|r| r.problems.len()).sum();
-            emit(ctx, &reports, || {
+            emit_as(json, &reports, || {
                 let mut out = String::new();
                 for r in &reports {
                     match &r.template {
