@@ -38,12 +38,24 @@ pub struct DemoSummary {
     pub vans: Vec<String>,
 }
 
+/// The most devices `--scale` makes: a million devices with ~10 M history rows is ~10× the
+/// largest customer imaginable and a few GB on disk; past that a typo (`99999999999`) would
+/// fill the disk before anyone noticed.
+pub const MAX_SCALE: usize = 1_000_000;
+
 /// Load the demo into an empty store. `progress(done, total)` is called as devices are made.
 pub fn load(
     store: &mut Store,
     scale: Option<usize>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoSummary> {
+    if let Some(n) = scale.filter(|n| !(1..=MAX_SCALE).contains(n)) {
+        return Err(Error::invalid(
+            "scale",
+            format!("演示规模应为 1 到 {MAX_SCALE} 台设备，收到 {n}"),
+            format!("the demo scale must be 1 to {MAX_SCALE} devices, got {n}"),
+        ));
+    }
     if !crate::profile::is_empty(store)? {
         return Err(Error::refused(
             "demo_exists",

@@ -231,6 +231,26 @@ impl FaultLevel {
             ))
         }
     }
+    /// A level as people write it: `2`, `２`, `二`, `二级` or `2级` (the paper form and the
+    /// CLI's help say 一级–四级, so both spellings must work).
+    pub fn parse(text: &str) -> Result<Self> {
+        let t = text.trim();
+        let t = t.strip_suffix('级').unwrap_or(t).trim();
+        let n = match t {
+            "1" | "１" | "一" => 1,
+            "2" | "２" | "二" => 2,
+            "3" | "３" | "三" => 3,
+            "4" | "４" | "四" => 4,
+            _ => {
+                return Err(Error::invalid(
+                    "fault.level",
+                    format!("故障级别应为 1–4 或 一级–四级，收到「{text}」"),
+                    format!("fault level must be 1–4 (一级–四级), got {text:?}"),
+                ))
+            }
+        };
+        FaultLevel::new(n)
+    }
     pub fn get(self) -> u8 {
         self.0
     }

@@ -2,11 +2,13 @@
 //! the signed PDF, and freeze the work order.
 //!
 //! Order matters for crash safety. Everything slow (building, rendering, signing) happens
-//! before the one write transaction; the signed PDF is then written as a content-addressed blob
-//! (fsynced, renamed into place) and only after that does one IMMEDIATE transaction take the
-//! report number, insert the `report` row, put the PDF's SHA-256 on the work order and move it
-//! to `customer_signed`. A crash at any point therefore leaves either no report (the work
-//! order still `resolved`, at most an unreferenced blob) or a complete one.
+//! before the one write transaction. Inside it, the signed PDF is written as a
+//! content-addressed blob (fsynced, renamed into place), the report number is taken, the
+//! `report` row inserted, the PDF's SHA-256 put on the work order and the work order moved to
+//! `customer_signed`; the copy the user asked for (`--out`) is written last, still before the
+//! commit. A crash at any point therefore leaves either no report (the work order still
+//! `resolved`, at most an unreferenced blob) or a complete one; a refusal or a failed copy
+//! leaves no report and no blob (`Store::write_with_blobs`), so a retry never numbers twice.
 //!
 //! After that the work order is immutable (`work_orders::ensure_editable`); a correction is an
 //! addendum: a new signed report naming the original's number and hash, the original untouched.
@@ -200,9 +202,25 @@ pub fn finalise(
     work_order_id: &str,
     lang: Lang,
 ) -> Result<StoredReport> {
+    finalise_to(store, assets, work_order_id, lang, &mut |_| Ok(()))
+}
+
+/// What the signed PDF is handed to inside the finalising transaction, before it commits
+/// (e.g. [`crate::files::Output::write_all`]): if that fails — a full disk, a folder that is
+/// not there — nothing is recorded, no report number is taken, and a retry starts clean.
+pub type Deliver<'a> = dyn FnMut(&[u8]) -> Result<()> + 'a;
+
+/// [`finalise`], handing the signed PDF to `deliver` before the commit.
+pub fn finalise_to(
+    store: &mut Store,
+    assets: &ReportAssets,
+    work_order_id: &str,
+    lang: Lang,
+    deliver: &mut Deliver<'_>,
+) -> Result<StoredReport> {
     let mut attempts = 0;
     loop {
-        match finalise_once(store, assets, work_order_id, lang) {
+        match finalise_once(store, assets, work_order_id, lang, deliver) {
             Err(Error::Refused {
                 kind: "report_number_taken",
                 ..
@@ -271,6 +289,7 @@ fn finalise_once(
     assets: &ReportAssets,
     work_order_id: &str,
     lang: Lang,
+    deliver: &mut Deliver<'_>,
 ) -> Result<StoredReport> {
     let (wo_id, confirmation) = ready(store.conn(), work_order_id)?;
     let engineer = store.current_engineer().to_string();
@@ -283,8 +302,8 @@ fn finalise_once(
         _ => "service",
     };
     let signed = render_and_sign(&doc, assets, &identity, now, &n)?;
-    let sha = store.blobs().put(&signed)?;
-    store.write(|tx| {
+    store.write_with_blobs(&[&signed], |tx, shas| {
+        let sha = &shas[0];
         let (_, still) = ready(tx.conn(), &wo_id)?;
         if still != confirmation {
             return Err(Error::refused(
@@ -294,7 +313,7 @@ fn finalise_once(
             ));
         }
         number::take(tx, &n)?;
-        register_blob(tx, &sha, signed.len(), "application/pdf")?;
+        register_blob(tx, sha, signed.len(), "application/pdf")?;
         let report = StoredReport {
             id: new_id(),
             work_order_id: wo_id.clone(),
@@ -316,6 +335,7 @@ fn finalise_once(
         let note = format!("报告 {} 已签署，SHA-256 {}", report.number, report.sha256);
         work_orders::record_customer_signed(tx, &wo_id, Some(&note))?;
         // The work order's report hash is derived from the filed report (work_order_now).
+        deliver(&signed)?;
         Ok(report)
     })
 }
@@ -376,6 +396,29 @@ pub fn addendum(
     text: &str,
     lang: Lang,
 ) -> Result<StoredReport> {
+    addendum_to(
+        store,
+        assets,
+        work_order_id,
+        reason,
+        text,
+        lang,
+        &mut |_| Ok(()),
+    )
+}
+
+/// [`addendum`], handing the signed PDF to `deliver` before the commit. The same correction
+/// (same reason and text) asked for again returns the addendum already on record instead of
+/// signing a second one under a new number — that is what a retry after a failed copy is.
+pub fn addendum_to(
+    store: &mut Store,
+    assets: &ReportAssets,
+    work_order_id: &str,
+    reason: &str,
+    text: &str,
+    lang: Lang,
+    deliver: &mut Deliver<'_>,
+) -> Result<StoredReport> {
     let reason = required_text("addendum.reason", reason, MAX_NOTE_CHARS)?;
     let text = required_text("addendum.text", text, MAX_NOTE_CHARS)?;
     let original = report_for(store.conn(), work_order_id)?.ok_or_else(|| {
@@ -385,6 +428,14 @@ pub fn addendum(
             "this work order has no signed report yet: correct the record and finalise it instead",
         )
     })?;
+    if let Some(same) = all_reports(store.conn())?.into_iter().find(|r| {
+        r.addendum_of.as_deref() == Some(original.id.as_str())
+            && r.addendum_reason.as_deref() == Some(reason.as_str())
+            && r.addendum_text.as_deref() == Some(text.as_str())
+    }) {
+        deliver(&pdf_of(store, &same)?)?;
+        return Ok(same);
+    }
     let engineer = store.current_engineer().to_string();
     let (identity, cert) = keys::ensure(store, &engineer)?;
     let mut attempts = 0;
@@ -430,10 +481,10 @@ pub fn addendum(
         doc.satisfaction = None;
         doc.signature = CustomerSignature::Pending;
         let signed = render_and_sign(&doc, assets, &identity, now, &n)?;
-        let sha = store.blobs().put(&signed)?;
-        let result = store.write(|tx| {
+        let result = store.write_with_blobs(&[&signed], |tx, shas| {
+            let sha = &shas[0];
             number::take(tx, &n)?;
-            register_blob(tx, &sha, signed.len(), "application/pdf")?;
+            register_blob(tx, sha, signed.len(), "application/pdf")?;
             let report = StoredReport {
                 id: new_id(),
                 work_order_id: original.work_order_id.clone(),
@@ -452,6 +503,7 @@ pub fn addendum(
                 addendum_text: Some(text.clone()),
             };
             insert(tx, &report)?;
+            deliver(&signed)?;
             Ok(report)
         });
         match result {

@@ -17,4 +17,8 @@ pub mod signature;
 pub mod verify;
 
 pub use common::{local_time, resources_dir};
+
+/// A report PDF offered to `verify` larger than this is refused before it is read: a signed
+/// report with 40 photos is ~10 MB, so 200 MB is far past any real one.
+pub const MAX_REPORT_PDF_BYTES: u64 = 200 << 20;
 pub use finalise::{addendum, finalise, preview, ReportAssets, StoredReport};

@@ -58,9 +58,12 @@ pub fn peek(conn: &rusqlite::Connection, engineer_id: &str, year: i32) -> Result
         )
         .optional()?;
     let stem = format!("{prefix}-{year}-");
-    let mut st = conn.prepare_cached("SELECT number FROM report WHERE number LIKE ?1 || '%'")?;
+    let mut st =
+        conn.prepare_cached("SELECT number FROM report WHERE number LIKE ?1 || '%' ESCAPE '\\'")?;
     let recorded = st
-        .query_map([&stem], |r| r.get::<_, String>(0))?
+        .query_map([crate::store::search::like_escape(&stem)], |r| {
+            r.get::<_, String>(0)
+        })?
         .filter_map(|n| n.ok()?.strip_prefix(&stem)?.parse::<i64>().ok())
         .max();
     let seq = local.unwrap_or(0).max(recorded.unwrap_or(0)) + 1;

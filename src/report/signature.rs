@@ -43,18 +43,18 @@ pub fn capture(
     let signer = required_text("signature.signer", signer, MAX_NAME_CHARS)?;
     check_state(store.conn(), work_order_id)?;
     let sig = crate::media::import_signature_png(png)?;
-    let sha = store.blobs().put(png)?;
-    if sha != sig.sha256 {
-        return Err(Error::Report {
-            kind: "blob_mismatch",
-            zh: "签名图片写入后哈希不符".into(),
-            en: "the stored signature image does not match its hash".into(),
-        });
-    }
-    store.write(|tx| {
+    store.write_with_blobs(&[png], |tx, shas| {
+        let sha = &shas[0];
+        if *sha != sig.sha256 {
+            return Err(Error::Report {
+                kind: "blob_mismatch",
+                zh: "签名图片写入后哈希不符".into(),
+                en: "the stored signature image does not match its hash".into(),
+            });
+        }
         let wo = check_state(tx.conn(), work_order_id)?;
-        register_blob(tx, &sha, png.len(), "image/png")?;
-        replace(tx, &wo, Some((&sha, &signer)), None)
+        register_blob(tx, sha, png.len(), "image/png")?;
+        replace(tx, &wo, Some((sha, &signer)), None)
     })
 }
 

@@ -34,13 +34,31 @@ fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
+/// A LIKE pattern matching `text` anywhere, with `%`, `_` and `\\` in the user's text taken
+/// literally (use with `ESCAPE '\\'`): a search for `%` finds a percent sign, not every row.
+pub fn like_contains(text: &str) -> String {
+    format!("%{}%", like_escape(text))
+}
+
+/// `text` with LIKE's wildcards and the escape character escaped (for `ESCAPE '\\'`).
+pub fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> {
     let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let limit = q.limit.unwrap_or(50).clamp(1, 1000);
     // Trigram FTS needs 3+ characters; shorter text falls back to a LIKE scan.
     let (fts, like) = match text {
         Some(t) if t.chars().count() >= 3 => (Some(fts_phrase(t)), None),
-        Some(t) => (None, Some(format!("%{}%", t.replace(['%', '_'], "")))),
+        Some(t) => (None, Some(like_contains(t))),
         None => (None, None),
     };
     let code = q.code.as_deref().map(|c| c.trim().to_ascii_uppercase());
@@ -60,7 +78,7 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
         }
         (None, Some(l)) => {
             params.push(Box::new(l));
-            "(SELECT device_id FROM device_fts WHERE body LIKE ?) m CROSS JOIN device_now d ON d.id = m.device_id"
+            "(SELECT device_id FROM device_fts WHERE body LIKE ? ESCAPE '\\') m CROSS JOIN device_now d ON d.id = m.device_id"
         }
         (None, None) => "device_now d",
     };
@@ -71,7 +89,10 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
         }
     };
     add("d.code = ?", code);
-    add("d.model LIKE '%' || ? || '%'", q.model.clone());
+    add(
+        "d.model LIKE ? ESCAPE '\\'",
+        q.model.as_deref().map(like_contains),
+    );
     // A unit is found by its serial now or by one it had before a swap (the archive's and
     // every swap's serial are indexed), and shown with the serial it has now.
     if let Some(serial) = q.serial.as_deref().map(|s| s.trim().to_string()) {
@@ -82,8 +103,8 @@ pub fn search_devices(store: &Store, q: &DeviceQuery) -> Result<Vec<DeviceHit>> 
         params.push(Box::new(serial));
     }
     if let Some(site) = q.site.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        clauses.push("(s.name LIKE '%' || ? || '%' OR s.id = ?)");
-        params.push(Box::new(site.to_string()));
+        clauses.push("(s.name LIKE ? ESCAPE '\\' OR s.id = ?)");
+        params.push(Box::new(like_contains(site)));
         params.push(Box::new(site.to_string()));
     }
     params.push(Box::new(limit));
@@ -128,9 +149,9 @@ pub fn search_notes(store: &Store, text: &str, limit: i64) -> Result<Vec<String>
         }
     } else if !t.is_empty() {
         let mut st = store.conn().prepare_cached(
-            "SELECT DISTINCT work_order_id FROM note_fts WHERE body LIKE ?1 LIMIT ?2",
+            "SELECT DISTINCT work_order_id FROM note_fts WHERE body LIKE ?1 ESCAPE '\\' LIMIT ?2",
         )?;
-        for r in st.query_map(rusqlite::params![format!("%{t}%"), limit], |r| r.get(0))? {
+        for r in st.query_map(rusqlite::params![like_contains(t), limit], |r| r.get(0))? {
             out.push(r?);
         }
     }

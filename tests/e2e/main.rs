@@ -11,6 +11,8 @@ mod core_keys;
 mod core_migrations;
 mod core_scenario;
 mod core_stock;
+mod hostile_output;
+mod hostile_paths;
 mod photo_import;
 mod report_byte_range;
 mod report_crash;

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use weibao::files::{self, Output};
+use weibao::media::photo::MAX_SIGNATURE_BYTES;
 use weibao::report::finalise::{self, ReportAssets, StoredReport};
 use weibao::report::photos::{self, PhotoOwner};
 use weibao::report::{inspection, signature, verify};
@@ -114,22 +116,9 @@ fn lang(s: &str) -> Result<Lang, Error> {
     }
 }
 
-fn read(field: &str, path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| {
-        Error::invalid(
-            field,
-            format!("无法读取文件 {}：{e}", path.display()),
-            format!("cannot read {}: {e}", path.display()),
-        )
-    })
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(path, bytes)?;
-    Ok(())
+/// A file named on the command line, at most `limit` bytes (checked before reading).
+fn read(field: &str, path: &Path, limit: usize) -> Result<Vec<u8>, Error> {
+    files::read_bounded(field, path, u64::try_from(limit).unwrap_or(u64::MAX))
 }
 
 fn work_order(store: &mut Store, t: &Target) -> Result<String, Error> {
@@ -168,20 +157,30 @@ pub fn run(ctx: &mut Ctx, cmd: ReportCmd) -> Result<(), Error> {
         } => {
             let l = lang(&l)?;
             let wo = work_order(&mut ctx.store, &target)?;
+            // Opened first: a mistyped folder is refused before anything is signed.
+            let mut file = Output::create("out", &out)?;
             if preview {
                 let assets = ReportAssets::locate()?;
-                write(&out, &finalise::preview(&ctx.store, &assets, &wo, l)?)?;
+                file.write_all(&finalise::preview(&ctx.store, &assets, &wo, l)?)?;
+                file.publish()?;
                 eprintln!("草稿（未签署）已写入 {}", out.display());
                 return Ok(());
             }
+            // A report already signed (a retry after a failed copy, or a reprint) is written
+            // again as stored; otherwise the copy is written before the report is recorded.
             let report = match finalise::report_for(ctx.store.conn(), &wo)? {
-                Some(r) => r,
+                Some(r) => {
+                    file.write_all(&finalise::pdf_of(&ctx.store, &r)?)?;
+                    r
+                }
                 None => {
                     let assets = ReportAssets::locate()?;
-                    finalise::finalise(&mut ctx.store, &assets, &wo, l)?
+                    finalise::finalise_to(&mut ctx.store, &assets, &wo, l, &mut |pdf| {
+                        file.write_all(pdf)
+                    })?
                 }
             };
-            write(&out, &finalise::pdf_of(&ctx.store, &report)?)?;
+            file.publish()?;
             emit(ctx, &report, || summary(&report, &out))
         }
         ReportCmd::Addendum {
@@ -194,8 +193,17 @@ pub fn run(ctx: &mut Ctx, cmd: ReportCmd) -> Result<(), Error> {
             let l = lang(&l)?;
             let wo = work_order(&mut ctx.store, &target)?;
             let assets = ReportAssets::locate()?;
-            let report = finalise::addendum(&mut ctx.store, &assets, &wo, &reason, &text, l)?;
-            write(&out, &finalise::pdf_of(&ctx.store, &report)?)?;
+            let mut file = Output::create("out", &out)?;
+            let report = finalise::addendum_to(
+                &mut ctx.store,
+                &assets,
+                &wo,
+                &reason,
+                &text,
+                l,
+                &mut |pdf| file.write_all(pdf),
+            )?;
+            file.publish()?;
             emit(ctx, &report, || {
                 format!(
                     "{}补充的是报告 {}（SHA-256 {}）\n",
@@ -228,12 +236,12 @@ pub fn run(ctx: &mut Ctx, cmd: ReportCmd) -> Result<(), Error> {
 
 /// Batch printing at the office: one file per report, named by its number.
 fn render_all(ctx: &mut Ctx, dir: &Path) -> Result<(), Error> {
-    std::fs::create_dir_all(dir)?;
+    files::create_dir("out", dir)?;
     let all = finalise::all_reports(ctx.store.conn())?;
     let mut written = Vec::with_capacity(all.len());
     for (i, r) in all.iter().enumerate() {
         let path = dir.join(format!("{}.pdf", r.number));
-        write(&path, &finalise::pdf_of(&ctx.store, r)?)?;
+        files::write_file("out", &path, &finalise::pdf_of(&ctx.store, r)?)?;
         eprintln!(
             "[{}/{}] {} → {}",
             i + 1,
@@ -270,7 +278,7 @@ pub fn photo(ctx: &mut Ctx, cmd: PhotoCmd) -> Result<(), Error> {
             ))
         }
     };
-    let bytes = read("photo", &file)?;
+    let bytes = photos::read_photo_file("photo", &file)?;
     let p = photos::attach(&mut ctx.store, &owner, &bytes, caption.as_deref())?;
     emit(ctx, &p, || {
         format!(
@@ -291,7 +299,7 @@ pub fn sign(ctx: &mut Ctx, a: SignArgs) -> Result<(), Error> {
     let wo = work_order(&mut ctx.store, &a.target)?;
     let c = match (&a.png, &a.signer, &a.refused) {
         (Some(png), Some(signer), None) => {
-            let bytes = read("signature", png)?;
+            let bytes = read("png", png, MAX_SIGNATURE_BYTES)?;
             signature::capture(&mut ctx.store, &wo, &bytes, signer)?
         }
         (None, _, Some(reason)) => signature::refuse(&mut ctx.store, &wo, reason)?,
@@ -316,7 +324,7 @@ pub fn sign(ctx: &mut Ctx, a: SignArgs) -> Result<(), Error> {
 /// `weibao verify FILE [--db DB]`: needs no database unless one is named, so it never creates
 /// the default one. Exit 1 when the signature is not valid or the file is not the stored one.
 pub fn verify(db: Option<&Path>, json: bool, a: &VerifyArgs) -> Result<(), Error> {
-    let bytes = read("file", &a.file)?;
+    let bytes = files::read_bounded("file", &a.file, weibao::report::MAX_REPORT_PDF_BYTES)?;
     let store = db
         .map(|p| {
             if !p.exists() {

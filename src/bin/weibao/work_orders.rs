@@ -3,6 +3,7 @@
 use crate::output::{emit, local, local_opt, opt, table};
 use crate::Ctx;
 use clap::Subcommand;
+use weibao::domain::values::FaultLevel;
 use weibao::domain::work_order::{FaultReportInput, ServiceRecordInput, WorkOrderState};
 use weibao::work_orders::{self, WorkOrderFilter};
 use weibao::Error;
@@ -25,9 +26,9 @@ pub enum WoCmd {
         /// Device code (统一编号) or id.
         #[arg(long)]
         device: String,
-        /// Fault level 1–4 (一级–四级).
+        /// Fault level 1–4 (一级–四级; either spelling).
         #[arg(long, allow_negative_numbers = true)]
-        level: i64,
+        level: String,
         /// 故障现象.
         #[arg(long)]
         phenomenon: String,
@@ -50,8 +51,9 @@ pub enum WoCmd {
         lane: String,
         #[arg(long)]
         device: Option<String>,
+        /// Fault level 1–4 (一级–四级).
         #[arg(long, allow_negative_numbers = true)]
-        level: Option<i64>,
+        level: Option<String>,
         #[arg(long)]
         title: String,
     },
@@ -180,7 +182,7 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
         } => {
             let input = FaultReportInput {
                 device_id: device,
-                level,
+                level: i64::from(FaultLevel::parse(&level)?.get()),
                 fault_time: at,
                 phenomenon,
                 location: None,
@@ -214,9 +216,7 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
                 device_id: device
                     .map(|d| weibao::devices::device(&ctx.store, &d).map(|d| d.id))
                     .transpose()?,
-                level: level
-                    .map(weibao::domain::values::FaultLevel::new)
-                    .transpose()?,
+                level: level.as_deref().map(FaultLevel::parse).transpose()?,
                 title,
             };
             let wo = ctx.store.write(|tx| work_orders::open(tx, &new))?;
