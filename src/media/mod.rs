@@ -18,5 +18,6 @@ pub use photo::{
     REPORT_LONG_SIDE,
 };
 pub use signature::{
-    import_signature_png, SignatureImage, MAX_SIGNATURE_BYTES, MAX_SIGNATURE_SIDE,
+    import_signature_png, SignatureImage, MAX_SIGNATURE_BYTES, MAX_SIGNATURE_SIDE, MIN_INK_PIXELS,
+    MIN_INK_SPAN, MIN_SIGNATURE_CANVAS,
 };
