@@ -1,5 +1,5 @@
 //! Photos and signatures: import, EXIF, report-size copies (issue 5), and the refusal of
-//! damaged or incomplete evidence (issue 10).
+//! damaged, incomplete or implausible evidence (issue 10).
 //!
 //! Pure functions over bytes: the caller reads the file, stores the original as a blob and keeps
 //! what these return; nothing here touches the store or the file system.

@@ -72,8 +72,14 @@ pub struct ProcessedPhoto {
     /// Size of the report copy.
     pub width: u32,
     pub height: u32,
-    /// EXIF DateTimeOriginal (camera local time), if recorded.
+    /// EXIF DateTimeOriginal (camera local time), if recorded and plausible (within the dates
+    /// the domain accepts, `domain::values::check_date_range`).
     pub taken_at: Option<NaiveDateTime>,
+    /// The capture time exactly as the camera wrote it (at most 40 characters), if it wrote one.
+    pub taken_at_raw: Option<String>,
+    /// The camera wrote a capture time that is not a date or not a plausible one (e.g. 2099):
+    /// `taken_at` is then `None` and `taken_at_raw` holds what was written, for a warning.
+    pub taken_at_implausible: bool,
     /// EXIF GPS position as (latitude, longitude) in degrees, if recorded.
     pub gps: Option<(f64, f64)>,
 }
@@ -150,7 +156,9 @@ pub fn import_photo(bytes: &[u8], field: &str) -> Result<ProcessedPhoto> {
         report_jpeg,
         width,
         height,
+        taken_at_implausible: meta.taken_at_raw.is_some() && meta.taken_at.is_none(),
         taken_at: meta.taken_at,
+        taken_at_raw: meta.taken_at_raw,
         gps: meta.gps,
     })
 }

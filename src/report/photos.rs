@@ -46,8 +46,13 @@ pub struct Photo {
     pub width: u32,
     pub height: u32,
     pub caption: String,
-    /// Capture time from EXIF (camera local time), if recorded.
+    /// Capture time from EXIF (camera local time), if recorded and plausible.
     pub taken_at: Option<NaiveDateTime>,
+    /// What the camera wrote as the capture time when it was not a plausible date (e.g. a
+    /// 2099 clock): not stored (the `photo` table has no column for it, `taken_at` stays
+    /// empty), only reported by `attach` so the caller can warn. Always `None` from `list`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taken_at_implausible: Option<String>,
     pub gps: Option<(f64, f64)>,
     pub added_at: String,
 }
@@ -55,8 +60,9 @@ pub struct Photo {
 const TAKEN_FMT: &str = "%Y-%m-%d %H:%M:%S";
 
 /// Attach a photo file's bytes to `owner`. Refuses a work order the customer has signed, an
-/// unknown owner, and any file that is not a sound JPEG/PNG within the size limits (kind
-/// `invalid`, field `photo`), storing nothing in those cases.
+/// unknown owner, and any file that is not a whole, sound JPEG/PNG within the size limits (kind
+/// `invalid`, field `photo`), storing nothing in those cases. An implausible EXIF capture time
+/// is not stored; the returned photo carries it in `taken_at_implausible`.
 pub fn attach(
     store: &mut Store,
     owner: &PhotoOwner,
@@ -90,6 +96,10 @@ pub fn attach(
             height: p.height,
             caption: caption.clone(),
             taken_at: p.taken_at,
+            taken_at_implausible: p
+                .taken_at_implausible
+                .then(|| p.taken_at_raw.clone())
+                .flatten(),
             gps: p.gps,
             added_at: added_at.clone(),
         };
@@ -238,6 +248,7 @@ pub fn list(
             height: r.get(7)?,
             caption: r.get(8)?,
             taken_at: taken.and_then(|t| NaiveDateTime::parse_from_str(&t, TAKEN_FMT).ok()),
+            taken_at_implausible: None,
             gps: lat.zip(lon),
             added_at: r.get(12)?,
         })
