@@ -11,6 +11,7 @@ mod core_keys;
 mod core_migrations;
 mod core_scenario;
 mod core_stock;
+mod photo_evidence;
 mod photo_import;
 mod report_byte_range;
 mod report_crash;
