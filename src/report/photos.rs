@@ -46,8 +46,13 @@ pub struct Photo {
     pub width: u32,
     pub height: u32,
     pub caption: String,
-    /// Capture time from EXIF (camera local time), if recorded.
+    /// Capture time from EXIF (camera local time), if recorded and plausible.
     pub taken_at: Option<NaiveDateTime>,
+    /// What the camera wrote as the capture time when it was not a plausible date (e.g. a
+    /// 2099 clock): kept as written (column `taken_at_raw`), flagged, never used as the
+    /// photo's time (`taken_at` stays empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taken_at_implausible: Option<String>,
     pub gps: Option<(f64, f64)>,
     pub added_at: String,
 }
@@ -62,8 +67,9 @@ pub fn read_photo_file(field: &str, path: &std::path::Path) -> Result<Vec<u8>> {
 }
 
 /// Attach a photo file's bytes to `owner`. Refuses a work order the customer has signed, an
-/// unknown owner, and any file that is not a sound JPEG/PNG within the size limits (kind
-/// `invalid`, field `photo`), storing nothing in those cases.
+/// unknown owner, and any file that is not a whole, sound JPEG/PNG within the size limits (kind
+/// `invalid`, field `photo`), storing nothing in those cases. An implausible EXIF capture time
+/// is not stored; the returned photo carries it in `taken_at_implausible`.
 pub fn attach(
     store: &mut Store,
     owner: &PhotoOwner,
@@ -97,6 +103,10 @@ pub fn attach(
             height: p.height,
             caption: caption.clone(),
             taken_at: p.taken_at,
+            taken_at_implausible: p
+                .taken_at_implausible
+                .then(|| p.taken_at_raw.clone())
+                .flatten(),
             gps: p.gps,
             added_at: added_at.clone(),
         };
@@ -117,6 +127,7 @@ pub fn attach(
                 ("gps_lat", &lat),
                 ("gps_lon", &lon),
                 ("added_at", &added_at),
+                ("taken_at_raw", &photo.taken_at_implausible),
             ],
         )?;
         Ok(photo)
@@ -226,7 +237,8 @@ pub fn list(
 ) -> Result<Vec<Photo>> {
     let mut st = conn.prepare_cached(
         "SELECT id, work_order_id, inspection_id, inspection_item_id, original_sha256,
-                report_sha256, width, height, caption, taken_at, gps_lat, gps_lon, added_at
+                report_sha256, width, height, caption, taken_at, gps_lat, gps_lon, added_at,
+                taken_at_raw
          FROM photo WHERE deleted = 0 AND (work_order_id = ?1 OR (?2 IS NOT NULL AND inspection_id = ?2))
          ORDER BY added_at, id",
     )?;
@@ -245,6 +257,7 @@ pub fn list(
             height: r.get(7)?,
             caption: r.get(8)?,
             taken_at: taken.and_then(|t| NaiveDateTime::parse_from_str(&t, TAKEN_FMT).ok()),
+            taken_at_implausible: r.get(13)?,
             gps: lat.zip(lon),
             added_at: r.get(12)?,
         })

@@ -163,7 +163,7 @@ pub static TABLES: &[Table] = &[
         work_order_id: Text, inspection_id: Text, inspection_item_id: Text,
         original_sha256: Text, original_mime: Text, report_sha256: Text, width: Int,
         height: Int, caption: Text, taken_at: Text, gps_lat: Real, gps_lon: Real,
-        added_at: Text,
+        added_at: Text, taken_at_raw: Text,
     }),
     table!(customer_signature, Record, {
         work_order_id: Text, png_sha256: Text, signer_name: Text, refused: Int,

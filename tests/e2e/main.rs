@@ -13,6 +13,7 @@ mod core_scenario;
 mod core_stock;
 mod hostile_output;
 mod hostile_paths;
+mod photo_evidence;
 mod photo_import;
 mod report_byte_range;
 mod report_crash;

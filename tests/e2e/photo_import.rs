@@ -216,8 +216,11 @@ fn bad_files_are_refused_naming_the_field() {
 
 #[test]
 fn signature_png_must_have_alpha_and_ink() {
+    // A pen stroke that goes up and down as handwriting does (a ruled straight line is not a
+    // signature).
     let ink = RgbaImage::from_fn(400, 150, |x, y| {
-        if (y as i32 - 75).abs() < 3 && x > 20 && x < 380 {
+        let curve = 75.0 + 40.0 * (x as f32 / 30.0).sin();
+        if (y as f32 - curve).abs() < 3.0 && x > 20 && x < 380 {
             Rgba([0, 0, 0, 255])
         } else {
             Rgba([0, 0, 0, 0])

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use weibao::domain::values::{earliest_date, latest_date};
 use weibao::files::{self, Output};
-use weibao::media::photo::MAX_SIGNATURE_BYTES;
+use weibao::media::MAX_SIGNATURE_BYTES;
 use weibao::report::finalise::{self, ReportAssets, StoredReport};
 use weibao::report::photos::{self, PhotoOwner};
 use weibao::report::{inspection, signature, verify};
@@ -280,15 +281,24 @@ pub fn photo(ctx: &mut Ctx, cmd: PhotoCmd) -> Result<(), Error> {
     };
     let bytes = photos::read_photo_file("photo", &file)?;
     let p = photos::attach(&mut ctx.store, &owner, &bytes, caption.as_deref())?;
+    if let Some(raw) = &p.taken_at_implausible {
+        // On stderr, so `--json` output stays one JSON document.
+        let (from, to) = (earliest_date(), latest_date());
+        eprintln!(
+            "警告：照片的拍摄时间「{raw}」不合理（应在 {from} 至 {to} 之间），未记录为拍摄时间\nwarning: the photo's capture time '{raw}' is implausible (must be between {from} and {to}) and was not recorded as its time"
+        );
+    }
     emit(ctx, &p, || {
         format!(
             "照片已保存：{}（{}×{}，{}）\n原图 {}\n报告用图 {}\n",
             p.caption,
             p.width,
             p.height,
-            p.taken_at
-                .map(|t| format!("拍摄于 {}", t.format("%Y-%m-%d %H:%M")))
-                .unwrap_or_else(|| "无拍摄时间".into()),
+            match (&p.taken_at, &p.taken_at_implausible) {
+                (Some(t), _) => format!("拍摄于 {}", t.format("%Y-%m-%d %H:%M")),
+                (None, Some(raw)) => format!("拍摄时间不合理（{raw}），已标记，未作为拍摄时间"),
+                (None, None) => "无拍摄时间".into(),
+            },
             p.original_sha256,
             p.report_sha256
         )

@@ -110,7 +110,18 @@ fn change_log(tx: &Transaction) -> HookResult {
     let mut seq: i64 = 0;
     let mut tombstoned = Vec::new();
     for t in TABLES {
-        let names: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
+        // The registry is today's schema; this runs at version 4, before later migrations
+        // added columns (`photo.taken_at_raw`), so only the columns the table has now.
+        let present: Vec<String> = tx
+            .prepare(&format!("SELECT name FROM pragma_table_info('{}')", t.name))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let names: Vec<&str> = t
+            .columns
+            .iter()
+            .map(|c| c.name)
+            .filter(|n| present.iter().any(|p| p == n))
+            .collect();
         let sql = format!(
             "SELECT id, created_hlc, created_by, hlc, author, deleted, {} FROM {} ORDER BY created_hlc, id",
             names.join(", "),

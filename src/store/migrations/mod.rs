@@ -15,6 +15,7 @@ const SQL: &[&str] = &[
     include_str!("0002_checklist.sql"),
     include_str!("0003_reports.sql"),
     include_str!("0004_sync.sql"),
+    include_str!("0005_photo_time.sql"),
 ];
 
 fn migration(i: usize, sql: &'static str) -> M<'static> {
