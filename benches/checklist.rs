@@ -126,7 +126,10 @@ fn chained_template(bytes: usize) -> String {
         let cond = if i == 0 {
             String::new()
         } else {
-            format!("  show_when = {{ item = \"lane.i{}\", is = \"pass\" }}\n", i - 1)
+            format!(
+                "  show_when = {{ item = \"lane.i{}\", is = \"pass\" }}\n",
+                i - 1
+            )
         };
         let item = format!(
             "\n  [[section.item]]\n  id = \"lane.i{i}\"\n  kind = \"pass_fail\"\n  label_zh = \"检查项目第{i}项，设备外观完好无破损\"\n  required = true\n{cond}"

@@ -97,10 +97,10 @@ fn too_large(field: &str, path: &Path, limit: u64) -> Error {
 }
 
 fn size_words(bytes: u64) -> (String, String) {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         let mb = bytes >> 20;
         (format!("{mb} MB"), format!("{mb} MB"))
-    } else if bytes >= 1 << 10 && bytes % (1 << 10) == 0 {
+    } else if bytes >= 1 << 10 && bytes.is_multiple_of(1 << 10) {
         let kb = bytes >> 10;
         (format!("{kb} KB"), format!("{kb} KB"))
     } else {

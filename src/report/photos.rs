@@ -88,8 +88,8 @@ pub fn attach(
         let (original, copy) = (&shas[0], &shas[1]);
         // Re-check inside the transaction: the work order may have been signed meanwhile.
         let target = resolve_in(tx.conn(), owner)?;
-        register_blob(tx, &original, bytes.len(), p.mime)?;
-        register_blob(tx, &copy, p.report_jpeg.len(), "image/jpeg")?;
+        register_blob(tx, original, bytes.len(), p.mime)?;
+        register_blob(tx, copy, p.report_jpeg.len(), "image/jpeg")?;
         let id = new_id();
         let added_at = tx.now().to_rfc3339();
         let photo = Photo {
