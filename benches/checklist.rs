@@ -37,7 +37,7 @@ fn main() {
     // Validation is linear in the file: the time per MB stays flat up to the 1 MB bound (it
     // was quadratic before the line index: 0.25 MB 3.3 s, 1 MB 39.5 s).
     for kb in [250usize, 500, 1000] {
-        let text = chained_template(kb * 1000);
+        let text = weibao::demo::big_template::chained_template(kb * 1000);
         let mut v = Vec::new();
         for _ in 0..runs.min(20) {
             let t = Instant::now();
@@ -115,29 +115,4 @@ fn main() {
         }
     }
     report("save one answer (durable, with progress)", answer);
-}
-
-/// A template of at most `bytes`: pass/fail items, each shown when the one before passed.
-fn chained_template(bytes: usize) -> String {
-    let mut s = String::from(
-        "id = \"big\"\nversion = 1\nkind = \"quarterly\"\nname_zh = \"大模板\"\n\n[[section]]\napplies_to = \"lane\"\ntitle_zh = \"现场\"\n",
-    );
-    for i in 0.. {
-        let cond = if i == 0 {
-            String::new()
-        } else {
-            format!(
-                "  show_when = {{ item = \"lane.i{}\", is = \"pass\" }}\n",
-                i - 1
-            )
-        };
-        let item = format!(
-            "\n  [[section.item]]\n  id = \"lane.i{i}\"\n  kind = \"pass_fail\"\n  label_zh = \"检查项目第{i}项，设备外观完好无破损\"\n  required = true\n{cond}"
-        );
-        if s.len() + item.len() > bytes {
-            break;
-        }
-        s.push_str(&item);
-    }
-    s
 }

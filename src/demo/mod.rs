@@ -6,6 +6,7 @@
 //! it makes n devices and ~10×n history rows instead, for benchmarks. Deterministic: the same
 //! seed gives the same codes, serials and dates.
 
+pub mod big_template;
 pub mod catalog;
 pub mod reports;
 

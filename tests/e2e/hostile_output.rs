@@ -3,26 +3,14 @@
 //! what the user sees must agree: nothing recorded when the copy fails, never a number twice.
 
 use std::path::Path;
-use std::process::Output;
 
 use serde_json::Value;
 use weibao::report::finalise;
 use weibao::report::signature;
 use weibao::Error;
 
-use crate::report_support::{blob_files, cli, count, demo_db, resolved_repair};
+use crate::report_support::{blob_files, cli, count, demo_db, error_json, resolved_repair};
 use crate::support::TestDb;
-
-fn error_json(out: &Output) -> Value {
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stderr).expect("a JSON error on stderr")
-}
 
 /// A demo database with one more repair resolved and its refusal to sign recorded: ready to
 /// finalise. Returns the work order id.

@@ -3,23 +3,12 @@
 //! every input has a bound checked before the work.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-use crate::report_support::{cli, demo_db};
+use crate::report_support::{cli, demo_db, error_json};
 use crate::support::{weibao_bin, TestDb};
-
-fn error_json(out: &Output) -> Value {
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stderr).expect("a JSON error on stderr")
-}
 
 fn says(e: &Value, zh: &str, en: &str) {
     let m = e["message"].as_str().unwrap_or_default();
@@ -139,7 +128,7 @@ fn template_validate_without_db_creates_no_database() {
 #[test]
 fn a_template_at_the_size_bound_validates() {
     let t = TestDb::new();
-    let text = big_template(1_000_000);
+    let text = weibao::demo::big_template::chained_template(1_000_000);
     assert!(text.len() as u64 <= weibao::checklist::MAX_TEMPLATE_BYTES);
     let path = t.dir.path().join("big.toml");
     std::fs::write(&path, &text).expect("write");
@@ -152,32 +141,6 @@ fn a_template_at_the_size_bound_validates() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// A template of `bytes` bytes at most: one section of pass/fail items, each shown when the
-/// one before passed (a chain as long as the file).
-pub fn big_template(bytes: usize) -> String {
-    let mut s = String::from(
-        "id = \"big\"\nversion = 1\nkind = \"quarterly\"\nname_zh = \"大模板\"\n\n[[section]]\napplies_to = \"lane\"\ntitle_zh = \"现场\"\n",
-    );
-    for i in 0.. {
-        let cond = if i == 0 {
-            String::new()
-        } else {
-            format!(
-                "  show_when = {{ item = \"lane.i{}\", is = \"pass\" }}\n",
-                i - 1
-            )
-        };
-        let item = format!(
-            "\n  [[section.item]]\n  id = \"lane.i{i}\"\n  kind = \"pass_fail\"\n  label_zh = \"检查项目第{i}项，设备外观完好无破损\"\n  required = true\n{cond}"
-        );
-        if s.len() + item.len() > bytes {
-            break;
-        }
-        s.push_str(&item);
-    }
-    s
 }
 
 #[test]

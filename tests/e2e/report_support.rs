@@ -40,6 +40,18 @@ pub fn cli(db: &Path, args: &[&str]) -> Output {
         .expect("run weibao")
 }
 
+/// The JSON error a failed `--json` command printed on stderr (asserting exit code 1).
+pub fn error_json(out: &Output) -> serde_json::Value {
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stderr).expect("a JSON error on stderr")
+}
+
 /// The demo's two signed reports: (inspection, repair).
 pub fn demo_reports(store: &Store) -> (StoredReport, StoredReport) {
     let all = finalise::all_reports(store.conn()).expect("reports");
