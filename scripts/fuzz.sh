@@ -12,7 +12,8 @@
 # $WEIBAO_FUZZ_TARGET_DIR (default: $CARGO_TARGET_DIR/fuzz), never mixed with normal builds.
 #
 # Each target runs on a scratch copy of its corpus (fuzz/corpus/TARGET), so the repository
-# stays clean; with --merge, inputs that add coverage are merged back into fuzz/corpus.
+# stays clean; with --merge, small inputs (at most $WEIBAO_FUZZ_MERGE_MAX_BYTES, default 2048)
+# that add coverage are merged back into fuzz/corpus.
 # An input that takes longer than 10 s is a hang, one that needs more than 2 GB an OOM; a crash,
 # hang or OOM leaves its input in fuzz/artifacts/TARGET/ and makes the script exit 1.
 # Per target it prints executions, executions per second, crashes and hangs.
@@ -42,6 +43,8 @@ corpus_of() {
   esac
 }
 
+# --merge keeps new inputs of at most this many bytes.
+MERGE_MAX="${WEIBAO_FUZZ_MERGE_MAX_BYTES:-2048}"
 merge=0 mode=run
 args=()
 for a in "$@"; do
@@ -112,6 +115,9 @@ for t in "${selected[@]}"; do
   for c in $(corpus_of "$t"); do
     [[ -d "$FUZZ/corpus/$c" ]] && cp -r "$FUZZ/corpus/$c/." "$corpus/"
   done
+  # The dictionary (fuzz/dict/, written by gen_corpus), if the target has one.
+  dict=()
+  [[ -f "$FUZZ/dict/${t%_import}.dict" ]] && dict=(-dict="$FUZZ/dict/${t%_import}.dict")
   log="$SCRATCH/$t.log"
   stamp="$SCRATCH/$t.stamp"
   touch "$stamp"
@@ -119,18 +125,20 @@ for t in "${selected[@]}"; do
   rc=0
   TMPDIR="$SCRATCH/tmp/$t" "$BIN/$t" "$corpus" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
-    -artifact_prefix="$artifacts/" -print_final_stats=1 -close_fd_mask=1 \
+    -artifact_prefix="$artifacts/" -print_final_stats=1 -close_fd_mask=1 "${dict[@]}" \
     >"$log" 2>&1 || rc=$?
   stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
   execs=$(stat number_of_executed_units)
   rate=$(stat average_exec_per_sec)
   new=$(stat new_units_added)
   rss=$(stat peak_rss_mb)
+  slowest=$(stat slowest_unit_time_sec)
+  [[ ${slowest:-0} == 0 ]] && slowest="<1"
   mapfile -t found < <(find "$artifacts" -type f -newer "$stamp" ! -name last-run.log)
   crashes=$(grep -c -E 'ERROR: libFuzzer: (deadly signal|fuzz target exited|crash)' "$log" || true)
   hangs=$(grep -c -E 'ERROR: libFuzzer: timeout' "$log" || true)
   ooms=$(grep -c -E 'ERROR: libFuzzer: out-of-memory' "$log" || true)
-  line="$t: ${execs:-0} execs, ${rate:-0} exec/s, $crashes crashes, $hangs hangs, $ooms OOMs, ${new:-0} new inputs, peak ${rss:-?} MB"
+  line="$t: ${execs:-0} execs, ${rate:-0} exec/s, $crashes crashes, $hangs hangs, $ooms OOMs, ${new:-0} new inputs, slowest input ${slowest:-?} s, peak ${rss:-?} MB"
   summary+=("$line")
   echo "$line"
   if [[ $rc -ne 0 || $crashes -ne 0 || $hangs -ne 0 || $ooms -ne 0 || ${#found[@]} -gt 0 ]]; then
@@ -141,11 +149,18 @@ for t in "${selected[@]}"; do
     cp "$log" "$artifacts/last-run.log" 2>/dev/null || true
   fi
   if [[ $merge -eq 1 ]]; then
-    mkdir -p "$FUZZ/corpus/$t"
-    TMPDIR="$SCRATCH/tmp/$t" "$BIN/$t" -merge=1 -max_len="$(max_len "$t")" -timeout=10 \
-      -rss_limit_mb=2048 -close_fd_mask=1 "$FUZZ/corpus/$t" "$corpus" >"$log.merge" 2>&1 ||
+    # Only small inputs go into the repository (the whole corpus stays around 2 MB): those of
+    # at most $MERGE_MAX bytes that reach code the corpus does not reach yet.
+    small="$SCRATCH/small/$t"
+    mkdir -p "$FUZZ/corpus/$t" "$small"
+    find "$corpus" -type f -size -"$((MERGE_MAX + 1))"c -exec cp -t "$small" {} +
+    # Set-cover merge on edges alone (no hit counts): the fewest files that reach new code.
+    TMPDIR="$SCRATCH/tmp/$t" "$BIN/$t" -set_cover_merge=1 -use_counters=0 \
+      -max_len="$(max_len "$t")" -timeout=10 \
+      -rss_limit_mb=2048 -close_fd_mask=1 "$FUZZ/corpus/$t" "$small" >"$log.merge" 2>&1 ||
       { echo "fuzz: merging $t failed:" >&2; tail -20 "$log.merge" >&2; failed=1; }
-    echo "fuzz: $t corpus now $(find "$FUZZ/corpus/$t" -type f | wc -l) inputs" >&2
+    echo "fuzz: $t corpus now $(find "$FUZZ/corpus/$t" -type f | wc -l) inputs," \
+      "$(du -sk "$FUZZ/corpus/$t" | cut -f1) KB" >&2
   fi
 done
 
