@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of weibao, from a fresh Debian 12 machine: system packages, formatting, clippy,
 # the whole workspace's tests (core, CLI, checklists, reports, office, desktop shell), then
-# the desktop app's end-to-end suite in the real webview under Xvfb.
+# the desktop app's end-to-end suite in the real webview under Xvfb, and a short fuzz run
+# (scripts/fuzz.sh; WEIBAO_SKIP_FUZZ=1 skips it).
 #
 # Build caches live outside the clone ($CARGO_TARGET_DIR, default ~/.cache/weibao-target) so
 # reruns are fast. Test artifacts (rendered report pages, screenshots) land in test-artifacts/.
@@ -30,5 +31,12 @@ fi
 
 step "desktop app end-to-end (real webview, Xvfb)"
 "$ROOT/scripts/e2e.sh"
+
+step "fuzzing: every parser of outside data, 30 s per target on the corpus in fuzz/"
+if [[ "${WEIBAO_SKIP_FUZZ:-0}" == 1 ]]; then
+  echo "fuzzing skipped: WEIBAO_SKIP_FUZZ=1" >&2
+else
+  "$ROOT/scripts/fuzz.sh" "${WEIBAO_FUZZ_SECONDS:-30}"
+fi
 
 step "all tests passed"

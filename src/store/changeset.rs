@@ -126,12 +126,9 @@ fn io_error(path: &Path, e: std::io::Error) -> Error {
     )
 }
 
-fn bad_file(path: &Path, zh: String, en: String) -> Error {
-    Error::invalid(
-        "file",
-        format!("{}：{zh}", path.display()),
-        format!("{}: {en}", path.display()),
-    )
+/// A refused file; `name` is what the messages call it (its path).
+fn bad_file(name: &str, zh: String, en: String) -> Error {
+    Error::invalid("file", format!("{name}：{zh}"), format!("{name}: {en}"))
 }
 
 /// Read and check a change-set file: the whole file or an error, never part of it.
@@ -139,16 +136,23 @@ pub fn read(path: &Path) -> Result<Vec<Change>> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(bad_file(
-            path,
+            &path.display().to_string(),
             format!("文件过大（{} 字节）", meta.len()),
             format!("file too large ({} bytes)", meta.len()),
         ));
     }
     let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
-    let mut lines = std::io::BufReader::new(file).lines();
+    read_from(std::io::BufReader::new(file), &path.display().to_string())
+}
+
+/// [`read`] from any reader (a file, a buffer, later a sync payload); `name` is what the
+/// messages call the input. At most [`MAX_FILE_BYTES`] are read: a longer input has no footer
+/// within that and is refused as incomplete.
+pub fn read_from(input: impl BufRead, name: &str) -> Result<Vec<Change>> {
+    let mut lines = input.take(MAX_FILE_BYTES).lines();
     let foreign = || {
         bad_file(
-            path,
+            name,
             "不是 weibao 变更集文件".into(),
             "not a weibao change-set file".into(),
         )
@@ -163,7 +167,7 @@ pub fn read(path: &Path) -> Result<Vec<Change>> {
     }
     if header.version != VERSION {
         return Err(bad_file(
-            path,
+            name,
             format!("变更集版本 {} 不受支持（支持 {VERSION}）", header.version),
             format!(
                 "change-set version {} is not supported (this build reads {VERSION})",
@@ -175,7 +179,7 @@ pub fn read(path: &Path) -> Result<Vec<Change>> {
     let mut hash = Sha256::new();
     let truncated = || {
         bad_file(
-            path,
+            name,
             "文件不完整（可能拷贝时被截断），未导入任何内容".into(),
             "the file is incomplete (cut short while copying?); nothing was imported".into(),
         )
@@ -199,12 +203,8 @@ pub fn read(path: &Path) -> Result<Vec<Change>> {
             Err(e) => {
                 return Err(Error::invalid(
                     format!("file:{}", i + 2),
-                    format!("{} 第 {} 行不是有效的变更：{e}", path.display(), i + 2),
-                    format!(
-                        "{} line {} is not a valid change: {e}",
-                        path.display(),
-                        i + 2
-                    ),
+                    format!("{name} 第 {} 行不是有效的变更：{e}", i + 2),
+                    format!("{name} line {} is not a valid change: {e}", i + 2),
                 ))
             }
         };
@@ -219,5 +219,11 @@ pub fn read(path: &Path) -> Result<Vec<Change>> {
 /// Import a change-set file: all of it in one transaction, or nothing.
 pub fn import(store: &mut Store, path: &Path) -> Result<ApplyReport> {
     let changes = read(path)?;
+    store.apply_remote(&changes)
+}
+
+/// [`import`] from any reader (see [`read_from`]).
+pub fn import_from(store: &mut Store, input: impl BufRead, name: &str) -> Result<ApplyReport> {
+    let changes = read_from(input, name)?;
     store.apply_remote(&changes)
 }
