@@ -2,6 +2,7 @@
 //! laptop databases, and hand-made requests for what a client must be refused. One test
 //! binary (link time).
 
+mod admin;
 mod dump;
 mod harness;
 mod protocol;
