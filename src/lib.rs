@@ -19,6 +19,7 @@ pub mod profile;
 pub mod report;
 pub mod stock;
 pub mod store;
+pub mod sync;
 pub mod today;
 pub mod views;
 pub mod work_orders;

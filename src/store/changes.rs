@@ -255,11 +255,56 @@ pub struct Logged {
 
 /// Logged changes after local position `after`, oldest first, at most `limit`.
 pub fn since(conn: &Connection, after: i64, limit: i64) -> Result<Vec<Logged>> {
-    let mut st = conn.prepare_cached(
+    read_logged(
+        conn,
         "SELECT seq, origin, origin_seq, tbl, row_id, op, hlc, author, fields FROM change_log
          WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    )?;
-    let rows = st.query_map([after, limit], |r| {
+        rusqlite::params![after, limit],
+    )
+}
+
+/// Like [`since`], without the changes that came from `origin` (what the office sends back to
+/// one installation: everything but its own changes).
+pub fn since_except(
+    conn: &Connection,
+    after: i64,
+    origin: &str,
+    limit: i64,
+) -> Result<Vec<Logged>> {
+    read_logged(
+        conn,
+        "SELECT seq, origin, origin_seq, tbl, row_id, op, hlc, author, fields FROM change_log
+         WHERE seq > ?1 AND origin <> ?2 ORDER BY seq LIMIT ?3",
+        rusqlite::params![after, origin, limit],
+    )
+}
+
+/// `origin`'s own changes after its sequence number `after_seq`, in sequence order, at most
+/// `limit` (what a laptop pushes: its outbox past the last acknowledged number).
+pub fn from_origin(
+    conn: &Connection,
+    origin: &str,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<Logged>> {
+    read_logged(
+        conn,
+        "SELECT seq, origin, origin_seq, tbl, row_id, op, hlc, author, fields FROM change_log
+         WHERE origin = ?1 AND origin_seq > ?2 ORDER BY origin_seq LIMIT ?3",
+        rusqlite::params![origin, after_seq, limit],
+    )
+}
+
+/// The highest local position in the change log (0 when empty).
+pub fn last_position(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM change_log")?
+        .query_row([], |r| r.get(0))?)
+}
+
+fn read_logged(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<Logged>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map(params, |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
@@ -300,4 +345,16 @@ pub fn since(conn: &Connection, after: i64, limit: i64) -> Result<Vec<Logged>> {
         });
     }
     Ok(out)
+}
+
+/// The highest sequence number this replica has received from `origin`, applied or held
+/// (a held change is not in the log until it applies, but it was received: a sender must not
+/// be asked for it again, and the next one it sends follows it).
+pub fn received_through(conn: &Connection, origin: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT MAX((SELECT COALESCE(MAX(origin_seq), 0) FROM change_log WHERE origin = ?1),
+                        (SELECT COALESCE(MAX(origin_seq), 0) FROM held_change WHERE origin = ?1))",
+        )?
+        .query_row([origin], |r| r.get(0))?)
 }

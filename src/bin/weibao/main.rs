@@ -9,6 +9,7 @@ mod output;
 mod report;
 mod stock;
 mod sync;
+mod sync_http;
 mod template;
 mod torture;
 mod work_orders;
@@ -78,6 +79,8 @@ enum Cmd {
     /// Change sets as files: export this database's changes, import another's.
     #[command(subcommand)]
     Changes(sync::ChangesCmd),
+    /// Sync with the office: push this laptop's changes, pull the office's (同步).
+    Sync(sync_http::SyncArgs),
     /// Conflicts left by merging (stock below zero, two signed originals, duplicate codes, …).
     Conflicts {
         #[command(subcommand)]
@@ -170,6 +173,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Sign(a) => report::sign(&mut ctx, a),
         Cmd::Changes(c) => sync::changes(&mut ctx, c),
         Cmd::Conflicts { cmd } => sync::conflicts(&mut ctx, cmd),
+        Cmd::Sync(a) => sync_http::run(&mut ctx, a),
         Cmd::Torture { writes } => torture::run(&mut ctx.store, writes),
     }
 }

@@ -1,0 +1,88 @@
+//! The office server: one more replica of the core's store (`DIR/office.db`, with its blob
+//! folder beside it), engineers' tokens (`DIR/office-auth.db`) and the sync endpoints over
+//! HTTP. Every merge rule is the core's: a push is [`weibao::Store::apply_remote`], a pull is
+//! the office's change log. The protocol is in `docs/sync.md`.
+
+pub mod auth;
+pub mod error;
+mod routes;
+
+use auth::Auth;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use weibao::{Store, SystemClock};
+
+pub use error::{AppError, AppResult};
+
+/// The request-body limit unless `serve --max-body-mb` says otherwise (after decompression).
+pub const DEFAULT_MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// Everything a request handler needs. The store and the auth file are each behind a mutex:
+/// SQLite has one writer at a time anyway, and handlers reach them on blocking threads.
+pub struct Office {
+    store: Mutex<Store>,
+    auth: Mutex<Auth>,
+    max_body: usize,
+}
+
+/// The files of an office data folder.
+pub struct DataDir {
+    pub dir: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(dir: &Path) -> DataDir {
+        DataDir {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    pub fn replica(&self) -> PathBuf {
+        self.dir.join("office.db")
+    }
+
+    pub fn auth(&self) -> PathBuf {
+        self.dir.join("office-auth.db")
+    }
+
+    /// Open (creating if needed) the office replica; its blob folder is made beside it.
+    pub fn open_store(&self) -> weibao::Result<Store> {
+        Store::open(&self.replica(), Arc::new(SystemClock))
+    }
+
+    pub fn open_auth(&self) -> weibao::Result<Auth> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| weibao::Error::File {
+            field: "data".into(),
+            path: self.dir.display().to_string(),
+            zh: format!("无法创建数据目录 {}：{e}", self.dir.display()),
+            en: format!("cannot create the data folder {}: {e}", self.dir.display()),
+        })?;
+        Auth::open(&self.auth())
+    }
+}
+
+impl Office {
+    pub fn open(data: &DataDir, max_body: usize) -> weibao::Result<Office> {
+        let auth = data.open_auth()?;
+        let store = data.open_store()?;
+        Ok(Office {
+            store: Mutex::new(store),
+            auth: Mutex::new(auth),
+            max_body,
+        })
+    }
+}
+
+/// The router, for [`serve`] and for tests that call it directly.
+pub fn router(office: Arc<Office>) -> axum::Router {
+    routes::router(office)
+}
+
+/// Serve until the listener fails or Ctrl-C.
+pub async fn serve(listener: tokio::net::TcpListener, office: Arc<Office>) -> std::io::Result<()> {
+    axum::serve(listener, router(office))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

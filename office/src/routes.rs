@@ -1,0 +1,293 @@
+//! The sync endpoints (protocol v1, `docs/sync.md`). Each handler checks versions and the
+//! token first, then does its work on a blocking thread (SQLite), through the core only.
+
+use crate::auth::Caller;
+use crate::{AppError, AppResult, Office};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::sync::{Arc, Mutex, MutexGuard};
+use weibao::store::changes;
+use weibao::sync::{
+    PullAnswer, PushAnswer, PushRequest, PROTOCOL_HEADER, PROTOCOL_VERSION, PULL_LIMIT,
+    SCHEMA_HEADER,
+};
+
+pub fn router(office: Arc<Office>) -> Router {
+    let limit = office.max_body;
+    Router::new()
+        .route("/sync/v1/push", post(push))
+        .route("/sync/v1/pull", get(pull))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(office)
+}
+
+async fn push(
+    State(office): State<Arc<Office>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> AppResult<Json<PushAnswer>> {
+    check_versions(&headers)?;
+    let token = bearer(&headers)?;
+    let body = body.map_err(|r| body_error(r, office.max_body))?;
+    let body = decode(&headers, body, office.max_body)?;
+    blocking(move || {
+        let caller = caller(&office, &token)?;
+        let req: PushRequest = serde_json::from_slice(&body).map_err(|e| {
+            AppError::invalid(
+                "body",
+                format!("推送内容不是有效的变更批次：{e}"),
+                format!("the push body is not a valid change batch: {e}"),
+            )
+        })?;
+        check_batch(&req)?;
+        let mut store = lock(&office.store)?;
+        let have = changes::received_through(store.conn(), &req.installation)?;
+        if let Some(first) = req.changes.first() {
+            if first.seq > have + 1 {
+                let expected = have + 1;
+                return Err(AppError::new(
+                    StatusCode::CONFLICT,
+                    "sequence_gap",
+                    format!(
+                        "序号不连续：办公室需要从 {expected} 开始，收到 {}",
+                        first.seq
+                    ),
+                    format!(
+                        "sequence gap: the office expects seq {expected} next, got {}",
+                        first.seq
+                    ),
+                )
+                .with_field("seq"));
+            }
+        }
+        let report = store.apply_remote(&req.changes)?;
+        let acknowledged = changes::received_through(store.conn(), &req.installation)?;
+        tracing::info!(
+            engineer = %caller.name,
+            installation = %req.installation,
+            changes = req.changes.len(),
+            applied = report.applied,
+            duplicates = report.duplicates,
+            held = report.held,
+            conflicts = report.conflicts,
+            acknowledged,
+            "push"
+        );
+        Ok(Json(PushAnswer { acknowledged }))
+    })
+    .await
+}
+
+/// One installation's own changes, consecutive, in order: anything else is refused whole.
+fn check_batch(req: &PushRequest) -> AppResult<()> {
+    if uuid::Uuid::parse_str(&req.installation).is_err() {
+        return Err(AppError::invalid(
+            "installation",
+            "安装编号不是 UUID".into(),
+            "the installation id is not a UUID".into(),
+        ));
+    }
+    let mut prev: Option<i64> = None;
+    for (i, c) in req.changes.iter().enumerate() {
+        if c.origin != req.installation {
+            return Err(AppError::invalid(
+                "changes.origin",
+                format!("第 {i} 条变更不是本安装的（只推送自己的变更）"),
+                format!("change {i} is not this installation's own (push only your own changes)"),
+            ));
+        }
+        if prev.is_some_and(|p| c.seq != p + 1) {
+            return Err(AppError::invalid(
+                "changes.seq",
+                format!("第 {i} 条变更的序号 {} 不连续", c.seq),
+                format!("change {i}: seq {} does not follow the previous one", c.seq),
+            ));
+        }
+        prev = Some(c.seq);
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct PullQuery {
+    after: i64,
+    limit: Option<i64>,
+    /// The caller's installation: its own changes are not sent back.
+    installation: String,
+}
+
+async fn pull(
+    State(office): State<Arc<Office>>,
+    headers: HeaderMap,
+    query: Result<Query<PullQuery>, QueryRejection>,
+) -> AppResult<Json<PullAnswer>> {
+    check_versions(&headers)?;
+    let token = bearer(&headers)?;
+    let Query(q) = query.map_err(|e| {
+        AppError::invalid(
+            "query",
+            format!("拉取参数错误：{e}（需要 after、installation）"),
+            format!("bad pull parameters: {e} (after and installation are required)"),
+        )
+    })?;
+    if q.after < 0 {
+        return Err(AppError::invalid(
+            "after",
+            "游标不能为负".into(),
+            "the cursor cannot be negative".into(),
+        ));
+    }
+    let limit = q.limit.unwrap_or(PULL_LIMIT).clamp(1, PULL_LIMIT);
+    blocking(move || {
+        let caller = caller(&office, &token)?;
+        let store = lock(&office.store)?;
+        let last = changes::last_position(store.conn())?;
+        if q.after > last {
+            return Err(AppError::new(
+                StatusCode::CONFLICT,
+                "cursor_ahead",
+                format!(
+                    "游标 {} 超过办公室的最新位置 {last}：请从 0 重新拉取",
+                    q.after
+                ),
+                format!(
+                    "cursor {} is ahead of the office's last position {last}: pull again from 0",
+                    q.after
+                ),
+            )
+            .with_field("after"));
+        }
+        let rows = changes::since_except(store.conn(), q.after, &q.installation, limit)?;
+        let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit;
+        let next = match rows.last() {
+            Some(l) if full => l.local_seq,
+            _ => last,
+        };
+        tracing::info!(engineer = %caller.name, after = q.after, sent = rows.len(), next, "pull");
+        Ok(Json(PullAnswer {
+            changes: rows.into_iter().map(|l| l.change).collect(),
+            next,
+            more: next < last,
+        }))
+    })
+    .await
+}
+
+/// The protocol and schema versions every request carries: an older client is told to update.
+fn check_versions(h: &HeaderMap) -> AppResult<()> {
+    let num = |name: &str| -> Option<i64> { h.get(name)?.to_str().ok()?.trim().parse().ok() };
+    let schema = weibao::store::migrations::latest_version();
+    match (num(PROTOCOL_HEADER), num(SCHEMA_HEADER)) {
+        (Some(p), Some(s)) if p == PROTOCOL_VERSION && s == schema => Ok(()),
+        (Some(p), Some(s)) if p > PROTOCOL_VERSION || (p == PROTOCOL_VERSION && s > schema) => {
+            Err(AppError::new(
+                StatusCode::BAD_REQUEST,
+                "server_outdated",
+                format!("办公室服务器版本较旧（协议 {PROTOCOL_VERSION}，结构版本 {schema}），请先升级服务器"),
+                format!("the office server is older (protocol {PROTOCOL_VERSION}, schema {schema}): update the server first"),
+            ))
+        }
+        _ => Err(AppError::new(
+            StatusCode::UPGRADE_REQUIRED,
+            "upgrade_required",
+            format!("请更新 weibao 后再同步：办公室使用协议 {PROTOCOL_VERSION}、结构版本 {schema}，本机数据不会丢失"),
+            format!("please update weibao before syncing: the office speaks protocol {PROTOCOL_VERSION}, schema {schema}; nothing on this laptop is lost"),
+        )),
+    }
+}
+
+fn bearer(h: &HeaderMap) -> AppResult<String> {
+    h.get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(AppError::unauthenticated)
+}
+
+fn caller(office: &Office, token: &str) -> AppResult<Caller> {
+    lock(&office.auth)?
+        .check(token)?
+        .ok_or_else(AppError::unauthenticated)
+}
+
+fn body_error(r: BytesRejection, max: usize) -> AppError {
+    if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large(max)
+    } else {
+        AppError::invalid(
+            "body",
+            format!("无法读取请求内容：{r}"),
+            format!("cannot read the request body: {r}"),
+        )
+    }
+}
+
+/// The body as sent, or gunzipped (`Content-Encoding: gzip`) under the same size limit, so a
+/// small compressed body cannot expand past it.
+fn decode(h: &HeaderMap, body: Bytes, max: usize) -> AppResult<Bytes> {
+    use std::io::Read;
+    let encoding = h
+        .get(axum::http::header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("identity")
+        .trim()
+        .to_ascii_lowercase();
+    match encoding.as_str() {
+        "identity" | "" => Ok(body),
+        "gzip" => {
+            let mut out = Vec::new();
+            let cap = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+            flate2::read::GzDecoder::new(&body[..])
+                .take(cap)
+                .read_to_end(&mut out)
+                .map_err(|e| {
+                    AppError::invalid(
+                        "body",
+                        format!("gzip 内容损坏：{e}"),
+                        format!("the gzip body is damaged: {e}"),
+                    )
+                })?;
+            if out.len() > max {
+                return Err(too_large(max));
+            }
+            Ok(Bytes::from(out))
+        }
+        other => Err(AppError::invalid(
+            "content-encoding",
+            format!("不支持的压缩方式「{other}」（只支持 gzip）"),
+            format!("unsupported content encoding '{other}' (only gzip)"),
+        )),
+    }
+}
+
+fn too_large(max: usize) -> AppError {
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!("请求内容超过 {} KB 上限：请分批推送", max / 1024),
+        format!(
+            "the request body exceeds the {} KB limit: push in smaller batches",
+            max / 1024
+        ),
+    )
+    .with_field("body")
+}
+
+fn lock<T>(m: &Mutex<T>) -> AppResult<MutexGuard<'_, T>> {
+    m.lock()
+        .map_err(|_| AppError::internal("a lock was poisoned"))
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(AppError::internal)?
+}

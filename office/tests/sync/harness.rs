@@ -1,0 +1,187 @@
+//! A real office server on a loopback port (in-process, on its own tokio runtime), laptops as
+//! database files driven by the built `weibao` CLI, and raw requests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, OnceLock};
+use weibao::sync::{PROTOCOL_HEADER, PROTOCOL_VERSION, SCHEMA_HEADER};
+use weibao::{Store, SystemClock};
+use weibao_office::{DataDir, Office};
+
+pub struct Server {
+    pub url: String,
+    pub data: DataDir,
+    _rt: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// An office with the demo data loaded, serving on 127.0.0.1 with `max_body` bytes.
+    pub fn start(demo: bool, max_body: usize) -> Server {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = DataDir::new(dir.path());
+        if demo {
+            let mut store = data.open_store().expect("office store");
+            weibao::demo::load(&mut store, None, &mut |_, _| {}).expect("demo");
+        }
+        Server::serve(dir, max_body)
+    }
+
+    /// An office whose replica is a copy of `replica` (a backup being restored).
+    pub fn start_from(replica: &Path, max_body: usize) -> Server {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::copy(replica, DataDir::new(dir.path()).replica()).expect("restore");
+        Server::serve(dir, max_body)
+    }
+
+    fn serve(dir: tempfile::TempDir, max_body: usize) -> Server {
+        let data = DataDir::new(dir.path());
+        let office = Arc::new(Office::open(&data, max_body).expect("office"));
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let addr = listener.local_addr().expect("addr");
+        rt.spawn(async move {
+            let l = tokio::net::TcpListener::from_std(listener).expect("listener");
+            weibao_office::serve(l, office).await
+        });
+        Server {
+            url: format!("http://{addr}"),
+            data: DataDir::new(dir.path()),
+            _rt: rt,
+            _dir: dir,
+        }
+    }
+
+    /// Add an engineer; returns their token.
+    pub fn engineer(&self, name: &str) -> String {
+        let mut auth = self.data.open_auth().expect("auth");
+        auth.add(name, "all").expect("add engineer").1
+    }
+
+    pub fn revoke(&self, name: &str) {
+        let mut auth = self.data.open_auth().expect("auth");
+        auth.revoke(name).expect("revoke");
+    }
+
+    /// The office replica, opened beside the running server (WAL: a second reader is fine).
+    pub fn store(&self) -> Store {
+        Store::open(&self.data.replica(), Arc::new(SystemClock)).expect("office store")
+    }
+}
+
+/// A laptop: one database file.
+pub struct Laptop {
+    pub db: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Laptop {
+    pub fn new() -> Laptop {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("laptop.db");
+        drop(Store::open(&db, Arc::new(SystemClock)).expect("laptop store"));
+        Laptop { db, _dir: dir }
+    }
+
+    pub fn store(&self) -> Store {
+        Store::open(&self.db, Arc::new(SystemClock)).expect("laptop store")
+    }
+
+    /// `weibao --db DB sync --server URL --token T`.
+    pub fn sync(&self, server: &Server, token: &str) -> Output {
+        weibao(
+            &self.db,
+            &[
+                "sync",
+                "--server",
+                &server.url,
+                "--token",
+                token,
+                "--attempts",
+                "2",
+            ],
+        )
+    }
+
+    #[track_caller]
+    pub fn sync_ok(&self, server: &Server, token: &str) -> String {
+        let out = self.sync(server, token);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "weibao sync failed: {stderr}");
+        stderr
+    }
+}
+
+/// Run the `weibao` CLI (built once for this test run, in this test's own target dir).
+pub fn weibao(db: &Path, args: &[&str]) -> Output {
+    Command::new(weibao_bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run weibao")
+}
+
+fn weibao_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        // target/debug/deps/sync-… → target/debug (the profile dir) → target
+        let exe = std::env::current_exe().expect("test exe");
+        let profile = exe.parent().and_then(Path::parent).expect("profile dir");
+        let target = profile.parent().expect("target dir");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let status = Command::new(env!("CARGO"))
+            .current_dir(&root)
+            .args([
+                "build",
+                "-q",
+                "-p",
+                "weibao",
+                "--bin",
+                "weibao",
+                "--target-dir",
+            ])
+            .arg(target)
+            .status()
+            .expect("cargo build weibao");
+        assert!(status.success(), "building the weibao CLI failed");
+        profile.join(format!("weibao{}", std::env::consts::EXE_SUFFIX))
+    })
+}
+
+/// A request with the current protocol and schema headers and, if given, a token.
+pub fn request(
+    method: reqwest::Method,
+    url: &str,
+    token: Option<&str>,
+) -> reqwest::blocking::RequestBuilder {
+    let mut r = client()
+        .request(method, url)
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .header(
+            SCHEMA_HEADER,
+            weibao::store::migrations::latest_version().to_string(),
+        );
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    r
+}
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::new()
+}
+
+/// Status and JSON body of an answer.
+pub fn answer(r: reqwest::blocking::RequestBuilder) -> (u16, serde_json::Value) {
+    let resp = r.send().expect("send");
+    let status = resp.status().as_u16();
+    let text = resp.text().expect("body");
+    let v = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+    (status, v)
+}

@@ -1,0 +1,10 @@
+//! The office server against real HTTP on a loopback port: `weibao sync` (the built CLI) on two
+//! laptop databases, and hand-made requests for what a client must be refused. One test
+//! binary (link time).
+
+mod admin;
+mod dump;
+mod harness;
+mod protocol;
+mod restored;
+mod two_engineers;
