@@ -184,10 +184,39 @@ pub fn read_from(input: impl BufRead, name: &str) -> Result<Vec<Change>> {
             "the file is incomplete (cut short while copying?); nothing was imported".into(),
         )
     };
-    let lines: Vec<String> = lines
-        .collect::<std::io::Result<_>>()
-        .map_err(|_| truncated())?;
+    // A line that is not UTF-8 is read as empty and remembered: as the last line it is a copy
+    // cut inside a character, anywhere else a damaged file. Any other read error ends here.
+    let mut not_utf8 = None;
+    let mut all = Vec::new();
+    for line in lines {
+        match line {
+            Ok(l) => all.push(l),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                not_utf8.get_or_insert(all.len());
+                all.push(String::new());
+            }
+            Err(_) => return Err(truncated()),
+        }
+    }
+    let lines = all;
     let last = lines.len();
+    match not_utf8 {
+        Some(i) if i + 1 == last => return Err(truncated()),
+        Some(i) => {
+            return Err(Error::invalid(
+                format!("file:{}", i + 2),
+                format!(
+                    "{name} 第 {} 行不是 UTF-8 文本（文件已损坏？），未导入任何内容",
+                    i + 2
+                ),
+                format!(
+                    "{name} line {} is not UTF-8 text (a damaged file?); nothing was imported",
+                    i + 2
+                ),
+            ))
+        }
+        None => {}
+    }
     for (i, line) in lines.iter().enumerate() {
         if let Ok(footer) = serde_json::from_str::<Footer>(line) {
             let sha = hex::encode(hash.finalize());
@@ -226,4 +255,27 @@ pub fn import(store: &mut Store, path: &Path) -> Result<ApplyReport> {
 pub fn import_from(store: &mut Store, input: impl BufRead, name: &str) -> Result<ApplyReport> {
     let changes = read_from(input, name)?;
     store.apply_remote(&changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = r#"{"format":"weibao-changes","version":1,"installation":"x","since":0}"#;
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_named_unless_it_is_the_cut_last_line() {
+        let mut damaged = format!("{HEADER}\n{{}}\n").into_bytes();
+        damaged.extend_from_slice(b"\xff\xfe\n{\"end\":true}\n");
+        let e = read_from(damaged.as_slice(), "usb.changes").unwrap_err();
+        assert_eq!(e.field(), Some("file:3"), "{e}");
+        assert!(e.to_string().contains("not UTF-8"), "{e}");
+
+        // Cut inside a Chinese character: the copy was interrupted.
+        let mut cut = format!("{HEADER}\n").into_bytes();
+        cut.extend_from_slice(&"季度巡检".as_bytes()[..4]);
+        let e = read_from(cut.as_slice(), "usb.changes").unwrap_err();
+        assert_eq!(e.field(), Some("file"), "{e}");
+        assert!(e.to_string().contains("incomplete"), "{e}");
+    }
 }
