@@ -55,7 +55,7 @@ pub struct Exported {
 pub fn export(store: &Store, since: i64, out: &Path) -> Result<Exported> {
     let tmp = out.with_extension("partial");
     let written = write_file(store, since, &tmp).and_then(|e| {
-        std::fs::rename(&tmp, out).map_err(|err| io_error(out, err))?;
+        std::fs::rename(&tmp, out).map_err(|err| write_error(out, err))?;
         Ok(e)
     });
     if written.is_err() {
@@ -67,9 +67,9 @@ pub fn export(store: &Store, since: i64, out: &Path) -> Result<Exported> {
 /// Stream the change log page by page into `path`: the header, each change, then the footer
 /// with what is only known at the end (count, last position, checksum).
 fn write_file(store: &Store, since: i64, path: &Path) -> Result<Exported> {
-    let file = std::fs::File::create(path).map_err(|e| io_error(path, e))?;
+    let file = std::fs::File::create(path).map_err(|e| write_error(path, e))?;
     let mut w = std::io::BufWriter::new(file);
-    let io = |e: std::io::Error| io_error(path, e);
+    let io = |e: std::io::Error| write_error(path, e);
     let header = Header {
         format: FORMAT.into(),
         version: VERSION,
@@ -118,12 +118,14 @@ fn json(c: &impl Serialize) -> Result<String> {
     })
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> Error {
-    Error::invalid(
-        "file",
-        format!("无法读写文件 {}：{e}", path.display()),
-        format!("cannot read or write {}: {e}", path.display()),
-    )
+/// The file a change set is exported to or imported from could not be written or read: the
+/// core's one mapping of I/O errors (names the path, says why), field `file`.
+fn write_error(path: &Path, e: std::io::Error) -> Error {
+    crate::files::io_error("file", path, crate::files::Op::Write, &e)
+}
+
+fn read_error(path: &Path, e: std::io::Error) -> Error {
+    crate::files::io_error("file", path, crate::files::Op::Read, &e)
 }
 
 /// A refused file; `name` is what the messages call it (its path).
@@ -133,7 +135,7 @@ fn bad_file(name: &str, zh: String, en: String) -> Error {
 
 /// Read and check a change-set file: the whole file or an error, never part of it.
 pub fn read(path: &Path) -> Result<Vec<Change>> {
-    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(bad_file(
             &path.display().to_string(),
@@ -141,7 +143,7 @@ pub fn read(path: &Path) -> Result<Vec<Change>> {
             format!("file too large ({} bytes)", meta.len()),
         ));
     }
-    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let file = std::fs::File::open(path).map_err(|e| read_error(path, e))?;
     read_from(std::io::BufReader::new(file), &path.display().to_string())
 }
 
