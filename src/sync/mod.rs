@@ -4,6 +4,8 @@
 //! desktop app drive the same logic. The merge itself is [`Store::apply_remote`]; nothing here
 //! decides one. The protocol is written down in `docs/sync.md`.
 
+pub mod client;
+
 use crate::store::changes::{self, Change};
 use crate::store::{meta_get, Store};
 use crate::{Error, Result};

@@ -1,0 +1,365 @@
+//! The sync client over HTTP (protocol v1, `docs/sync.md`): push this laptop's own changes,
+//! then pull the office's. It lives in the core, not in the CLI, so the CLI, the desktop app,
+//! the tests and the benchmarks drive one client. It carries bytes, retries transient failures
+//! with backoff and reports progress; what to push and where to resume are the functions of
+//! [`crate::sync`], and the merge is [`Store::apply_remote`].
+
+use super::{PullAnswer, PushAnswer, PROTOCOL_HEADER, PROTOCOL_VERSION, SCHEMA_HEADER};
+use crate::store::Store;
+use crate::{Error, Result};
+use serde::Serialize;
+use std::time::Duration;
+
+/// Where the office is and how to talk to it.
+pub struct Remote {
+    base: String,
+    token: String,
+    attempts: u32,
+    http: reqwest::blocking::Client,
+}
+
+/// What happened during one sync, for progress lines and the final summary.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A push batch was acknowledged.
+    Pushed { pushed: usize, acknowledged: i64 },
+    /// A pull page was applied.
+    Pulled { pulled: usize, cursor: i64 },
+    /// A transient failure; the request is sent again after `delay`.
+    Retrying { why: String, delay: Duration },
+    /// The office lost what it had acknowledged (restored from a backup): start over.
+    StartingOver { why: &'static str },
+}
+
+impl Event {
+    /// One progress line in English (the CLI prints it on stderr).
+    pub fn line(&self) -> String {
+        match self {
+            Event::Pushed {
+                pushed,
+                acknowledged,
+            } => format!("pushed {pushed} (acknowledged through {acknowledged})"),
+            Event::Pulled { pulled, cursor } => format!("pulled {pulled} (cursor {cursor})"),
+            Event::Retrying { why, delay } => {
+                format!("{why}; retrying in {:.1} s", delay.as_secs_f32())
+            }
+            Event::StartingOver { why } => why.to_string(),
+        }
+    }
+}
+
+/// The result of one sync.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub pushed: usize,
+    pub acknowledged: i64,
+    pub pulled: usize,
+    pub applied: usize,
+    pub held: usize,
+    pub cursor: i64,
+    /// Request and answer body bytes as sent and received (after decompression).
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+}
+
+/// Why one request failed: worth retrying, or an answer from the office to pass on.
+pub enum Failure {
+    Transient(String),
+    Answer(u16, serde_json::Value),
+}
+
+impl Failure {
+    /// The office's error kind, if it answered with one.
+    pub fn kind(&self) -> &str {
+        match self {
+            Failure::Answer(_, v) => v.get("kind").and_then(|k| k.as_str()).unwrap_or(""),
+            Failure::Transient(_) => "",
+        }
+    }
+}
+
+impl Remote {
+    /// A client for the office at `server` (e.g. `http://127.0.0.1:8470`). `attempts` is how
+    /// many times one request is tried before a transient failure is given up on.
+    pub fn new(server: &str, token: &str, attempts: u32) -> Result<Remote> {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| offline(server, &e.to_string()))?;
+        Ok(Remote {
+            base: server.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            attempts: attempts.max(1),
+            http,
+        })
+    }
+
+    pub fn server(&self) -> &str {
+        &self.base
+    }
+
+    /// `POST path` with a JSON body, gzip-compressed on the wire, retried on transient
+    /// failures.
+    pub fn post_json<T: Serialize>(
+        &self,
+        path: &str,
+        body: &T,
+        sum: &mut Summary,
+        on: &mut dyn FnMut(&Event),
+    ) -> std::result::Result<serde_json::Value, Failure> {
+        let raw = serde_json::to_vec(body).map_err(|e| Failure::Transient(e.to_string()))?;
+        let zipped = gzip(&raw).map_err(|e| Failure::Transient(e.to_string()))?;
+        let url = format!("{}{path}", self.base);
+        self.retry(on, || {
+            sum.bytes_sent += zipped.len() as u64;
+            self.send(
+                self.http
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .header("content-encoding", "gzip")
+                    .body(zipped.clone()),
+                sum,
+            )
+        })
+    }
+
+    /// `GET path?query`, retried on transient failures.
+    pub fn get_json(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        sum: &mut Summary,
+        on: &mut dyn FnMut(&Event),
+    ) -> std::result::Result<serde_json::Value, Failure> {
+        let url = format!("{}{path}", self.base);
+        self.retry(on, || self.send(self.http.get(&url).query(query), sum))
+    }
+
+    /// One request with the protocol headers and the token; 5xx, 408, 429 and network
+    /// errors are transient, any other non-success is the office's answer.
+    fn send(
+        &self,
+        req: reqwest::blocking::RequestBuilder,
+        sum: &mut Summary,
+    ) -> std::result::Result<serde_json::Value, Failure> {
+        let resp = req
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(
+                SCHEMA_HEADER,
+                crate::store::migrations::latest_version().to_string(),
+            )
+            .bearer_auth(&self.token)
+            .send()
+            .map_err(|e| Failure::Transient(e.to_string()))?;
+        let status = resp.status();
+        let bytes = resp
+            .bytes()
+            .map_err(|e| Failure::Transient(e.to_string()))?;
+        sum.bytes_received += bytes.len() as u64;
+        if status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408 {
+            return Err(Failure::Transient(format!(
+                "HTTP {status}: {}",
+                clip(&bytes)
+            )));
+        }
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| {
+            Failure::Transient(format!("HTTP {status}: not JSON: {}", clip(&bytes)))
+        })?;
+        if status.is_success() {
+            Ok(value)
+        } else {
+            Err(Failure::Answer(status.as_u16(), value))
+        }
+    }
+
+    /// Retry transient failures with exponential backoff: 0.5 s, 1 s, 2 s, … up to 30 s.
+    /// Every request of the protocol is safe to repeat (a push is idempotent, a pull reads).
+    fn retry(
+        &self,
+        on: &mut dyn FnMut(&Event),
+        mut f: impl FnMut() -> std::result::Result<serde_json::Value, Failure>,
+    ) -> std::result::Result<serde_json::Value, Failure> {
+        let mut delay = Duration::from_millis(500);
+        let mut attempt = 1;
+        loop {
+            match f() {
+                Err(Failure::Transient(why)) if attempt < self.attempts => {
+                    on(&Event::Retrying { why, delay });
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(Duration::from_secs(30));
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// A failure as the core's error: the office's kind and both its messages, or "offline".
+    pub fn error(&self, f: Failure) -> Error {
+        match f {
+            Failure::Transient(why) => offline(&self.base, &why),
+            Failure::Answer(status, v) => {
+                let text = |k: &str| v.get(k).and_then(|m| m.as_str()).unwrap_or("").to_string();
+                let kind: &'static str = match v.get("kind").and_then(|k| k.as_str()) {
+                    Some("unauthenticated") => "unauthenticated",
+                    Some("forbidden") => "forbidden",
+                    Some("upgrade_required") => "upgrade_required",
+                    Some("server_outdated") => "server_outdated",
+                    Some("sequence_gap") => "sequence_gap",
+                    Some("cursor_ahead") => "cursor_ahead",
+                    Some("too_large") => "too_large",
+                    Some("invalid") => "invalid",
+                    Some("not_found") => "not_found",
+                    _ => "sync_refused",
+                };
+                Error::refused(
+                    kind,
+                    format!("办公室拒绝（HTTP {status}）：{}", text("message")),
+                    format!("the office refused (HTTP {status}): {}", text("message_en")),
+                )
+            }
+        }
+    }
+}
+
+/// Push everything, then pull everything: one sync. Safe to interrupt at any point and run
+/// again (a push is idempotent on the office; a pull moves the cursor only after applying).
+pub fn run(store: &mut Store, remote: &Remote, on: &mut dyn FnMut(&Event)) -> Result<Summary> {
+    let mut sum = Summary {
+        acknowledged: super::acknowledged(store)?,
+        cursor: super::pull_cursor(store)?,
+        ..Summary::default()
+    };
+    // An office restored from a backup shows as a pull cursor ahead of its log: then it has
+    // lost some of this laptop's changes too, so both restart from 0 once (what it still has
+    // is skipped there as a duplicate).
+    let mut restarted = false;
+    loop {
+        push(store, remote, &mut sum, on)?;
+        if pull(store, remote, &mut sum, on)? {
+            return Ok(sum);
+        }
+        if restarted {
+            return Err(Error::refused(
+                "cursor_ahead",
+                "办公室的变更记录仍落后于本机游标，请联系办公室",
+                "the office's change log is still behind this laptop's cursor: ask the office",
+            ));
+        }
+        on(&Event::StartingOver {
+            why: "the office is behind this laptop (restored?): sending and fetching again from the start",
+        });
+        super::reset_acknowledged(store)?;
+        super::set_pull_cursor(store, 0)?;
+        restarted = true;
+    }
+}
+
+/// Push the outbox in batches until the office has acknowledged everything.
+fn push(
+    store: &mut Store,
+    remote: &Remote,
+    sum: &mut Summary,
+    on: &mut dyn FnMut(&Event),
+) -> Result<()> {
+    let mut restarted = false;
+    loop {
+        let batch = super::outbox(store, super::PUSH_BATCH)?;
+        if batch.changes.is_empty() {
+            return Ok(());
+        }
+        let n = batch.changes.len();
+        match remote.post_json("/sync/v1/push", &batch, sum, on) {
+            Ok(v) => {
+                let ans: PushAnswer = parse(v)?;
+                super::set_acknowledged(store, ans.acknowledged)?;
+                sum.pushed += n;
+                sum.acknowledged = ans.acknowledged;
+                on(&Event::Pushed {
+                    pushed: sum.pushed,
+                    acknowledged: ans.acknowledged,
+                });
+            }
+            // The office has less than it acknowledged once (restored from a backup): send all
+            // again from the start, once; what it has is skipped there.
+            Err(f) if f.kind() == "sequence_gap" && !restarted => {
+                on(&Event::StartingOver {
+                    why: "the office asks for earlier changes: pushing again from the start",
+                });
+                super::reset_acknowledged(store)?;
+                restarted = true;
+            }
+            Err(f) => return Err(remote.error(f)),
+        }
+    }
+}
+
+/// Pull page by page until the office has nothing more; `false` if the cursor is ahead of the
+/// office's log (the caller starts over).
+fn pull(
+    store: &mut Store,
+    remote: &Remote,
+    sum: &mut Summary,
+    on: &mut dyn FnMut(&Event),
+) -> Result<bool> {
+    loop {
+        let query = [
+            ("after", super::pull_cursor(store)?.to_string()),
+            ("installation", store.installation().to_string()),
+        ];
+        match remote.get_json("/sync/v1/pull", &query, sum, on) {
+            Ok(v) => {
+                let ans: PullAnswer = parse(v)?;
+                let report = super::apply_pulled(store, &ans)?;
+                sum.pulled += ans.changes.len();
+                sum.applied += report.applied + report.released;
+                sum.held = report.held;
+                sum.cursor = ans.next;
+                if !ans.changes.is_empty() {
+                    on(&Event::Pulled {
+                        pulled: sum.pulled,
+                        cursor: ans.next,
+                    });
+                }
+                if !ans.more {
+                    return Ok(true);
+                }
+            }
+            Err(f) if f.kind() == "cursor_ahead" => return Ok(false),
+            Err(f) => return Err(remote.error(f)),
+        }
+    }
+}
+
+/// An answer body as the protocol's type, or a clear refusal.
+pub fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T> {
+    serde_json::from_value(v).map_err(|e| {
+        Error::refused(
+            "bad_answer",
+            format!("办公室的回答无法识别：{e}"),
+            format!("the office's answer is not understood: {e}"),
+        )
+    })
+}
+
+fn gzip(raw: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(raw)?;
+    enc.finish()
+}
+
+fn offline(server: &str, why: &str) -> Error {
+    Error::refused(
+        "offline",
+        format!("无法连接办公室 {server}：{why}（本机数据不受影响，稍后再同步）"),
+        format!(
+            "cannot reach the office at {server}: {why} (nothing here is lost; sync again later)"
+        ),
+    )
+}
+
+fn clip(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).chars().take(200).collect()
+}
