@@ -70,6 +70,12 @@ impl Auth {
 
     /// Add an engineer with a new token; returns the engineer and the token (shown once).
     pub fn add(&mut self, name: &str, sites: &str) -> Result<(Engineer, String)> {
+        self.add_as(&uuid::Uuid::now_v7().to_string(), name, sites)
+    }
+
+    /// [`Auth::add`] under a given id: the id of the engineer's record in the office replica,
+    /// so that the token, the replica and the laptop name one engineer alike.
+    pub fn add_as(&mut self, id: &str, name: &str, sites: &str) -> Result<(Engineer, String)> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(Error::invalid(
@@ -93,7 +99,7 @@ impl Auth {
             ));
         }
         let now = chrono::Utc::now().to_rfc3339();
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = id.to_string();
         let token = new_token();
         tx.execute(
             "INSERT INTO office_engineer(id, name, sites, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -175,6 +181,11 @@ impl Auth {
             }
         }
         Ok(found)
+    }
+
+    /// The auth file's connection, for the other office-only tables kept in it (laptops).
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
     }
 
     /// Whether an engineer exists (for the admin commands' messages).

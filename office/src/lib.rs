@@ -4,6 +4,7 @@
 //! the office's change log. The protocol is in `docs/sync.md`.
 
 pub mod auth;
+pub mod enrolment;
 pub mod error;
 mod routes;
 

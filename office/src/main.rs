@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use weibao::Error;
-use weibao_office::{DataDir, Office, DEFAULT_MAX_BODY};
+use weibao_office::{enrolment, DataDir, Office, DEFAULT_MAX_BODY};
 
 #[derive(Parser)]
 #[command(
@@ -39,11 +39,22 @@ enum Cmd {
     /// Engineers' sync tokens.
     #[command(subcommand)]
     Engineer(EngineerCmd),
+    /// Enrolled laptops.
+    #[command(subcommand)]
+    Laptop(LaptopCmd),
     /// Load the demo data set into an empty office replica (as `weibao demo`).
     Demo {
         #[arg(long)]
         scale: Option<usize>,
     },
+}
+
+#[derive(Subcommand)]
+enum LaptopCmd {
+    /// List enrolled laptops with their engineer and certificate fingerprint.
+    List,
+    /// Retire a laptop (lost or replaced) so that its engineer can enrol another.
+    Retire { installation: String },
 }
 
 #[derive(Subcommand)]
@@ -54,6 +65,10 @@ enum EngineerCmd {
         /// `all`, or site ids separated by commas.
         #[arg(long)]
         sites: String,
+        /// Report-number prefix (2–6 letters); default: the engineer's record's own, or the
+        /// first free EA, EB, ….
+        #[arg(long)]
+        prefix: Option<String>,
     },
     /// List engineers.
     List,
@@ -85,9 +100,18 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Engineer(c) => {
             let mut auth = data.open_auth()?;
             match c {
-                EngineerCmd::Add { name, sites } => {
-                    let (e, token) = auth.add(&name, &sites)?;
-                    println!("engineer {} ({}) sites: {}", e.name, e.id, e.sites);
+                EngineerCmd::Add {
+                    name,
+                    sites,
+                    prefix,
+                } => {
+                    drop(auth);
+                    let (e, token, prefix) =
+                        enrolment::add_engineer(&data, &name, &sites, prefix.as_deref())?;
+                    println!(
+                        "engineer {} ({}) sites: {} report prefix: {prefix}",
+                        e.name, e.id, e.sites
+                    );
                     println!("{token}");
                 }
                 EngineerCmd::List => {
@@ -102,6 +126,30 @@ fn run(cli: Cli) -> Result<(), Error> {
                 EngineerCmd::Revoke { who } => {
                     let e = auth.revoke(&who)?;
                     println!("engineer {} ({}) revoked", e.name, e.id);
+                }
+            }
+            Ok(())
+        }
+        Cmd::Laptop(c) => {
+            let auth = data.open_auth()?;
+            match c {
+                LaptopCmd::List => {
+                    for l in enrolment::laptops(&auth)? {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            l.installation,
+                            l.engineer_id,
+                            l.hostname.as_deref().unwrap_or("-"),
+                            l.cert_sha256.as_deref().unwrap_or("(no certificate yet)"),
+                            l.enrolled_at
+                        );
+                    }
+                }
+                LaptopCmd::Retire { installation } => {
+                    if !enrolment::retire(&auth, &installation)? {
+                        return Err(Error::not_found("laptop", installation));
+                    }
+                    println!("laptop {installation} retired");
                 }
             }
             Ok(())

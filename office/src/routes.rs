@@ -22,6 +22,7 @@ pub fn router(office: Arc<Office>) -> Router {
     Router::new()
         .route("/sync/v1/push", post(push))
         .route("/sync/v1/pull", get(pull))
+        .route("/sync/v1/enrol", post(crate::enrolment::enrol))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(office)
 }
@@ -45,6 +46,7 @@ async fn push(
             )
         })?;
         check_batch(&req)?;
+        crate::enrolment::check_laptop(&*lock(&office.auth)?, &caller, &req.installation)?;
         let mut store = lock(&office.store)?;
         let have = changes::received_through(store.conn(), &req.installation)?;
         if let Some(first) = req.changes.first() {
@@ -179,7 +181,7 @@ async fn pull(
 }
 
 /// The protocol and schema versions every request carries: an older client is told to update.
-fn check_versions(h: &HeaderMap) -> AppResult<()> {
+pub(crate) fn check_versions(h: &HeaderMap) -> AppResult<()> {
     let num = |name: &str| -> Option<i64> { h.get(name)?.to_str().ok()?.trim().parse().ok() };
     let schema = weibao::store::migrations::latest_version();
     match (num(PROTOCOL_HEADER), num(SCHEMA_HEADER)) {
@@ -201,7 +203,7 @@ fn check_versions(h: &HeaderMap) -> AppResult<()> {
     }
 }
 
-fn bearer(h: &HeaderMap) -> AppResult<String> {
+pub(crate) fn bearer(h: &HeaderMap) -> AppResult<String> {
     h.get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
@@ -210,7 +212,7 @@ fn bearer(h: &HeaderMap) -> AppResult<String> {
         .ok_or_else(AppError::unauthenticated)
 }
 
-fn caller(office: &Office, token: &str) -> AppResult<Caller> {
+pub(crate) fn caller(office: &Office, token: &str) -> AppResult<Caller> {
     lock(&office.auth)?
         .check(token)?
         .ok_or_else(AppError::unauthenticated)
@@ -230,7 +232,7 @@ fn body_error(r: BytesRejection, max: usize) -> AppError {
 
 /// The body as sent, or gunzipped (`Content-Encoding: gzip`) under the same size limit, so a
 /// small compressed body cannot expand past it.
-fn decode(h: &HeaderMap, body: Bytes, max: usize) -> AppResult<Bytes> {
+pub(crate) fn decode(h: &HeaderMap, body: Bytes, max: usize) -> AppResult<Bytes> {
     use std::io::Read;
     let encoding = h
         .get(axum::http::header::CONTENT_ENCODING)
@@ -279,12 +281,12 @@ fn too_large(max: usize) -> AppError {
     .with_field("body")
 }
 
-fn lock<T>(m: &Mutex<T>) -> AppResult<MutexGuard<'_, T>> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> AppResult<MutexGuard<'_, T>> {
     m.lock()
         .map_err(|_| AppError::internal("a lock was poisoned"))
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
     tokio::task::spawn_blocking(f)

@@ -135,3 +135,25 @@ pub fn certificates(conn: &rusqlite::Connection, engineer_id: &str) -> Result<Ve
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The fingerprint of a certificate sent as PEM (SHA-256 of its DER, as `cert_sha256`), or a
+/// clear refusal naming `certificate` when it is not one. The office registers a laptop's
+/// certificate with it at enrolment.
+pub fn fingerprint(cert_pem: &str) -> Result<String> {
+    use x509_cert::der::{Decode, DecodePem, Encode};
+    let bad = |e: &dyn std::fmt::Display| {
+        Error::invalid(
+            "certificate",
+            format!("证书无效：{e}"),
+            format!("the certificate is not valid: {e}"),
+        )
+    };
+    if cert_pem.len() > 64 * 1024 {
+        return Err(bad(&"larger than 64 KB"));
+    }
+    let cert = x509_cert::Certificate::from_pem(cert_pem.trim().as_bytes()).map_err(|e| bad(&e))?;
+    let der = cert.to_der().map_err(|e| bad(&e))?;
+    // Round trip: the DER must parse back to the same certificate.
+    x509_cert::Certificate::from_der(&der).map_err(|e| bad(&e))?;
+    Ok(sha256_hex(&der))
+}

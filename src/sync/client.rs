@@ -211,6 +211,9 @@ impl Remote {
                     Some("too_large") => "too_large",
                     Some("invalid") => "invalid",
                     Some("not_found") => "not_found",
+                    Some("already_enrolled") => "already_enrolled",
+                    Some("installation_taken") => "installation_taken",
+                    Some("no_engineer_record") => "no_engineer_record",
                     _ => "sync_refused",
                 };
                 Error::refused(
@@ -226,19 +229,28 @@ impl Remote {
 /// Push everything, then pull everything: one sync. Safe to interrupt at any point and run
 /// again (a push is idempotent on the office; a pull moves the cursor only after applying).
 pub fn run(store: &mut Store, remote: &Remote, on: &mut dyn FnMut(&Event)) -> Result<Summary> {
-    let mut sum = Summary {
-        acknowledged: super::acknowledged(store)?,
-        cursor: super::pull_cursor(store)?,
-        ..Summary::default()
-    };
+    let mut sum = Summary::default();
+    run_into(store, remote, &mut sum, on)?;
+    Ok(sum)
+}
+
+/// [`run`], adding to a summary that earlier requests started (enrolment).
+pub fn run_into(
+    store: &mut Store,
+    remote: &Remote,
+    sum: &mut Summary,
+    on: &mut dyn FnMut(&Event),
+) -> Result<()> {
+    sum.acknowledged = super::acknowledged(store)?;
+    sum.cursor = super::pull_cursor(store)?;
     // An office restored from a backup shows as a pull cursor ahead of its log: then it has
     // lost some of this laptop's changes too, so both restart from 0 once (what it still has
     // is skipped there as a duplicate).
     let mut restarted = false;
     loop {
-        push(store, remote, &mut sum, on)?;
-        if pull(store, remote, &mut sum, on)? {
-            return Ok(sum);
+        push(store, remote, sum, on)?;
+        if pull(store, remote, sum, on)? {
+            return Ok(());
         }
         if restarted {
             return Err(Error::refused(

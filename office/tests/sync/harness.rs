@@ -63,6 +63,15 @@ impl Server {
         auth.add(name, "all").expect("add engineer").1
     }
 
+    /// Add an engineer as `weibao-office engineer add` does (their record in the office
+    /// replica too); returns their token and report prefix.
+    pub fn enrollable(&self, name: &str) -> (String, String) {
+        let (_, token, prefix) =
+            weibao_office::enrolment::add_engineer(&self.data, name, "all", None)
+                .expect("add engineer");
+        (token, prefix)
+    }
+
     pub fn revoke(&self, name: &str) {
         let mut auth = self.data.open_auth().expect("auth");
         auth.revoke(name).expect("revoke");
@@ -98,6 +107,23 @@ impl Laptop {
             &self.db,
             &[
                 "sync",
+                "--server",
+                &server.url,
+                "--token",
+                token,
+                "--attempts",
+                "2",
+            ],
+        )
+    }
+
+    /// `weibao --db DB enrol --server URL --token T`.
+    pub fn enrol(&self, server: &Server, token: &str) -> Output {
+        weibao(
+            &self.db,
+            &[
+                "--json",
+                "enrol",
                 "--server",
                 &server.url,
                 "--token",

@@ -4,6 +4,7 @@
 
 mod admin;
 mod dump;
+mod enrol;
 mod harness;
 mod protocol;
 mod restored;

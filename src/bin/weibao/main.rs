@@ -81,6 +81,8 @@ enum Cmd {
     Changes(sync::ChangesCmd),
     /// Sync with the office: push this laptop's changes, pull the office's (同步).
     Sync(sync_http::SyncArgs),
+    /// Bind this laptop to the office: its engineer identity, report prefix and certificate.
+    Enrol(sync_http::EnrolArgs),
     /// Conflicts left by merging (stock below zero, two signed originals, duplicate codes, …).
     Conflicts {
         #[command(subcommand)]
@@ -174,6 +176,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Changes(c) => sync::changes(&mut ctx, c),
         Cmd::Conflicts { cmd } => sync::conflicts(&mut ctx, cmd),
         Cmd::Sync(a) => sync_http::run(&mut ctx, a),
+        Cmd::Enrol(a) => sync_http::enrol(&mut ctx, a),
         Cmd::Torture { writes } => torture::run(&mut ctx.store, writes),
     }
 }
