@@ -40,6 +40,7 @@ pub fn list(store: &Store, all: bool) -> Result<Vec<Conflict>> {
     history_gaps(conn, &mut out)?;
     contract_periods(conn, &mut out)?;
     clock_skew(conn, &mut out)?;
+    refused(conn, &mut out)?;
     waiting(conn, &mut out)?;
     for c in &mut out {
         c.resolution = resolution(conn, &c.key)?;
@@ -63,20 +64,17 @@ pub fn resolve(store: &mut Store, key: &str, note: &str) -> Result<()> {
         note,
         crate::domain::values::MAX_NOTE_CHARS,
     )?;
-    if c.kind == "clock_skew" {
+    let releases = c.kind == "clock_skew" || c.kind == "refused_change";
+    if releases {
         if let Some((origin, seq)) = key
-            .strip_prefix("clock_skew/")
+            .strip_prefix(&format!("{}/", c.kind))
             .and_then(|r| r.rsplit_once('/'))
         {
             let seq: i64 = seq.parse().map_err(|_| Error::not_found("conflict", key))?;
             store.release_held(origin, seq)?;
         }
     }
-    let action = if c.kind == "clock_skew" {
-        "released"
-    } else {
-        "acknowledged"
-    };
+    let action = if releases { "released" } else { "acknowledged" };
     store.write(|tx| {
         let id = derived_id("conflict_resolution", key);
         let at = tx.now().to_rfc3339();
@@ -301,6 +299,39 @@ fn clock_skew(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Result<()
     Ok(())
 }
 
+/// Changes this office refused (`sync::vet`: another engineer's record, …): held with the
+/// reason; resolving accepts and applies one.
+fn refused(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Result<()> {
+    let mut st = conn.prepare(
+        "SELECT origin, origin_seq, reason, json_extract(change, '$.table'), json_extract(change, '$.row_id')
+         FROM held_change WHERE reason LIKE 'refused%' ORDER BY hlc",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (origin, seq, reason, table, row_id) = row?;
+        let (table, row_id) = (table.unwrap_or_default(), row_id.unwrap_or_default());
+        out.push(Conflict {
+            key: format!("refused_change/{origin}/{seq}"),
+            kind: "refused_change",
+            records: vec![row_id.clone()],
+            message: format!("电脑 {origin} 的变更 #{seq}（{table} {row_id}）被拒绝，未应用：{reason}"),
+            message_en: format!("change #{seq} from installation {origin} ({table} {row_id}) was refused, not applied: {reason}"),
+            action: "核实后“解决”即接受并应用此变更；否则告知该工程师".into(),
+            action_en: "check it; resolving accepts and applies the change, otherwise tell the engineer".into(),
+            resolution: None,
+        });
+    }
+    Ok(())
+}
+
 /// A contract whose dates crossed when two edits merged (each valid where it was made).
 fn contract_periods(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Result<()> {
     let mut st = conn.prepare(
@@ -335,7 +366,7 @@ fn contract_periods(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Res
 fn waiting(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Result<()> {
     let mut st = conn.prepare(
         "SELECT origin, origin_seq, reason, json_extract(change, '$.table'), json_extract(change, '$.row_id')
-         FROM held_change WHERE reason <> ?1 ORDER BY hlc",
+         FROM held_change WHERE reason <> ?1 AND reason NOT LIKE 'refused%' ORDER BY hlc",
     )?;
     let rows = st.query_map([crate::store::apply::CLOCK_SKEW], |r| {
         Ok((

@@ -67,8 +67,21 @@ async fn push(
                 .with_field("seq"));
             }
         }
-        let report = store.apply_remote(&req.changes)?;
+        let refusals = weibao::sync::vet::vet(store.conn(), &req.changes, &caller.engineer_id)?;
+        let refuse = |c: &weibao::store::changes::Change| {
+            refusals
+                .iter()
+                .find(|r| r.seq == c.seq)
+                .map(weibao::sync::vet::held_reason)
+        };
+        let report = store.apply_remote_vetted(&req.changes, &refuse)?;
         let acknowledged = changes::received_through(store.conn(), &req.installation)?;
+        let refused = match (req.changes.first(), req.changes.last()) {
+            (Some(a), Some(b)) => {
+                weibao::sync::vet::held_refusals(store.conn(), &req.installation, a.seq, b.seq)?
+            }
+            _ => Vec::new(),
+        };
         tracing::info!(
             engineer = %caller.name,
             installation = %req.installation,
@@ -77,10 +90,18 @@ async fn push(
             duplicates = report.duplicates,
             held = report.held,
             conflicts = report.conflicts,
+            refused = report.refused,
             acknowledged,
             "push"
         );
-        Ok(Json(PushAnswer { acknowledged }))
+        for r in &refused {
+            tracing::warn!(engineer = %caller.name, installation = %req.installation,
+                seq = r.seq, table = %r.table, row = %r.row_id, reason = %r.reason_en, "refused");
+        }
+        Ok(Json(PushAnswer {
+            acknowledged,
+            refused,
+        }))
     })
     .await
 }

@@ -8,6 +8,9 @@ use serde::Serialize;
 
 /// Why a change is held because of its stamp (kept apart: only time or a person releases it).
 pub const CLOCK_SKEW: &str = "clock_skew";
+/// The start of the reason of a change the receiver refused (`sync::vet`): held, listed as a
+/// `refused_change` conflict, applied only once a person accepts it.
+pub const REFUSED: &str = "refused";
 
 /// What one batch did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -23,6 +26,8 @@ pub struct ApplyReport {
     pub held: usize,
     /// Held changes that applied in this batch once what they waited for arrived.
     pub released: usize,
+    /// Changes this replica refused (held with their reason until a person accepts them).
+    pub refused: usize,
     /// The highest stamp applied (the local clock moves past it).
     #[serde(skip)]
     pub max_hlc: Option<String>,
@@ -37,6 +42,19 @@ pub fn apply_batch<R: Replica>(
     now: u64,
     max_skew: u64,
 ) -> Result<ApplyReport> {
+    apply_vetted(r, changes, now, max_skew, &|_| None)
+}
+
+/// [`apply_batch`], with `refuse` saying which changes this replica will not apply and why
+/// (the office's rules on what a laptop may change, `sync::vet`): those are received (the
+/// sender's sequence moves on, nothing else waits for them) but held with the reason.
+pub fn apply_vetted<R: Replica>(
+    r: &mut R,
+    changes: &[Change],
+    now: u64,
+    max_skew: u64,
+    refuse: &dyn Fn(&Change) -> Option<String>,
+) -> Result<ApplyReport> {
     let mut tables = Vec::with_capacity(changes.len());
     for (i, c) in changes.iter().enumerate() {
         tables.push(c.validate(&format!("changes[{i}]"))?);
@@ -46,6 +64,16 @@ pub fn apply_batch<R: Replica>(
     for (c, t) in changes.iter().zip(tables) {
         if r.is_held(&c.origin, c.seq)? {
             report.duplicates += 1;
+            continue;
+        }
+        if let Some(why) = refuse(c) {
+            if r.log_new(c)? {
+                r.unlog(c)?;
+                r.hold(c, &format!("{REFUSED}: {why}"))?;
+                report.refused += 1;
+            } else {
+                report.duplicates += 1;
+            }
             continue;
         }
         if super::hlc::parse_time(&c.hlc).unwrap_or(u64::MAX) > limit {
@@ -93,9 +121,9 @@ fn count(report: &mut ApplyReport, outcome: &Outcome, c: &Change) {
 fn retry_held<R: Replica>(r: &mut R, limit: u64, report: &mut ApplyReport) -> Result<()> {
     loop {
         let mut moved = false;
-        for (c, _) in r.held()? {
+        for (c, why) in r.held()? {
             let ahead = super::hlc::parse_time(&c.hlc).unwrap_or(u64::MAX) > limit;
-            if ahead && !r.accepted(&c.origin, c.seq)? {
+            if (ahead || why.starts_with(REFUSED)) && !r.accepted(&c.origin, c.seq)? {
                 continue;
             }
             let Some(t) = super::registry::table(&c.table) else {

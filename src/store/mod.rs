@@ -175,10 +175,20 @@ impl Store {
     /// change applied, skipped as already here, or held until what it needs arrives), or
     /// nothing if any change is malformed. See [`apply`].
     pub fn apply_remote(&mut self, changes: &[Change]) -> Result<apply::ApplyReport> {
+        self.apply_remote_vetted(changes, &|_| None)
+    }
+
+    /// [`Store::apply_remote`], holding the changes `refuse` names (with its reason) instead
+    /// of applying them: the office's rules on what a laptop may change (`sync::vet`).
+    pub fn apply_remote_vetted(
+        &mut self,
+        changes: &[Change],
+        refuse: &dyn Fn(&Change) -> Option<String>,
+    ) -> Result<apply::ApplyReport> {
         let skew = u64::try_from(self.max_skew.num_seconds().max(0))
             .unwrap_or(0)
             .saturating_mul(1 << 32);
-        self.write(|tx| tx.apply_remote(changes, skew))
+        self.write(|tx| tx.apply_remote(changes, skew, refuse))
     }
 
     /// Apply a change held for its clock running ahead, once a person has accepted it.

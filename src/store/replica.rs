@@ -316,14 +316,15 @@ impl Replica for SqliteReplica<'_> {
     }
 
     fn accepted(&mut self, origin: &str, seq: i64) -> Result<bool> {
-        let key = format!("{}/{origin}/{seq}", super::apply::CLOCK_SKEW);
+        let skew = format!("{}/{origin}/{seq}", super::apply::CLOCK_SKEW);
+        let refused = format!("refused_change/{origin}/{seq}");
         Ok(self
             .conn
             .prepare_cached(
                 "SELECT 1 FROM conflict_resolution
-                 WHERE conflict_key = ?1 AND action = 'released' AND deleted = 0 LIMIT 1",
+                 WHERE conflict_key IN (?1, ?2) AND action = 'released' AND deleted = 0 LIMIT 1",
             )?
-            .query_row([key], |_| Ok(()))
+            .query_row([skew, refused], |_| Ok(()))
             .optional()?
             .is_some())
     }

@@ -250,9 +250,14 @@ impl<'a> Tx<'a> {
     }
 
     /// Apply changes from another replica (see [`super::apply`]).
-    pub fn apply_remote(&self, changes: &[Change], max_skew: u64) -> Result<ApplyReport> {
+    pub fn apply_remote(
+        &self,
+        changes: &[Change],
+        max_skew: u64,
+        refuse: &dyn Fn(&Change) -> Option<String>,
+    ) -> Result<ApplyReport> {
         let mut r = SqliteReplica::for_batch(&self.tx);
-        let report = apply::apply_batch(&mut r, changes, hlc::ntp64(self.now), max_skew)?;
+        let report = apply::apply_vetted(&mut r, changes, hlc::ntp64(self.now), max_skew, refuse)?;
         r.finish()?;
         if let Some(m) = &report.max_hlc {
             self.observe(m);

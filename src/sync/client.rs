@@ -29,6 +29,8 @@ pub enum Event {
     Retrying { why: String, delay: Duration },
     /// The office lost what it had acknowledged (restored from a backup): start over.
     StartingOver { why: &'static str },
+    /// The office refused one change (kept aside here with its reason; the rest goes on).
+    SetAside(super::vet::Refusal),
 }
 
 impl Event {
@@ -44,6 +46,10 @@ impl Event {
                 format!("{why}; retrying in {:.1} s", delay.as_secs_f32())
             }
             Event::StartingOver { why } => why.to_string(),
+            Event::SetAside(r) => format!(
+                "set aside: change #{} ({} {}) refused by the office: {}",
+                r.seq, r.table, r.row_id, r.reason_en
+            ),
         }
     }
 }
@@ -56,6 +62,8 @@ pub struct Summary {
     pub pulled: usize,
     pub applied: usize,
     pub held: usize,
+    /// Own changes the office refused in this sync (see `sync::vet::set_aside` for all).
+    pub set_aside: usize,
     pub cursor: i64,
     /// Request and answer body bytes as sent and received (after decompression).
     pub bytes_sent: u64,
@@ -285,6 +293,11 @@ fn push(
         match remote.post_json("/sync/v1/push", &batch, sum, on) {
             Ok(v) => {
                 let ans: PushAnswer = parse(v)?;
+                super::vet::keep_set_aside(store, &ans.refused)?;
+                for r in &ans.refused {
+                    on(&Event::SetAside(r.clone()));
+                }
+                sum.set_aside += ans.refused.len();
                 super::set_acknowledged(store, ans.acknowledged)?;
                 sum.pushed += n;
                 sum.acknowledged = ans.acknowledged;

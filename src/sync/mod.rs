@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod enrol;
+pub mod vet;
 
 use crate::store::changes::{self, Change};
 use crate::store::{meta_get, Store};
@@ -42,6 +43,10 @@ pub struct PushRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushAnswer {
     pub acknowledged: i64,
+    /// Changes of this batch the office received but refused (each with its reason); the
+    /// laptop sets them aside and goes on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<vet::Refusal>,
 }
 
 /// `GET /sync/v1/pull?after=N&limit=M` answers with the office's changes after cursor `N` (its

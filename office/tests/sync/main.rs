@@ -8,4 +8,5 @@ mod enrol;
 mod harness;
 mod protocol;
 mod restored;
+mod set_aside;
 mod two_engineers;

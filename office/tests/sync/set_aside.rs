@@ -1,0 +1,104 @@
+//! A change the office refuses is set aside with its reason, never blocking the rest.
+
+use crate::harness::{Laptop, Server};
+use rusqlite::OptionalExtension;
+
+fn one(store: &weibao::Store, sql: &str, id: &str) -> Option<String> {
+    store
+        .conn()
+        .query_row(sql, [id], |r| r.get(0))
+        .optional()
+        .expect("query")
+        .flatten()
+}
+
+#[test]
+fn an_edit_of_another_engineers_record_is_set_aside_and_the_rest_syncs() {
+    let office = Server::start(true, weibao_office::DEFAULT_MAX_BODY);
+    let (token, _) = office.enrollable("王新");
+    let laptop = Laptop::new();
+    let out = laptop.enrol(&office, &token);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut store = laptop.store();
+    let me = store.current_engineer().to_string();
+    let other: String = store
+        .conn()
+        .query_row(
+            "SELECT id FROM engineer WHERE id <> ?1 AND deleted = 0 ORDER BY name LIMIT 1",
+            [&me],
+            |r| r.get(0),
+        )
+        .expect("a demo engineer");
+    let device: String = store
+        .conn()
+        .query_row("SELECT id FROM device ORDER BY code LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .expect("device");
+    // Offline: one forbidden edit between two ordinary ones.
+    store
+        .write(|tx| tx.update("device", &device, &[("notes", &"闸机异响，已紧固")]))
+        .expect("edit device");
+    store
+        .write(|tx| tx.update("engineer", &other, &[("phone", &"13900000000")]))
+        .expect("edit someone else");
+    store
+        .write(|tx| tx.update("engineer", &me, &[("phone", &"13811112222")]))
+        .expect("edit own record");
+    drop(store);
+
+    let err = laptop.sync_ok(&office, &token);
+    assert!(err.contains("set aside"), "{err}");
+    assert!(err.contains("another engineer's record"), "{err}");
+
+    let o = office.store();
+    assert_eq!(
+        one(&o, "SELECT notes FROM device WHERE id = ?1", &device).as_deref(),
+        Some("闸机异响，已紧固"),
+        "the edit after the refused one arrived"
+    );
+    assert_eq!(
+        one(&o, "SELECT phone FROM engineer WHERE id = ?1", &me).as_deref(),
+        Some("13811112222")
+    );
+    assert_ne!(
+        one(&o, "SELECT phone FROM engineer WHERE id = ?1", &other).as_deref(),
+        Some("13900000000"),
+        "the refused change was not applied"
+    );
+    let conflicts = weibao::conflicts::list(&o, false).expect("conflicts");
+    let refused: Vec<_> = conflicts
+        .iter()
+        .filter(|c| c.kind == "refused_change")
+        .collect();
+    assert_eq!(refused.len(), 1, "{conflicts:?}");
+    assert!(refused[0].message_en.contains("another engineer's record"));
+
+    // The laptop keeps it with its reason; syncing again neither repeats nor blocks.
+    let kept = weibao::sync::vet::set_aside(&laptop.store()).expect("set aside");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].table, "engineer");
+    assert_eq!(kept[0].row_id, other);
+    assert_eq!(kept[0].reason, "不能修改其他工程师的档案");
+    laptop.sync_ok(&office, &token);
+    assert_eq!(
+        weibao::sync::vet::set_aside(&laptop.store())
+            .expect("again")
+            .len(),
+        1
+    );
+    assert_eq!(weibao::sync::pending(&laptop.store()).expect("pending"), 0);
+
+    // An office person may accept it: then it applies.
+    let mut o = office.store();
+    weibao::conflicts::resolve(&mut o, &refused[0].key, "电话号码已向本人核实").expect("resolve");
+    assert_eq!(
+        one(&o, "SELECT phone FROM engineer WHERE id = ?1", &other).as_deref(),
+        Some("13900000000")
+    );
+}
