@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod enrol;
+pub mod status;
 pub mod vet;
 
 use crate::store::changes::{self, Change};

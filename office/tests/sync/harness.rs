@@ -34,7 +34,28 @@ impl Server {
         Server::serve(dir, max_body)
     }
 
+    /// Stop serving (the office is down); its data folder and port, to [`Server::resume`].
+    pub fn stop(self) -> (tempfile::TempDir, u16) {
+        let port = self
+            .url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("port");
+        drop(self._rt);
+        (self._dir, port)
+    }
+
+    /// Serve a stopped office's data folder again on the same port.
+    pub fn resume(dir: tempfile::TempDir, port: u16) -> Server {
+        Server::serve_at(dir, weibao_office::DEFAULT_MAX_BODY, port)
+    }
+
     fn serve(dir: tempfile::TempDir, max_body: usize) -> Server {
+        Server::serve_at(dir, max_body, 0)
+    }
+
+    fn serve_at(dir: tempfile::TempDir, max_body: usize, port: u16) -> Server {
         let data = DataDir::new(dir.path());
         let office = Arc::new(Office::open(&data, max_body).expect("office"));
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -42,7 +63,7 @@ impl Server {
             .enable_all()
             .build()
             .expect("runtime");
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind");
         listener.set_nonblocking(true).expect("nonblocking");
         let addr = listener.local_addr().expect("addr");
         rt.spawn(async move {
@@ -141,6 +162,13 @@ impl Laptop {
         assert!(out.status.success(), "weibao sync failed: {stderr}");
         stderr
     }
+}
+
+/// The built `weibao` CLI, for tests that start it as a long-running process.
+pub fn weibao_command(db: &Path) -> Command {
+    let mut c = Command::new(weibao_bin());
+    c.arg("--db").arg(db);
+    c
 }
 
 /// Run the `weibao` CLI (built once for this test run, in this test's own target dir).

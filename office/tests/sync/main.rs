@@ -10,3 +10,4 @@ mod protocol;
 mod restored;
 mod set_aside;
 mod two_engineers;
+mod watch;

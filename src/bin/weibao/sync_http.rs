@@ -5,7 +5,7 @@
 use crate::{output, Ctx};
 use clap::Args;
 use weibao::sync::client::{self, Remote};
-use weibao::sync::enrol;
+use weibao::sync::{enrol, status};
 use weibao::Error;
 
 #[derive(Args)]
@@ -19,6 +19,19 @@ pub struct SyncArgs {
     /// Attempts per request before giving up on a transient failure.
     #[arg(long, default_value_t = 5)]
     attempts: u32,
+    /// Keep syncing in the background: every `--every` seconds, and after a failure again in
+    /// 30 s, 1, 2, 4, 8 minutes, then every 15 (until stopped with Ctrl-C).
+    #[arg(long)]
+    watch: bool,
+    /// The interval of `--watch` in seconds.
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    every: u64,
+    /// The first wait after a failure in `--watch`, in seconds (it doubles per failure).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    first_retry: u64,
+    /// Show the sync status (last sync, pending, set aside, conflicts) without connecting.
+    #[arg(long, conflicts_with = "watch")]
+    status: bool,
 }
 
 #[derive(Args)]
@@ -34,19 +47,29 @@ pub struct EnrolArgs {
 }
 
 pub fn run(ctx: &mut Ctx, a: SyncArgs) -> Result<(), Error> {
+    if a.status {
+        return show_status(ctx);
+    }
     let saved = enrol::saved(&ctx.store)?;
     let server = a
         .server
+        .clone()
         .or_else(|| saved.as_ref().map(|s| s.server.clone()))
         .ok_or_else(not_enrolled)?;
     let token = a
         .token
+        .clone()
         .or_else(|| saved.as_ref().map(|s| s.token.clone()))
         .ok_or_else(not_enrolled)?;
     let remote = Remote::new(&server, &token, a.attempts)?;
-    let sum = client::run(&mut ctx.store, &remote, &mut |e| {
+    if a.watch {
+        return watch(ctx, &remote, &a);
+    }
+    let outcome = client::run(&mut ctx.store, &remote, &mut |e| {
         eprintln!("  {}", e.line())
-    })?;
+    });
+    status::record(&mut ctx.store, &outcome)?;
+    let sum = outcome?;
     output::emit(ctx, &sum, || {
         format!(
             "同步完成：推送 {}（已确认至 {}），拉取 {}（应用 {}，暂存 {}）\n",
@@ -84,6 +107,70 @@ pub fn enrol(ctx: &mut Ctx, a: EnrolArgs) -> Result<(), Error> {
             )
         },
     )
+}
+
+/// Sync, then wait by the core's timetable, for ever: a laptop left running syncs as soon as
+/// the office is reachable again, without waiting for a local edit. Each outcome is recorded
+/// for `--status` and printed on stderr.
+fn watch(ctx: &mut Ctx, remote: &Remote, a: &SyncArgs) -> Result<(), Error> {
+    let table = status::Timetable {
+        every: std::time::Duration::from_secs(a.every),
+        first_retry: std::time::Duration::from_secs(a.first_retry),
+        ..status::Timetable::default()
+    };
+    let mut failures: u32 = 0;
+    loop {
+        let outcome = client::run(&mut ctx.store, remote, &mut |e| eprintln!("  {}", e.line()));
+        status::record(&mut ctx.store, &outcome)?;
+        match &outcome {
+            Ok(sum) => {
+                failures = 0;
+                eprintln!(
+                    "{} synced: pushed {}, pulled {}",
+                    ctx.store.now().format("%H:%M:%S"),
+                    sum.pushed,
+                    sum.pulled
+                );
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                eprintln!(
+                    "{} not synced [{}]: {e}",
+                    ctx.store.now().format("%H:%M:%S"),
+                    e.kind()
+                );
+            }
+        }
+        let wait = table.next_delay(failures);
+        eprintln!("  next attempt in {} s", wait.as_secs());
+        std::thread::sleep(wait);
+    }
+}
+
+fn show_status(ctx: &mut Ctx) -> Result<(), Error> {
+    let st = status::status(&ctx.store)?;
+    output::emit(ctx, &st, || {
+        let mut out = format!(
+            "办公室 office: {}\n上次同步 last sync: {}\n待推送 pending changes: {}\n冲突 conflicts: {}\n",
+            st.server.as_deref().unwrap_or("（未绑定 not enrolled）"),
+            st.last_ok_at.as_deref().unwrap_or("-"),
+            st.pending_changes,
+            st.conflicts
+        );
+        if let Some(e) = &st.last_error {
+            out.push_str(&format!(
+                "上次失败 last failure {} [{}]: {}\n",
+                e.at, e.kind, e.message_en
+            ));
+        }
+        for r in &st.set_aside {
+            out.push_str(&format!(
+                "已搁置 set aside #{} {} {}: {} / {}\n",
+                r.seq, r.table, r.row_id, r.reason, r.reason_en
+            ));
+        }
+        out
+    })
 }
 
 fn not_enrolled() -> Error {
