@@ -7,6 +7,7 @@ pub mod auth;
 pub mod enrolment;
 pub mod error;
 mod routes;
+pub mod tls;
 
 use auth::Auth;
 use std::path::{Path, PathBuf};
@@ -82,6 +83,20 @@ pub fn router(office: Arc<Office>) -> axum::Router {
 /// Serve until the listener fails or Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, office: Arc<Office>) -> std::io::Result<()> {
     axum::serve(listener, router(office))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+/// Serve over HTTPS (rustls) until the listener fails or Ctrl-C.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    office: Arc<Office>,
+    cfg: Arc<tokio_rustls::rustls::ServerConfig>,
+) -> std::io::Result<()> {
+    let tls = tls::TlsListener::new(listener, cfg)?;
+    axum::serve(tls, router(office))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -35,6 +35,15 @@ enum Cmd {
         /// The largest request body accepted, in MB (after decompression).
         #[arg(long)]
         max_body_mb: Option<usize>,
+        /// HTTPS: the server's certificate chain (PEM). Required off loopback.
+        #[arg(long, requires = "tls_key", value_name = "FILE")]
+        tls_cert: Option<PathBuf>,
+        /// HTTPS: the certificate's private key (PEM).
+        #[arg(long, requires = "tls_cert", value_name = "FILE")]
+        tls_key: Option<PathBuf>,
+        /// Serve plain HTTP off loopback because a TLS proxy in front does HTTPS.
+        #[arg(long, conflicts_with = "tls_cert")]
+        behind_tls_proxy: bool,
     },
     /// Engineers' sync tokens.
     #[command(subcommand)]
@@ -82,18 +91,41 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Serve {
             listen,
             max_body_mb,
+            tls_cert,
+            tls_key,
+            behind_tls_proxy,
         } => {
             let max = max_body_mb
                 .map(|mb| mb.saturating_mul(1024 * 1024))
                 .unwrap_or(DEFAULT_MAX_BODY);
+            let tls = match (&tls_cert, &tls_key) {
+                (Some(c), Some(k)) => Some(weibao_office::tls::config(c, k)?),
+                _ => None,
+            };
             let office = Arc::new(Office::open(&data, max)?);
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async {
                 let listener = tokio::net::TcpListener::bind(&listen).await?;
                 let addr = listener.local_addr()?;
-                tracing::info!(%addr, data = %data.dir.display(), "serving");
-                eprintln!("weibao-office: listening on http://{addr}");
-                weibao_office::serve(listener, office).await
+                if tls.is_none() && !addr.ip().is_loopback() && !behind_tls_proxy {
+                    return Err(Error::invalid(
+                        "listen",
+                        format!("在 {addr} 上提供服务需要 HTTPS：请给出 --tls-cert 和 --tls-key（或在 TLS 代理之后使用 --behind-tls-proxy）"),
+                        format!("serving on {addr} needs HTTPS: give --tls-cert and --tls-key (or --behind-tls-proxy behind a TLS proxy)"),
+                    ));
+                }
+                tracing::info!(%addr, data = %data.dir.display(), tls = tls.is_some(), "serving");
+                match tls {
+                    Some(cfg) => {
+                        eprintln!("weibao-office: listening on https://{addr}");
+                        weibao_office::serve_tls(listener, office, cfg).await?
+                    }
+                    None => {
+                        eprintln!("weibao-office: listening on http://{addr}");
+                        weibao_office::serve(listener, office).await?
+                    }
+                }
+                Ok(())
             })?;
             Ok(())
         }

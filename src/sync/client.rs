@@ -14,6 +14,8 @@ use std::time::Duration;
 pub struct Remote {
     base: String,
     token: String,
+    /// The office's own CA, when trusted explicitly (kept at enrolment).
+    ca_pem: Option<String>,
     attempts: u32,
     http: reqwest::blocking::Client,
 }
@@ -90,14 +92,43 @@ impl Remote {
     /// A client for the office at `server` (e.g. `http://127.0.0.1:8470`). `attempts` is how
     /// many times one request is tried before a transient failure is given up on.
     pub fn new(server: &str, token: &str, attempts: u32) -> Result<Remote> {
-        let http = reqwest::blocking::Client::builder()
+        Remote::build(server, token, attempts, None)
+    }
+
+    /// [`Remote::new`] for an office whose certificate is signed by its own CA (PEM), trusted
+    /// beside the system's roots.
+    pub fn trusting(server: &str, token: &str, attempts: u32, ca_pem: &[u8]) -> Result<Remote> {
+        Remote::build(server, token, attempts, Some(ca_pem))
+    }
+
+    fn build(server: &str, token: &str, attempts: u32, ca: Option<&[u8]>) -> Result<Remote> {
+        let base = check_server(server)?;
+        let token = token.trim();
+        if token.is_empty() || token.len() > 256 || !token.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(Error::invalid(
+                "token",
+                "令牌应为办公室发放的一串字母和数字",
+                "the token must be the string of letters and digits the office issued",
+            ));
+        }
+        let mut b = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(120))
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .map_err(|e| offline(server, &e.to_string()))?;
+            .connect_timeout(Duration::from_secs(10));
+        if let Some(pem) = ca {
+            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
+                Error::invalid(
+                    "ca-cert",
+                    format!("办公室 CA 证书无效：{e}"),
+                    format!("the office CA certificate is not valid: {e}"),
+                )
+            })?;
+            b = b.tls_certs_merge([cert]);
+        }
+        let http = b.build().map_err(|e| offline(server, &e.to_string()))?;
         Ok(Remote {
-            base: server.trim_end_matches('/').to_string(),
+            base,
             token: token.to_string(),
+            ca_pem: ca.map(|p| String::from_utf8_lossy(p).into_owned()),
             attempts: attempts.max(1),
             http,
         })
@@ -105,6 +136,11 @@ impl Remote {
 
     pub fn server(&self) -> &str {
         &self.base
+    }
+
+    /// The office CA this client trusts beyond the system's roots, if any.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// `POST path` with a JSON body, gzip-compressed on the wire, retried on transient
@@ -357,6 +393,47 @@ fn pull(
     }
 }
 
+/// The office's address, checked: `http(s)://host[:port][/path]`, and plain `http` only to
+/// this computer (a token sent over plain HTTP across a network could be read on the way).
+pub fn check_server(server: &str) -> Result<String> {
+    let invalid = |zh: String, en: String| Error::invalid("server", zh, en);
+    let url = reqwest::Url::parse(server.trim()).map_err(|e| {
+        invalid(
+            format!("办公室地址「{server}」无效：{e}（例如 https://office.example.com:8470）"),
+            format!("the office address '{server}' is not valid: {e} (e.g. https://office.example.com:8470)"),
+        )
+    })?;
+    let host = url.host_str().unwrap_or_default().to_string();
+    let loopback = host == "localhost"
+        || host
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(invalid(
+                format!("办公室地址 {server} 未加密：请使用 https://（令牌不能明文经过网络）"),
+                format!("the office address {server} is not encrypted: use https:// (the token must not cross a network in clear)"),
+            ))
+        }
+        other => {
+            return Err(invalid(
+                format!("办公室地址应以 https:// 开头，而不是 {other}://"),
+                format!("the office address must start with https://, not {other}://"),
+            ))
+        }
+    }
+    if host.is_empty() || url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(
+            format!("办公室地址「{server}」应只含协议、主机和端口"),
+            format!("the office address '{server}' should hold only scheme, host and port"),
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
 /// An answer body as the protocol's type, or a clear refusal.
 pub fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T> {
     serde_json::from_value(v).map_err(|e| {
@@ -387,4 +464,31 @@ fn offline(server: &str, why: &str) -> Error {
 
 fn clip(b: &[u8]) -> String {
     String::from_utf8_lossy(b).chars().take(200).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_server;
+
+    #[test]
+    fn office_addresses_are_https_or_this_computer() {
+        assert_eq!(
+            check_server("https://office.example.com:8470/").unwrap(),
+            "https://office.example.com:8470"
+        );
+        assert!(check_server("http://127.0.0.1:8470").is_ok());
+        assert!(check_server("http://localhost:8470").is_ok());
+        assert!(check_server("http://[::1]:8470").is_ok());
+        for bad in [
+            "http://192.168.1.10:8470",
+            "ftp://office",
+            "office.example.com",
+            "",
+            "https://",
+            "https://o?x=1",
+        ] {
+            let e = check_server(bad).unwrap_err();
+            assert_eq!(e.field(), Some("server"), "{bad}");
+        }
+    }
 }

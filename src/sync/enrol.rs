@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 const SERVER: &str = "sync_server";
 const TOKEN: &str = "sync_token";
+const CA: &str = "sync_ca_pem";
 
 /// `POST /sync/v1/enrol`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,6 +54,18 @@ pub struct EnrolAnswer {
 pub struct Saved {
     pub server: String,
     pub token: String,
+    /// The office's own CA certificate (PEM), when it was given at enrolment.
+    pub ca_pem: Option<String>,
+}
+
+impl Saved {
+    /// A client for the saved office.
+    pub fn remote(&self, attempts: u32) -> Result<Remote> {
+        match &self.ca_pem {
+            Some(ca) => Remote::trusting(&self.server, &self.token, attempts, ca.as_bytes()),
+            None => Remote::new(&self.server, &self.token, attempts),
+        }
+    }
 }
 
 /// Enrol this laptop with the office, then sync. Refused when the laptop already writes as a
@@ -95,7 +108,7 @@ pub fn enrol(
         )
         .at("enrol"));
     }
-    save(store, remote.server(), token)?;
+    save(store, remote.server(), token, remote.ca_pem())?;
     // The engineer's record (and the rest of the scope) arrives with the first sync.
     client::run_into(store, remote, &mut sum, on)?;
     if crate::org::engineer(store, &answer.engineer_id).is_err() {
@@ -124,13 +137,17 @@ pub fn saved(store: &Store) -> Result<Option<Saved>> {
     let server = meta_get(store.conn(), SERVER)?;
     let token = meta_get(store.conn(), TOKEN)?;
     Ok(match (server, token) {
-        (Some(server), Some(token)) => Some(Saved { server, token }),
+        (Some(server), Some(token)) => Some(Saved {
+            server,
+            token,
+            ca_pem: meta_get(store.conn(), CA)?,
+        }),
         _ => None,
     })
 }
 
-/// Keep the server and token (local-only `meta`; never synced).
-pub fn save(store: &mut Store, server: &str, token: &str) -> Result<()> {
+/// Keep the server, token and office CA (local-only `meta`; never synced).
+pub fn save(store: &mut Store, server: &str, token: &str, ca_pem: Option<&str>) -> Result<()> {
     store.write(|tx| {
         for (k, v) in [(SERVER, server), (TOKEN, token)] {
             tx.conn().execute(
@@ -139,6 +156,14 @@ pub fn save(store: &mut Store, server: &str, token: &str) -> Result<()> {
                 [k, v],
             )?;
         }
+        match ca_pem {
+            Some(ca) => tx.conn().execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [CA, ca],
+            )?,
+            None => tx.conn().execute("DELETE FROM meta WHERE key = ?1", [CA])?,
+        };
         Ok(())
     })
 }

@@ -164,6 +164,11 @@ impl Laptop {
     }
 }
 
+/// The `weibao-office` binary of this package.
+pub fn office_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_weibao-office"))
+}
+
 /// The built `weibao` CLI, for tests that start it as a long-running process.
 pub fn weibao_command(db: &Path) -> Command {
     let mut c = Command::new(weibao_bin());

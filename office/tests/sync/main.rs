@@ -9,5 +9,6 @@ mod harness;
 mod protocol;
 mod restored;
 mod set_aside;
+mod tls;
 mod two_engineers;
 mod watch;

@@ -29,6 +29,9 @@ pub struct SyncArgs {
     /// The first wait after a failure in `--watch`, in seconds (it doubles per failure).
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     first_retry: u64,
+    /// The office's own CA certificate (PEM), when its HTTPS certificate is not from a public CA.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<std::path::PathBuf>,
     /// Show the sync status (last sync, pending, set aside, conflicts) without connecting.
     #[arg(long, conflicts_with = "watch")]
     status: bool,
@@ -44,6 +47,10 @@ pub struct EnrolArgs {
     token: String,
     #[arg(long, default_value_t = 5)]
     attempts: u32,
+    /// The office's own CA certificate (PEM), when its HTTPS certificate is not from a public
+    /// CA; kept for later syncs.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<std::path::PathBuf>,
 }
 
 pub fn run(ctx: &mut Ctx, a: SyncArgs) -> Result<(), Error> {
@@ -51,17 +58,22 @@ pub fn run(ctx: &mut Ctx, a: SyncArgs) -> Result<(), Error> {
         return show_status(ctx);
     }
     let saved = enrol::saved(&ctx.store)?;
-    let server = a
-        .server
-        .clone()
-        .or_else(|| saved.as_ref().map(|s| s.server.clone()))
-        .ok_or_else(not_enrolled)?;
-    let token = a
-        .token
-        .clone()
-        .or_else(|| saved.as_ref().map(|s| s.token.clone()))
-        .ok_or_else(not_enrolled)?;
-    let remote = Remote::new(&server, &token, a.attempts)?;
+    let remote = match (&a.server, &a.token, &saved) {
+        (None, None, Some(saved)) if a.ca_cert.is_none() => saved.remote(a.attempts)?,
+        _ => {
+            let server = a
+                .server
+                .clone()
+                .or_else(|| saved.as_ref().map(|s| s.server.clone()))
+                .ok_or_else(not_enrolled)?;
+            let token = a
+                .token
+                .clone()
+                .or_else(|| saved.as_ref().map(|s| s.token.clone()))
+                .ok_or_else(not_enrolled)?;
+            remote(&server, &token, a.attempts, a.ca_cert.as_deref())?
+        }
+    };
     if a.watch {
         return watch(ctx, &remote, &a);
     }
@@ -79,7 +91,7 @@ pub fn run(ctx: &mut Ctx, a: SyncArgs) -> Result<(), Error> {
 }
 
 pub fn enrol(ctx: &mut Ctx, a: EnrolArgs) -> Result<(), Error> {
-    let remote = Remote::new(&a.server, &a.token, a.attempts)?;
+    let remote = remote(&a.server, &a.token, a.attempts, a.ca_cert.as_deref())?;
     let (ans, sum) = enrol::enrol(&mut ctx.store, &remote, &a.token, &mut |e| {
         eprintln!("  {}", e.line())
     })?;
@@ -171,6 +183,22 @@ fn show_status(ctx: &mut Ctx) -> Result<(), Error> {
         }
         out
     })
+}
+
+/// A client, trusting the office CA in `ca` when given (read with the core's bounded reader).
+fn remote(
+    server: &str,
+    token: &str,
+    attempts: u32,
+    ca: Option<&std::path::Path>,
+) -> Result<Remote, Error> {
+    match ca {
+        None => Remote::new(server, token, attempts),
+        Some(path) => {
+            let pem = weibao::files::read_bounded("ca-cert", path, 64 * 1024)?;
+            Remote::trusting(server, token, attempts, &pem)
+        }
+    }
 }
 
 fn not_enrolled() -> Error {
