@@ -54,7 +54,25 @@ pub fn add_engineer(
 ) -> Result<(Engineer, String, String)> {
     let mut auth = data.open_auth()?;
     let mut store = data.open_store()?;
-    let (id, prefix) = replica_engineer(&mut store, name, prefix)?;
+    add_engineer_with(&mut auth, &mut store, name, sites, prefix)
+}
+
+/// [`add_engineer`] on an open auth file and replica (the admin endpoint's).
+pub fn add_engineer_with(
+    auth: &mut Auth,
+    store: &mut Store,
+    name: &str,
+    sites: &str,
+    prefix: Option<&str>,
+) -> Result<(Engineer, String, String)> {
+    if auth.list()?.iter().any(|e| e.name == name.trim()) {
+        return Err(Error::invalid(
+            "name",
+            format!("工程师「{}」已存在", name.trim()),
+            format!("engineer '{}' already exists", name.trim()),
+        ));
+    }
+    let (id, prefix) = replica_engineer(store, name, prefix)?;
     let (e, token) = auth.add_as(&id, name, sites)?;
     Ok((e, token, prefix))
 }

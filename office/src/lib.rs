@@ -3,6 +3,7 @@
 //! HTTP. Every merge rule is the core's: a push is [`weibao::Store::apply_remote`], a pull is
 //! the office's change log. The protocol is in `docs/sync.md`.
 
+pub mod admin;
 pub mod auth;
 pub mod enrolment;
 pub mod error;

@@ -48,6 +48,9 @@ enum Cmd {
     /// Engineers' sync tokens.
     #[command(subcommand)]
     Engineer(EngineerCmd),
+    /// Admin tokens for the `/admin/v1/…` endpoints.
+    #[command(subcommand)]
+    Admin(AdminCmd),
     /// Enrolled laptops.
     #[command(subcommand)]
     Laptop(LaptopCmd),
@@ -56,6 +59,12 @@ enum Cmd {
         #[arg(long)]
         scale: Option<usize>,
     },
+}
+
+#[derive(Subcommand)]
+enum AdminCmd {
+    /// Make an admin token (printed once, alone on the last line; only its hash is kept).
+    Add { name: String },
 }
 
 #[derive(Subcommand)]
@@ -160,6 +169,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                     println!("engineer {} ({}) revoked", e.name, e.id);
                 }
             }
+            Ok(())
+        }
+        Cmd::Admin(AdminCmd::Add { name }) => {
+            let auth = data.open_auth()?;
+            let token = weibao_office::admin::add_admin(&auth, &name)?;
+            println!("admin token for {name} (shown once):");
+            println!("{token}");
             Ok(())
         }
         Cmd::Laptop(c) => {

@@ -23,6 +23,7 @@ pub fn router(office: Arc<Office>) -> Router {
         .route("/sync/v1/push", post(push))
         .route("/sync/v1/pull", get(pull))
         .route("/sync/v1/enrol", post(crate::enrolment::enrol))
+        .merge(crate::admin::router())
         .layer(DefaultBodyLimit::max(limit))
         .with_state(office)
 }
