@@ -25,6 +25,8 @@ pub fn router(office: Arc<Office>) -> Router {
         .route("/sync/v1/enrol", post(crate::enrolment::enrol))
         .merge(crate::admin::router())
         .layer(DefaultBodyLimit::max(limit))
+        // Answers gzip when the client accepts it (weibao's does); small ones are left alone.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .with_state(office)
 }
 

@@ -200,3 +200,53 @@ fn an_oversized_body_gets_413_and_a_cursor_ahead_409() {
 fn uuid_like() -> &'static str {
     "0192f0a0-0000-7000-8000-000000000001"
 }
+
+#[test]
+fn pull_answers_travel_gzipped_when_the_client_accepts_it() {
+    use std::io::Read;
+    let office = Server::start(true, weibao_office::DEFAULT_MAX_BODY);
+    let token = office.engineer("张工");
+    // A client that does not unpack by itself, to see the bytes on the wire.
+    let raw = reqwest::blocking::Client::builder()
+        .no_gzip()
+        .build()
+        .expect("client");
+    let resp = raw
+        .get(format!("{}/sync/v1/pull", office.url))
+        .header(PROTOCOL_HEADER, weibao::sync::PROTOCOL_VERSION.to_string())
+        .header(
+            SCHEMA_HEADER,
+            weibao::store::migrations::latest_version().to_string(),
+        )
+        .bearer_auth(&token)
+        .header("accept-encoding", "gzip")
+        .query(&[
+            ("after", "0"),
+            ("installation", &uuid::Uuid::now_v7().to_string()),
+        ])
+        .send()
+        .expect("pull");
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(
+        resp.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    let wire = resp.bytes().expect("body");
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(&wire[..])
+        .read_to_end(&mut json)
+        .expect("gunzip");
+    let v: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+    assert!(
+        v["changes"].as_array().map_or(0, Vec::len) > 500,
+        "the demo's changes"
+    );
+    assert!(
+        wire.len() * 4 < json.len(),
+        "a page of changes compresses well: {} → {} bytes",
+        json.len(),
+        wire.len()
+    );
+}
