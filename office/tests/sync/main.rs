@@ -5,6 +5,7 @@
 mod admin;
 mod dump;
 mod harness;
+mod inventory;
 mod protocol;
 mod restored;
 mod two_engineers;
