@@ -15,17 +15,7 @@ const COLS: &str =
 /// Create a device archive. The lane must exist and the code must be new.
 pub fn add_device(tx: &Tx, input: &DeviceInput) -> Result<Device> {
     let d = input.validate(new_id(), tx.now().date_naive())?;
-    let lane: Option<String> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM lane WHERE id = ?1 AND deleted = 0",
-            [&d.lane_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if lane.is_none() {
-        return Err(Error::not_found("lane", &d.lane_id));
-    }
+    lane_exists(tx.conn(), &d.lane_id)?;
     if crate::store::key_taken(tx.conn(), "device", "code", d.code.as_str())? {
         return Err(Error::invalid(
             "device.code",
@@ -61,6 +51,21 @@ pub fn add_device(tx: &Tx, input: &DeviceInput) -> Result<Device> {
         None,
     )?;
     Ok(d)
+}
+
+/// A device's lane must be a live lane.
+fn lane_exists(conn: &rusqlite::Connection, lane_id: &str) -> Result<()> {
+    let lane: Option<String> = conn
+        .query_row(
+            "SELECT id FROM lane WHERE id = ?1 AND deleted = 0",
+            [lane_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match lane {
+        Some(_) => Ok(()),
+        None => Err(Error::not_found("lane", lane_id)),
+    }
 }
 
 fn from_row(r: &Row) -> rusqlite::Result<Result<Device>> {
@@ -134,17 +139,7 @@ pub fn update_device(tx: &Tx, id: &str, input: &DeviceInput) -> Result<Vec<&'sta
         return Ok(changed);
     }
     if d.lane_id != now.lane_id {
-        let lane: Option<String> = tx
-            .conn()
-            .query_row(
-                "SELECT id FROM lane WHERE id = ?1 AND deleted = 0",
-                [&d.lane_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if lane.is_none() {
-            return Err(Error::not_found("lane", &d.lane_id));
-        }
+        lane_exists(tx.conn(), &d.lane_id)?;
     }
     let (mfd, inst, wend) = (d.manufacture_date, d.install_date, d.warranty_end);
     let (ty, conf) = (d.device_type.code(), d.confidentiality.code());

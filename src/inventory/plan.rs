@@ -307,7 +307,7 @@ pub(super) fn build(conn: &Connection, tables: &[Table], today: NaiveDate) -> Re
 }
 
 /// Add, update or unchanged, and the stored id.
-pub(super) fn decide(stored: Option<String>, changed: bool) -> (Action, Option<String>) {
+fn decide(stored: Option<String>, changed: bool) -> (Action, Option<String>) {
     match stored {
         None => (Action::Add, None),
         Some(id) if changed => (Action::Update, Some(id)),
@@ -315,8 +315,33 @@ pub(super) fn decide(stored: Option<String>, changed: bool) -> (Action, Option<S
     }
 }
 
+/// File a checked row: with no errors (`ok`), an item of `items` (add, update or unchanged)
+/// and the ref its children use; with errors, only the ref (the stored row's, or broken).
+pub(super) fn settle<T>(
+    items: &mut Vec<Item<T>>,
+    r: &RowCheck,
+    ok: bool,
+    stored: Option<String>,
+    changed: bool,
+    data: T,
+) -> Ref {
+    if !ok {
+        return stored.map_or(Ref::Broken, Ref::Id);
+    }
+    let (action, id) = decide(stored, changed);
+    let key = child_ref(action, id.as_ref(), items.len());
+    items.push(Item {
+        action,
+        id,
+        table: r.t,
+        row: r.row.number,
+        data,
+    });
+    key
+}
+
 /// The ref a row of this import gives its children.
-pub(super) fn child_ref(action: Action, id: Option<&String>, index: usize) -> Ref {
+fn child_ref(action: Action, id: Option<&String>, index: usize) -> Ref {
     match (action, id) {
         (Action::Add, _) | (_, None) => Ref::New(index),
         (_, Some(id)) => Ref::Id(id.clone()),

@@ -4,7 +4,7 @@
 //! covered sites are the customer's, by name (`客户/站点` for another customer's site).
 
 use super::columns::{self, Field};
-use super::plan::{decide, Check, ContractRow, Item, Ref, RowCheck, V};
+use super::plan::{settle, Check, ContractRow, Ref, RowCheck, V};
 use super::plan_device::column_of;
 use crate::domain::contract::{BillingTerms, Contract, ServiceCalendar};
 use crate::domain::values::{parse_date, Fen, MAX_NAME_CHARS};
@@ -139,18 +139,19 @@ impl Check {
         let changed = stored
             .as_ref()
             .is_some_and(|s| !s.changed_fields(&c).is_empty());
-        let (action, id) = decide(stored.map(|s| s.id), changed);
-        self.plan.contracts.push(Item {
-            action,
-            id,
-            table: r.t,
-            row: r.row.number,
-            data: ContractRow {
-                customer,
-                sites,
-                contract: c,
-            },
-        });
+        let data = ContractRow {
+            customer,
+            sites,
+            contract: c,
+        };
+        settle(
+            &mut self.plan.contracts,
+            r,
+            true,
+            stored.map(|s| s.id),
+            changed,
+            data,
+        );
     }
 
     /// The covered sites named in one cell: the customer's sites by name, or `客户/站点`.

@@ -3,7 +3,7 @@
 //! future), compared with the stored archive field by field.
 
 use super::columns::{self, Field};
-use super::plan::{decide, Check, DeviceRow, Item, Ref, RowCheck, V};
+use super::plan::{settle, Check, DeviceRow, Ref, RowCheck, V};
 use crate::domain::device::{Device, DeviceInput};
 use crate::domain::values::{parse_date, DeviceCode, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 use crate::Result;
@@ -223,14 +223,15 @@ impl Check {
         let changed = stored
             .as_ref()
             .is_some_and(|s| !s.changed_fields(&device).is_empty());
-        let (action, id) = decide(stored.map(|d| d.id), changed);
-        self.plan.devices.push(Item {
-            action,
-            id,
-            table: r.t,
-            row: r.row.number,
-            data: DeviceRow { lane, input },
-        });
+        let data = DeviceRow { lane, input };
+        settle(
+            &mut self.plan.devices,
+            r,
+            true,
+            stored.map(|d| d.id),
+            changed,
+            data,
+        );
     }
 }
 

@@ -1,12 +1,62 @@
 //! Checking customer, site and lane rows, and finding the parents other rows name: first
-//! among the rows of this import, then in the store. A name two stored rows share is refused
+//! among the rows of this import, then in the store. A key two stored rows share is refused
 //! as ambiguous rather than guessed.
 
 use super::columns::Field;
-use super::plan::{
-    child_ref, decide, lane_key, Check, CustomerRow, Item, LaneRow, Ref, RowCheck, SiteRow,
-};
+use super::plan::{lane_key, settle, Check, CustomerRow, LaneRow, Ref, RowCheck, SiteRow};
 use crate::domain::values::MAX_NAME_CHARS;
+
+/// What a key names, for messages: (Chinese, English, English plural).
+type What = (&'static str, &'static str, &'static str);
+const CUSTOMER: What = ("客户", "customer", "customers");
+const SITE: What = ("站点", "site", "sites");
+const LANE: What = ("车道", "lane", "lanes");
+
+impl RowCheck<'_> {
+    /// The one stored row among those sharing a key: `Ok(None)` when there is none, `Err`
+    /// (reported) when there are several.
+    fn the_one<'a, T>(
+        &mut self,
+        field: Field,
+        rows: Option<&'a Vec<T>>,
+        name: &str,
+        what: What,
+    ) -> Result<Option<&'a T>, ()> {
+        match rows.map(Vec::as_slice) {
+            None | Some([]) => Ok(None),
+            Some([one]) => Ok(Some(one)),
+            Some(many) => {
+                let n = many.len();
+                self.problem(
+                    field,
+                    format!("库中有 {n} 个「{name}」{}，无法确定是哪一个", what.0),
+                    format!(
+                        "{n} stored {} are called '{name}'; cannot tell which",
+                        what.2
+                    ),
+                );
+                Err(())
+            }
+        }
+    }
+
+    /// A key given twice in this import.
+    fn twice(&mut self, field: Field, name: &str, what: What, first: &str) {
+        self.problem(
+            field,
+            format!("{}「{name}」重复，已在 {first} 出现", what.0),
+            format!("{} '{name}' is given twice, first at {first}", what.1),
+        );
+    }
+
+    fn unknown(&mut self, field: Field, name: &str, what: What) {
+        self.problem(
+            field,
+            format!("{}「{name}」不存在（库中没有，本次导入中也没有）", what.0),
+            format!("no {} '{name}' (neither stored nor in this import)", what.1),
+        );
+    }
+}
 
 impl Check {
     pub(super) fn customer(&mut self, r: &mut RowCheck) {
@@ -14,57 +64,22 @@ impl Check {
         let address = r.optional(Field::Address, "customer.address", MAX_NAME_CHARS);
         let Some(name) = name else { return };
         if let Some((_, first)) = self.customer_keys.get(&name) {
-            let first = first.clone();
-            r.problem(
-                Field::CustomerName,
-                format!("客户「{name}」重复，已在 {first} 出现"),
-                format!("customer '{name}' is given twice, first at {first}"),
-            );
-            return;
+            return r.twice(Field::CustomerName, &name, CUSTOMER, &first.clone());
         }
-        let stored = match self.stored.customers.get(&name).map(Vec::as_slice) {
-            None | Some([]) => None,
-            Some([one]) => Some(one.clone()),
-            Some(many) => {
-                r.problem(
-                    Field::CustomerName,
-                    format!(
-                        "库中有 {} 个名为「{name}」的客户，无法确定是哪一个",
-                        many.len()
-                    ),
-                    format!(
-                        "{} stored customers are named '{name}'; cannot tell which",
-                        many.len()
-                    ),
-                );
-                None
-            }
-        };
+        let rows = self.stored.customers.get(&name);
+        let stored = r
+            .the_one(Field::CustomerName, rows, &name, CUSTOMER)
+            .ok()
+            .flatten()
+            .cloned();
+        let changed = matches!((&stored, &address), (Some((_, now)), Some(new)) if now != new);
         let ok = r.errors.is_empty();
-        let key = if !ok {
-            stored
-                .as_ref()
-                .map_or(Ref::Broken, |(id, _)| Ref::Id(id.clone()))
-        } else {
-            let changed = match (&stored, &address) {
-                (Some((_, now)), Some(new)) => now != new,
-                _ => false,
-            };
-            let (action, id) = decide(stored.map(|(id, _)| id), changed);
-            let index = self.plan.customers.len();
-            let key = child_ref(action, id.as_ref(), index);
-            self.plan.customers.push(Item {
-                action,
-                id,
-                table: r.t,
-                row: r.row.number,
-                data: CustomerRow {
-                    name: name.clone(),
-                    address: address.flatten(),
-                },
-            });
-            key
+        let data = CustomerRow {
+            name: name.clone(),
+            address: address.flatten(),
         };
+        let id = stored.map(|(id, _)| id);
+        let key = settle(&mut self.plan.customers, r, ok, id, changed, data);
         self.customer_keys.insert(name, (key, r.at()));
     }
 
@@ -74,34 +89,19 @@ impl Check {
         if let Some((key, _)) = self.customer_keys.get(&name) {
             return Some(key.clone());
         }
-        match self.stored.customers.get(&name).map(Vec::as_slice) {
-            Some([one]) => Some(Ref::Id(one.0.clone())),
-            Some(many) if many.len() > 1 => {
-                r.problem(
-                    Field::CustomerName,
-                    format!(
-                        "库中有 {} 个名为「{name}」的客户，无法确定是哪一个",
-                        many.len()
-                    ),
-                    format!(
-                        "{} stored customers are named '{name}'; cannot tell which",
-                        many.len()
-                    ),
-                );
+        let rows = self.stored.customers.get(&name);
+        match r.the_one(Field::CustomerName, rows, &name, CUSTOMER) {
+            Ok(Some((id, _))) => Some(Ref::Id(id.clone())),
+            Ok(None) => {
+                r.unknown(Field::CustomerName, &name, CUSTOMER);
                 None
             }
-            _ => {
-                r.problem(
-                    Field::CustomerName,
-                    format!("客户「{name}」不存在（库中没有，本次导入中也没有）"),
-                    format!("no customer '{name}' (neither stored nor in this import)"),
-                );
-                None
-            }
+            Err(()) => None,
         }
     }
 
-    /// A site of `customer` by name, from this import or the store.
+    /// A site of `customer` by name, from this import or the store; `Err(n)`: `n` stored
+    /// sites share the name (0: none).
     pub(super) fn find_site(&self, customer: &Ref, name: &str) -> Result<Ref, usize> {
         if let Some((key, _)) = self.site_keys.get(&(customer.clone(), name.to_string())) {
             return Ok(key.clone());
@@ -109,12 +109,8 @@ impl Check {
         let Ref::Id(cid) = customer else {
             return Err(0);
         };
-        match self
-            .stored
-            .sites
-            .get(&(cid.clone(), name.to_string()))
-            .map(Vec::as_slice)
-        {
+        let rows = self.stored.sites.get(&(cid.clone(), name.to_string()));
+        match rows.map(Vec::as_slice) {
             Some([one]) => Ok(Ref::Id(one.0.clone())),
             Some(many) => Err(many.len()),
             None => Err(0),
@@ -161,61 +157,40 @@ impl Check {
         };
         let k = (customer.clone(), name.clone());
         if let Some((_, first)) = self.site_keys.get(&k) {
-            let first = first.clone();
-            r.problem(
-                Field::SiteName,
-                format!("站点「{name}」重复，已在 {first} 出现"),
-                format!("site '{name}' is given twice for this customer, first at {first}"),
-            );
-            return;
+            return r.twice(Field::SiteName, &name, SITE, &first.clone());
         }
         let stored = match &customer {
-            Ref::Id(cid) => match self.stored.sites.get(&(cid.clone(), name.clone())) {
-                Some(v) if v.len() > 1 => {
-                    r.problem(
-                        Field::SiteName,
-                        format!(
-                            "该客户有 {} 个名为「{name}」的站点，无法确定是哪一个",
-                            v.len()
-                        ),
-                        format!(
-                            "the customer has {} sites named '{name}'; cannot tell which",
-                            v.len()
-                        ),
-                    );
-                    None
-                }
-                Some(v) => v.first().cloned(),
-                None => None,
-            },
+            Ref::Id(cid) => {
+                let rows = self.stored.sites.get(&(cid.clone(), name.clone()));
+                r.the_one(Field::SiteName, rows, &name, SITE)
+                    .ok()
+                    .flatten()
+                    .cloned()
+            }
             _ => None,
         };
-        let key = if !r.errors.is_empty() || customer == Ref::Broken {
-            stored
-                .as_ref()
-                .map_or(Ref::Broken, |(id, _)| Ref::Id(id.clone()))
-        } else {
-            let changed = match (&stored, &address) {
-                (Some((_, now)), Some(new)) => now != new,
-                _ => false,
-            };
-            let (action, id) = decide(stored.map(|(id, _)| id), changed);
-            let index = self.plan.sites.len();
-            let key = child_ref(action, id.as_ref(), index);
-            self.plan.sites.push(Item {
-                action,
-                id,
-                table: r.t,
-                row: r.row.number,
-                data: SiteRow {
-                    customer,
-                    name,
-                    address: address.flatten(),
-                },
-            });
-            key
+        let changed = matches!((&stored, &address), (Some((_, now)), Some(new)) if now != new);
+        let ok = r.errors.is_empty() && customer != Ref::Broken;
+        let data = SiteRow {
+            customer,
+            name,
+            address: address.flatten(),
         };
+        let id = stored.map(|(id, _)| id);
+        let key = settle(&mut self.plan.sites, r, ok, id, changed, data);
         self.site_keys.insert(k, (key, r.at()));
+    }
+
+    /// The stored lane of a site with a code (`Err`: several, reported).
+    fn stored_lane(
+        &self,
+        r: &mut RowCheck,
+        site: &Ref,
+        code: &str,
+    ) -> Result<Option<(String, String)>, ()> {
+        let Ref::Id(sid) = site else { return Ok(None) };
+        let rows = self.stored.lanes.get(&(sid.clone(), lane_key(code)));
+        Ok(r.the_one(Field::LaneCode, rows, code, LANE)?.cloned())
     }
 
     pub(super) fn lane(&mut self, r: &mut RowCheck) {
@@ -227,40 +202,14 @@ impl Check {
         };
         let k = (site.clone(), lane_key(&code));
         if let Some((_, first)) = self.lane_keys.get(&k) {
-            let first = first.clone();
-            r.problem(
-                Field::LaneCode,
-                format!("车道「{code}」重复，已在 {first} 出现"),
-                format!("lane '{code}' is given twice for this site, first at {first}"),
-            );
-            return;
+            return r.twice(Field::LaneCode, &code, LANE, &first.clone());
         }
-        let stored = match &site {
-            Ref::Id(sid) => self
-                .stored
-                .lanes
-                .get(&(sid.clone(), lane_key(&code)))
-                .and_then(|v| v.first().cloned()),
-            _ => None,
-        };
-        let key = if !r.errors.is_empty() || site == Ref::Broken {
-            stored
-                .as_ref()
-                .map_or(Ref::Broken, |(id, _)| Ref::Id(id.clone()))
-        } else {
-            let changed = stored.as_ref().is_some_and(|(_, now)| *now != name);
-            let (action, id) = decide(stored.map(|(id, _)| id), changed);
-            let index = self.plan.lanes.len();
-            let key = child_ref(action, id.as_ref(), index);
-            self.plan.lanes.push(Item {
-                action,
-                id,
-                table: r.t,
-                row: r.row.number,
-                data: LaneRow { site, code, name },
-            });
-            key
-        };
+        let stored = self.stored_lane(r, &site, &code).ok().flatten();
+        let changed = stored.as_ref().is_some_and(|(_, now)| *now != name);
+        let ok = r.errors.is_empty() && site != Ref::Broken;
+        let id = stored.map(|(id, _)| id);
+        let data = LaneRow { site, code, name };
+        let key = settle(&mut self.plan.lanes, r, ok, id, changed, data);
         self.lane_keys.insert(k, (key, r.at()));
     }
 
@@ -275,21 +224,17 @@ impl Check {
         if let Some((key, _)) = self.lane_keys.get(&(site.clone(), lane_key(&code))) {
             return Some(key.clone());
         }
-        if let Ref::Id(sid) = &site {
-            if let Some((id, _)) = self
-                .stored
-                .lanes
-                .get(&(sid.clone(), lane_key(&code)))
-                .and_then(|v| v.first())
-            {
-                return Some(Ref::Id(id.clone()));
+        match self.stored_lane(r, &site, &code) {
+            Ok(Some((id, _))) => Some(Ref::Id(id)),
+            Ok(None) => {
+                r.problem(
+                    Field::LaneCode,
+                    format!("该站点没有编号为「{code}」的车道（库中没有，本次导入中也没有）"),
+                    format!("the site has no lane '{code}' (neither stored nor in this import)"),
+                );
+                None
             }
+            Err(()) => None,
         }
-        r.problem(
-            Field::LaneCode,
-            format!("该站点没有编号为「{code}」的车道（库中没有，本次导入中也没有）"),
-            format!("the site has no lane '{code}' (neither stored nor in this import)"),
-        );
-        None
     }
 }

@@ -289,3 +289,58 @@ fn kind_picks_one_sheet_of_a_workbook_and_names_a_csv_without_a_telling_header()
         "{sum:?}"
     );
 }
+
+#[test]
+fn the_laptop_cli_imports_and_exports_through_the_same_core_functions() {
+    let t = TestDb::new();
+    let book = write(t.dir.path(), "台账.xlsx", &office_workbook());
+    let run = |args: &[&str]| {
+        std::process::Command::new(crate::support::weibao_bin())
+            .arg("--db")
+            .arg(&t.path)
+            .args(args)
+            .output()
+            .expect("run weibao")
+    };
+    let out = run(&["import", &book.display().to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("设备：新增 3，更新 0，未变 0 / devices: added 3"),
+        "{said}"
+    );
+
+    let dir = t.dir.path().join("csv");
+    let out = run(&["--json", "export", "--out", &dir.display().to_string()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        (json["format"].as_str(), json["devices"].as_i64()),
+        (Some("csv"), Some(3))
+    );
+
+    let bad = write(
+        t.dir.path(),
+        "bad.csv",
+        "客户名称,站点名称\r\n无此客户,某卡口\r\n".as_bytes(),
+    );
+    let out = run(&["import", &bad.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(":站点:2: 客户名称: 客户「无此客户」不存在"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":站点:2: 客户名称: no customer '无此客户'"),
+        "{err}"
+    );
+}

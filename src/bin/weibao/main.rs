@@ -5,6 +5,7 @@
 
 mod devices;
 mod inspection;
+mod inventory;
 mod output;
 mod report;
 mod stock;
@@ -81,6 +82,11 @@ enum Cmd {
     Changes(sync::ChangesCmd),
     /// Sync with the office: push this laptop's changes, pull the office's (同步).
     Sync(sync_http::SyncArgs),
+    /// Import customers, sites, lanes, devices and contracts from XLSX or CSV (UTF-8 or GBK);
+    /// any bad row means nothing is written (导入台账).
+    Import(inventory::ImportArgs),
+    /// Export the inventory as one XLSX workbook or a folder of CSV files (导出台账).
+    Export(inventory::ExportArgs),
     /// Conflicts left by merging (stock below zero, two signed originals, duplicate codes, …).
     Conflicts {
         #[command(subcommand)]
@@ -174,6 +180,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Changes(c) => sync::changes(&mut ctx, c),
         Cmd::Conflicts { cmd } => sync::conflicts(&mut ctx, cmd),
         Cmd::Sync(a) => sync_http::run(&mut ctx, a),
+        Cmd::Import(a) => inventory::import(&mut ctx, a),
+        Cmd::Export(a) => inventory::export(&mut ctx, a),
         Cmd::Torture { writes } => torture::run(&mut ctx.store, writes),
     }
 }
