@@ -366,10 +366,16 @@ macro_rules! label_parser {
     ($fn:ident, $ty:ty) => {
         /// Parse a cell into the enum, with the core's own error for an unknown value.
         pub fn $fn(text: &str) -> Result<$ty> {
-            <$ty>::ALL
-                .iter()
-                .copied()
-                .find(|v| label_match(text, v.code(), v.label_zh(), v.label_en()))
+            let all = <$ty>::ALL.iter().copied();
+            // What export writes (the Chinese label) needs no normalising.
+            let exact = all
+                .clone()
+                .find(|v| text == v.label_zh() || text == v.code());
+            exact
+                .or_else(|| {
+                    all.clone()
+                        .find(|v| label_match(text, v.code(), v.label_zh(), v.label_en()))
+                })
                 .map_or_else(|| <$ty>::parse(text), Ok)
         }
     };
