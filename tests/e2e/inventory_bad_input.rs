@@ -371,3 +371,74 @@ fn gbk_export_refuses_a_character_gbk_cannot_hold_naming_its_cell() {
     );
     assert!(!dir.join("sites.csv").exists(), "nothing half-exported");
 }
+
+/// A small good workbook and a good CSV, the bases the property below damages.
+fn small_workbook() -> Vec<u8> {
+    workbook(&[("客户", owned(CUSTOMERS)), ("站点", owned(SITES))])
+}
+
+mod damaged_files {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Damage {
+        Flip(usize, u8),
+        Cut(usize),
+        Insert(usize, Vec<u8>),
+    }
+
+    fn damage() -> impl Strategy<Value = Vec<Damage>> {
+        let one = prop_oneof![
+            (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Damage::Flip(i, b)),
+            any::<usize>().prop_map(Damage::Cut),
+            (any::<usize>(), prop::collection::vec(any::<u8>(), 1..8))
+                .prop_map(|(i, b)| Damage::Insert(i, b)),
+        ];
+        prop::collection::vec(one, 1..4)
+    }
+
+    fn apply(mut b: Vec<u8>, ds: &[Damage]) -> Vec<u8> {
+        for d in ds {
+            let n = b.len().max(1);
+            match d {
+                Damage::Flip(i, x) => {
+                    if let Some(c) = b.get_mut(i % n) {
+                        *c ^= x | 1;
+                    }
+                }
+                Damage::Cut(i) => b.truncate(i % n),
+                Damage::Insert(i, bytes) => {
+                    let at = (i % n).min(b.len());
+                    b.splice(at..at, bytes.iter().copied());
+                }
+            }
+        }
+        b
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn a_damaged_or_random_file_never_panics_and_a_refusal_writes_nothing(
+            raw in prop::collection::vec(any::<u8>(), 0..400),
+            ds in damage(),
+            which in 0u8..4,
+        ) {
+            let (name, bytes) = match which {
+                0 => ("raw.csv", raw),
+                1 => ("a.xlsx", apply(small_workbook(), &ds)),
+                2 => ("b.csv", apply(csv_text(&owned(SITES)).into_bytes(), &ds)),
+                _ => ("c.csv", apply(gbk(&csv_text(&owned(CUSTOMERS))), &ds)),
+            };
+            let t = TestDb::new();
+            let mut store = t.open();
+            let file = write(t.dir.path(), name, &bytes);
+            let log = change_log(&store);
+            if let Err(e) = import(&mut store, &[file]) {
+                prop_assert_eq!(change_log(&store), log, "{}", e);
+                prop_assert!(!e.message_zh().is_empty() && !e.to_string().is_empty());
+            }
+        }
+    }
+}
