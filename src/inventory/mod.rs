@@ -296,7 +296,8 @@ fn read_file(
                 continue;
             }
             let name = grid.sheet.clone();
-            match table::from_grid(&file, grid, named.or(kind), errors) {
+            // A sheet not named for a kind says what it holds by its header, or is skipped.
+            match table::from_grid(&file, grid, named, errors) {
                 Some(t) if kind.is_none_or(|k| k == t.kind) => tables.push(t),
                 Some(_) => {}
                 None => skipped.push(format!("{file}:{name}")),
@@ -322,6 +323,14 @@ fn read_file(
     }
     if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls") {
         return Err(damaged(&file, &"no zip signature"));
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(problem(
+            &file,
+            "file",
+            "这是 UTF-16 文本（Excel 的「Unicode 文本」），请另存为「CSV UTF-8」",
+            "UTF-16 text (Excel's 'Unicode text'): save it as 'CSV UTF-8'",
+        ));
     }
     if bytes.contains(&0) {
         return Err(problem(

@@ -236,10 +236,9 @@ fn a_png_renamed_xlsx_an_empty_file_and_a_truncated_workbook_are_refused_cleanly
     let cut = write(t.dir.path(), "cut.xlsx", &book[..book.len() / 2]);
     let binary = write(t.dir.path(), "photo.csv", b"\xff\xd8\xff\xe0\0\x10JFIF\0");
 
-    let (e, zh, en) = refused(
-        &mut store,
-        &[png.clone(), empty.clone(), cut.clone(), binary],
-    );
+    let utf16 = write(t.dir.path(), "unicode.csv", b"\xff\xfe\xa2\x5b\x37\x62");
+    let files = [png.clone(), empty.clone(), cut.clone(), binary, utf16];
+    let (e, zh, en) = refused(&mut store, &files);
 
     assert_eq!(e.kind(), "rows_rejected");
     let at = |p: &PathBuf| format!("{}: file: ", p.display());
@@ -259,6 +258,7 @@ fn a_png_renamed_xlsx_an_empty_file_and_a_truncated_workbook_are_refused_cleanly
         has(&en, "neither a text file nor an XLSX workbook"),
         "{en:?}"
     );
+    assert!(has(&zh, "unicode.csv: file: 这是 UTF-16 文本"), "{zh:?}");
 
     // Alone, a file-level problem is itself the error (kind io/invalid, field "file").
     let e = import(&mut store, &[empty]).expect_err("empty");

@@ -282,12 +282,14 @@ fn kind_picks_one_sheet_of_a_workbook_and_names_a_csv_without_a_telling_header()
     let mut sheets: Vec<(&str, Vec<Vec<String>>)> = vec![("客户", owned(CUSTOMERS))];
     sheets.push(("说明", vec![vec!["本表由客服中心维护".into()]]));
     let file = write(t.dir.path(), "b.xlsx", &workbook(&sheets));
-    let sum = import(&mut store, &[file]).unwrap();
+    let sum = import(&mut store, std::slice::from_ref(&file)).unwrap();
     assert_eq!(sum.customers, unchanged(2));
     assert!(
         sum.skipped_sheets.iter().any(|s| s.ends_with("说明")),
         "{sum:?}"
     );
+    let sum = inventory::import(&mut store, &[file], opts).expect("--kind with a notes sheet");
+    assert_eq!(sum.customers, unchanged(2));
 }
 
 #[test]
