@@ -20,10 +20,8 @@ struct Terms {
     exclusions: Vec<String>,
 }
 
-/// Store a new contract (validated) and the sites it covers.
-pub fn add_contract(tx: &Tx, mut c: Contract) -> Result<Contract> {
-    c.id = new_id();
-    let c = c.validated()?;
+/// The `terms` column of a contract, as JSON.
+fn terms_json(c: &Contract) -> Result<String> {
     let terms = Terms {
         holidays: c.holidays.clone(),
         levels: c.levels.clone(),
@@ -32,8 +30,15 @@ pub fn add_contract(tx: &Tx, mut c: Contract) -> Result<Contract> {
         billing: c.billing.clone(),
         exclusions: c.exclusions.clone(),
     };
-    let terms = serde_json::to_string(&terms)
-        .map_err(|e| Error::invalid("contract.terms", e.to_string(), e.to_string()))?;
+    serde_json::to_string(&terms)
+        .map_err(|e| Error::invalid("contract.terms", e.to_string(), e.to_string()))
+}
+
+/// Store a new contract (validated) and the sites it covers.
+pub fn add_contract(tx: &Tx, mut c: Contract) -> Result<Contract> {
+    c.id = new_id();
+    let c = c.validated()?;
+    let terms = terms_json(&c)?;
     if crate::store::key_taken(tx.conn(), "contract", "number", &c.number)? {
         return Err(Error::invalid(
             "contract.number",
@@ -64,6 +69,77 @@ pub fn add_contract(tx: &Tx, mut c: Contract) -> Result<Contract> {
         )?;
     }
     Ok(c)
+}
+
+/// Correct a stored contract to `c` (same id and number): only the columns that differ are
+/// written, and the covered sites become exactly `c.site_ids` (new ones added, dropped ones
+/// tombstoned). Returns the changed fields as [`Contract::changed_fields`] names them.
+pub fn update_contract(tx: &Tx, c: Contract) -> Result<Vec<&'static str>> {
+    let now = contract_in(tx.conn(), &c.id)?;
+    let c = c.validated()?;
+    if c.number != now.number {
+        return Err(Error::invalid(
+            "contract.number",
+            format!("合同编号 {} 不能改为 {}", now.number, c.number),
+            format!(
+                "contract number {} cannot change to {}",
+                now.number, c.number
+            ),
+        ));
+    }
+    let changed = now.changed_fields(&c);
+    let terms = terms_json(&c)?;
+    let calendar = c.calendar.code();
+    let all: [(&'static str, &dyn rusqlite::ToSql); 7] = [
+        ("customer_id", &c.customer_id),
+        ("name", &c.name),
+        ("start_date", &c.start_date),
+        ("end_date", &c.end_date),
+        ("fee_fen", &c.fee.0),
+        ("calendar", &calendar),
+        ("terms", &terms),
+    ];
+    let cols: Vec<(&'static str, &dyn rusqlite::ToSql)> = all
+        .into_iter()
+        .filter(|(name, _)| changed.contains(name))
+        .collect();
+    if !cols.is_empty() {
+        tx.update("contract", &c.id, &cols)?;
+    }
+    if changed.contains(&"sites") {
+        let mut st = tx.conn().prepare(
+            "SELECT id, site_id FROM contract_site WHERE contract_id = ?1 AND deleted = 0",
+        )?;
+        let rows: Vec<(String, String)> = st
+            .query_map([&c.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (row_id, site) in &rows {
+            if !c.site_ids.contains(site) {
+                tx.tombstone("contract_site", row_id)?;
+            }
+        }
+        let mut added: Vec<&String> = Vec::new();
+        for site in &c.site_ids {
+            if !rows.iter().any(|(_, s)| s == site) && !added.contains(&site) {
+                tx.insert(
+                    "contract_site",
+                    &new_id(),
+                    &[("contract_id", &c.id), ("site_id", site)],
+                )?;
+                added.push(site);
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// Every live contract, by number.
+pub(crate) fn all_in(conn: &rusqlite::Connection) -> Result<Vec<Contract>> {
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM contract WHERE deleted = 0 ORDER BY number")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    ids.iter().map(|id| contract_in(conn, id)).collect()
 }
 
 pub(crate) fn contract_in(conn: &rusqlite::Connection, id: &str) -> Result<Contract> {

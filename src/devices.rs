@@ -15,17 +15,7 @@ const COLS: &str =
 /// Create a device archive. The lane must exist and the code must be new.
 pub fn add_device(tx: &Tx, input: &DeviceInput) -> Result<Device> {
     let d = input.validate(new_id(), tx.now().date_naive())?;
-    let lane: Option<String> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM lane WHERE id = ?1 AND deleted = 0",
-            [&d.lane_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if lane.is_none() {
-        return Err(Error::not_found("lane", &d.lane_id));
-    }
+    lane_exists(tx.conn(), &d.lane_id)?;
     if crate::store::key_taken(tx.conn(), "device", "code", d.code.as_str())? {
         return Err(Error::invalid(
             "device.code",
@@ -61,6 +51,21 @@ pub fn add_device(tx: &Tx, input: &DeviceInput) -> Result<Device> {
         None,
     )?;
     Ok(d)
+}
+
+/// A device's lane must be a live lane.
+fn lane_exists(conn: &rusqlite::Connection, lane_id: &str) -> Result<()> {
+    let lane: Option<String> = conn
+        .query_row(
+            "SELECT id FROM lane WHERE id = ?1 AND deleted = 0",
+            [lane_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match lane {
+        Some(_) => Ok(()),
+        None => Err(Error::not_found("lane", lane_id)),
+    }
 }
 
 fn from_row(r: &Row) -> rusqlite::Result<Result<Device>> {
@@ -102,6 +107,94 @@ pub(crate) fn device_in(conn: &rusqlite::Connection, id_or_code: &str) -> Result
     )
     .optional()?
     .ok_or_else(|| Error::not_found("device", id_or_code))?
+}
+
+/// Every live device as its archive shows it now (status and serial derived from history),
+/// by code.
+pub(crate) fn all_in(conn: &rusqlite::Connection) -> Result<Vec<Device>> {
+    let mut st = conn.prepare(&format!(
+        "SELECT {COLS} FROM device_now d WHERE d.deleted = 0 ORDER BY d.code"
+    ))?;
+    let rows = st.query_map([], from_row)?;
+    rows.map(|r| r?).collect()
+}
+
+/// Correct a device archive from `input` (the office's inventory import, a form): only the
+/// fields that differ are written, so a laptop's edit to another field still merges. A new
+/// status or serial is recorded as a history line like any other (they are derived from
+/// history), and a history line lists what else changed. The code is the device's identity
+/// and cannot change here. Returns the changed fields' column names.
+pub fn update_device(tx: &Tx, id: &str, input: &DeviceInput) -> Result<Vec<&'static str>> {
+    let now = device_in(tx.conn(), id)?;
+    let d = input.validate(now.id.clone(), tx.now().date_naive())?;
+    if d.code != now.code {
+        return Err(Error::invalid(
+            "device.code",
+            format!("设备统一编号 {} 不能改为 {}", now.code, d.code),
+            format!("device code {} cannot change to {}", now.code, d.code),
+        ));
+    }
+    let changed = now.changed_fields(&d);
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    if d.lane_id != now.lane_id {
+        lane_exists(tx.conn(), &d.lane_id)?;
+    }
+    let (mfd, inst, wend) = (d.manufacture_date, d.install_date, d.warranty_end);
+    let (ty, conf) = (d.device_type.code(), d.confidentiality.code());
+    let all: [(&'static str, &dyn rusqlite::ToSql); 10] = [
+        ("device_type", &ty),
+        ("model", &d.model),
+        ("manufacturer", &d.manufacturer),
+        ("manufacture_date", &mfd),
+        ("install_date", &inst),
+        ("warranty_end", &wend),
+        ("lane_id", &d.lane_id),
+        ("position", &d.position),
+        ("confidentiality", &conf),
+        ("notes", &d.notes),
+    ];
+    let cols: Vec<(&'static str, &dyn rusqlite::ToSql)> = all
+        .into_iter()
+        .filter(|(name, _)| changed.contains(name))
+        .collect();
+    if !cols.is_empty() {
+        tx.update("device", &d.id, &cols)?;
+        let names: Vec<&str> = cols.iter().map(|(n, _)| field_label_zh(n)).collect();
+        add_event(
+            tx,
+            &d.id,
+            "corrected",
+            &format!("档案更正：{}", names.join("、")),
+            None,
+        )?;
+    }
+    if changed.contains(&"status") {
+        set_status(tx, &d.id, d.status, "档案更正", None)?;
+    }
+    if changed.contains(&"serial") {
+        let summary = format!("序列号更正：{} → {}", now.serial, d.serial);
+        set_serial(tx, &d.id, &d.serial, &summary, None)?;
+    }
+    Ok(changed)
+}
+
+/// The Chinese name of an archive column, for history lines.
+fn field_label_zh(column: &str) -> &str {
+    match column {
+        "device_type" => "设备类型",
+        "model" => "规格型号",
+        "manufacturer" => "生产厂家",
+        "manufacture_date" => "出厂日期",
+        "install_date" => "安装日期",
+        "warranty_end" => "保修截止",
+        "lane_id" => "所在车道",
+        "position" => "安装位置",
+        "confidentiality" => "档案密级",
+        "notes" => "备注",
+        other => other,
+    }
 }
 
 pub fn devices_on_lane(store: &Store, lane_id: &str) -> Result<Vec<Device>> {

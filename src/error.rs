@@ -97,6 +97,47 @@ pub enum Error {
         zh: String,
         en: String,
     },
+    /// Every problem found in a batch checked before anything is written (the rows of an
+    /// inventory import): each is usually an [`Error::At`] a row, its field the column. The
+    /// messages list them one per line, `file:sheet:row: column: message`.
+    #[error("{}", rows_en(errors))]
+    Rows { errors: Vec<Error> },
+}
+
+/// `place: column: message`, the one-line form of an error at a row and column.
+fn row_line(e: &Error, lang: Lang) -> String {
+    match e {
+        Error::At { location, inner } => match inner.as_ref() {
+            Error::Invalid { field, zh, en } => {
+                let msg = if lang == Lang::Zh { zh } else { en };
+                format!("{location}: {field}: {msg}")
+            }
+            other => format!("{location}: {}", other.message(lang)),
+        },
+        other => other.message(lang),
+    }
+}
+
+fn rows_en(errors: &[Error]) -> String {
+    let n = errors.len();
+    let mut s = format!(
+        "{n} problem{} found; nothing was written:",
+        if n == 1 { "" } else { "s" }
+    );
+    for e in errors {
+        s.push('\n');
+        s.push_str(&row_line(e, Lang::En));
+    }
+    s
+}
+
+fn rows_zh(errors: &[Error]) -> String {
+    let mut s = format!("发现 {} 处错误，未写入任何内容：", errors.len());
+    for e in errors {
+        s.push('\n');
+        s.push_str(&row_line(e, Lang::Zh));
+    }
+    s
 }
 
 impl Error {
@@ -148,6 +189,7 @@ impl Error {
             Error::Io(_) | Error::File { .. } => "io",
             Error::Report { kind, .. } => kind,
             Error::At { inner, .. } => inner.kind(),
+            Error::Rows { .. } => "rows_rejected",
         }
     }
 
@@ -197,6 +239,7 @@ impl Error {
             Error::File { field, zh, .. } => format!("{zh}（字段：{field}）"),
             Error::Report { zh, .. } => zh.clone(),
             Error::At { location, inner } => format!("{location}：{}", inner.message_zh()),
+            Error::Rows { errors } => rows_zh(errors),
         }
     }
 }

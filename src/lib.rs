@@ -13,6 +13,7 @@ pub mod devices;
 pub mod domain;
 pub mod error;
 pub mod files;
+pub mod inventory;
 pub mod media;
 pub mod org;
 pub mod profile;

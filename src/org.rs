@@ -129,6 +129,25 @@ pub fn add_lane(tx: &Tx, site_id: &str, name: &str, code: &str) -> Result<Lane> 
     Ok(l)
 }
 
+/// Correct a customer's address (its name is how the office finds it, so it stays). Writes
+/// nothing when the address is already this.
+pub fn set_customer_address(tx: &Tx, id: &str, address: Option<&str>) -> Result<()> {
+    let address = optional_text("customer.address", address, MAX_NAME_CHARS)?;
+    tx.update("customer", id, &[("address", &address)])
+}
+
+/// Correct a site's address; nothing is written when it is already this.
+pub fn set_site_address(tx: &Tx, id: &str, address: Option<&str>) -> Result<()> {
+    let address = optional_text("site.address", address, MAX_NAME_CHARS)?;
+    tx.update("site", id, &[("address", &address)])
+}
+
+/// Rename a lane (its code stays: device codes and the office's lists use it).
+pub fn rename_lane(tx: &Tx, id: &str, name: &str) -> Result<()> {
+    let name = required_text("lane.name", name, MAX_NAME_CHARS)?;
+    tx.update("lane", id, &[("name", &name)])
+}
+
 pub fn engineer(store: &Store, id: &str) -> Result<Engineer> {
     store
         .conn()

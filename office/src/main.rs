@@ -59,6 +59,32 @@ enum Cmd {
         #[arg(long)]
         scale: Option<usize>,
     },
+    /// Import customers, sites, lanes, devices and contracts from XLSX or CSV (UTF-8 or GBK);
+    /// all rows are checked first, and any bad row means nothing is written (导入台账).
+    Import {
+        /// .xlsx or .csv files, or folders of them.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// What a CSV file holds (customers, sites, lanes, devices, contracts or 客户 …);
+        /// for a workbook, import only that sheet.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Check and report what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the inventory as one XLSX workbook or a folder of CSV files (导出台账).
+    Export {
+        /// A .xlsx file, or a folder for CSV.
+        #[arg(long)]
+        out: PathBuf,
+        /// xlsx or csv (default: xlsx when --out ends in .xlsx, else csv).
+        #[arg(long)]
+        format: Option<String>,
+        /// CSV text encoding: utf8 (with the BOM Excel needs, the default) or gbk.
+        #[arg(long, default_value = "utf8")]
+        encoding: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -199,6 +225,42 @@ fn run(cli: Cli) -> Result<(), Error> {
                     }
                     println!("laptop {installation} retired");
                 }
+            }
+            Ok(())
+        }
+        Cmd::Import {
+            files,
+            kind,
+            dry_run,
+        } => {
+            let opts = weibao::inventory::ImportOptions {
+                kind: kind
+                    .as_deref()
+                    .map(weibao::inventory::Kind::parse)
+                    .transpose()?,
+                dry_run,
+            };
+            let mut store = data.open_store()?;
+            let sum = weibao::inventory::import(&mut store, &files, opts)?;
+            for line in sum.lines() {
+                println!("{line}");
+            }
+            Ok(())
+        }
+        Cmd::Export {
+            out,
+            format,
+            encoding,
+        } => {
+            let format = format
+                .as_deref()
+                .map(weibao::inventory::Format::parse)
+                .transpose()?;
+            let encoding = weibao::inventory::TextEncoding::parse(&encoding)?;
+            let store = data.open_store()?;
+            let sum = weibao::inventory::export(&store, &out, format, encoding)?;
+            for line in sum.lines() {
+                println!("{line}");
             }
             Ok(())
         }

@@ -108,6 +108,37 @@ impl Contract {
         Ok(self)
     }
 
+    /// The stored columns (`sites` for the covered sites) whose value in `new` differs from
+    /// this contract's; the id and the number (its identity) are not compared.
+    pub fn changed_fields(&self, new: &Contract) -> Vec<&'static str> {
+        let mut sites = self.site_ids.clone();
+        let mut new_sites = new.site_ids.clone();
+        sites.sort();
+        sites.dedup();
+        new_sites.sort();
+        new_sites.dedup();
+        let terms_changed = self.holidays != new.holidays
+            || self.levels != new.levels
+            || self.inspections_per_year != new.inspections_per_year
+            || self.early != new.early
+            || self.billing != new.billing
+            || self.exclusions != new.exclusions;
+        let checks = [
+            ("customer_id", self.customer_id != new.customer_id),
+            ("name", self.name != new.name),
+            ("start_date", self.start_date != new.start_date),
+            ("end_date", self.end_date != new.end_date),
+            ("fee_fen", self.fee != new.fee),
+            ("calendar", self.calendar != new.calendar),
+            ("terms", terms_changed),
+            ("sites", sites != new_sites),
+        ];
+        checks
+            .into_iter()
+            .filter_map(|(name, changed)| changed.then_some(name))
+            .collect()
+    }
+
     pub fn terms(&self, level: FaultLevel) -> Option<&LevelTerms> {
         self.levels.iter().find(|t| t.level == level)
     }

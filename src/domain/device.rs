@@ -150,6 +150,35 @@ impl DeviceInput {
 }
 
 impl Device {
+    /// The archive fields (by column name) whose value in `new` differs from this one; the id
+    /// and the code (the device's identity) are not compared.
+    pub fn changed_fields(&self, new: &Device) -> Vec<&'static str> {
+        let checks = [
+            ("device_type", self.device_type != new.device_type),
+            ("model", self.model != new.model),
+            ("manufacturer", self.manufacturer != new.manufacturer),
+            ("serial", self.serial != new.serial),
+            (
+                "manufacture_date",
+                self.manufacture_date != new.manufacture_date,
+            ),
+            ("install_date", self.install_date != new.install_date),
+            ("warranty_end", self.warranty_end != new.warranty_end),
+            ("status", self.status != new.status),
+            ("lane_id", self.lane_id != new.lane_id),
+            ("position", self.position != new.position),
+            (
+                "confidentiality",
+                self.confidentiality != new.confidentiality,
+            ),
+            ("notes", self.notes != new.notes),
+        ];
+        checks
+            .into_iter()
+            .filter_map(|(name, changed)| changed.then_some(name))
+            .collect()
+    }
+
     /// In warranty on `day`? Unknown warranty end counts as out of warranty (billable is the
     /// safe assumption for a quote; the office can correct the archive).
     pub fn in_warranty(&self, day: NaiveDate) -> bool {

@@ -6,6 +6,7 @@ mod admin;
 mod dump;
 mod enrol;
 mod harness;
+mod inventory;
 mod protocol;
 mod restored;
 mod set_aside;

@@ -5,6 +5,7 @@
 
 mod devices;
 mod inspection;
+mod inventory;
 mod output;
 mod report;
 mod stock;
@@ -83,6 +84,11 @@ enum Cmd {
     Sync(sync_http::SyncArgs),
     /// Bind this laptop to the office: its engineer identity, report prefix and certificate.
     Enrol(sync_http::EnrolArgs),
+    /// Import customers, sites, lanes, devices and contracts from XLSX or CSV (UTF-8 or GBK);
+    /// any bad row means nothing is written (导入台账).
+    Import(inventory::ImportArgs),
+    /// Export the inventory as one XLSX workbook or a folder of CSV files (导出台账).
+    Export(inventory::ExportArgs),
     /// Conflicts left by merging (stock below zero, two signed originals, duplicate codes, …).
     Conflicts {
         #[command(subcommand)]
@@ -177,6 +183,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Conflicts { cmd } => sync::conflicts(&mut ctx, cmd),
         Cmd::Sync(a) => sync_http::run(&mut ctx, a),
         Cmd::Enrol(a) => sync_http::enrol(&mut ctx, a),
+        Cmd::Import(a) => inventory::import(&mut ctx, a),
+        Cmd::Export(a) => inventory::export(&mut ctx, a),
         Cmd::Torture { writes } => torture::run(&mut ctx.store, writes),
     }
 }
