@@ -131,12 +131,14 @@ fn replica_engineer(
     Ok((e.id, e.report_prefix))
 }
 
-/// `EA`…`EZ`, then `EAA`…`EZZ`: 702 engineers before the office must choose prefixes by hand.
+/// `EA`…`EZ`, then `EAA`…`EZZ`, then `EAAA`…`EZZZ`: 18,278 engineers.
 fn free_prefixes() -> impl Iterator<Item = String> {
     let letters = || (b'A'..=b'Z').map(char::from);
+    let two = move || letters().flat_map(move |a| letters().map(move |b| format!("{a}{b}")));
     letters()
         .map(|a| format!("E{a}"))
-        .chain(letters().flat_map(move |a| letters().map(move |b| format!("E{a}{b}"))))
+        .chain(two().map(|ab| format!("E{ab}")))
+        .chain(letters().flat_map(move |a| two().map(move |bc| format!("E{a}{bc}"))))
 }
 
 /// Every enrolled laptop.
@@ -335,4 +337,20 @@ fn no_record(who: &Caller) -> AppError {
 
 fn conflict(kind: &'static str, zh: String, en: String) -> AppError {
     AppError::new(StatusCode::CONFLICT, kind, zh, en).with_field("installation")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn office_prefixes_are_distinct_letters_in_the_cores_length() {
+        let all: Vec<String> = super::free_prefixes().collect();
+        assert_eq!(all.len(), 26 + 26 * 26 + 26 * 26 * 26);
+        let unique: std::collections::HashSet<_> = all.iter().collect();
+        assert_eq!(unique.len(), all.len());
+        assert!(all
+            .iter()
+            .all(|p| (2..=6).contains(&p.len()) && p.chars().all(|c| c.is_ascii_uppercase())));
+        assert_eq!(all[0], "EA");
+        assert_eq!(all[26], "EAA");
+    }
 }
