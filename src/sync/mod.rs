@@ -5,6 +5,7 @@
 //! decides one. The protocol is written down in `docs/sync.md`.
 
 pub mod client;
+pub mod scope;
 
 use crate::store::changes::{self, Change};
 use crate::store::{meta_get, Store};
