@@ -23,6 +23,9 @@ pub struct ApplyReport {
     pub held: usize,
     /// Held changes that applied in this batch once what they waited for arrived.
     pub released: usize,
+    /// Own changes merged once more ([`apply_batch_again`]) that still wait for their row or
+    /// parent (they stay logged; the caller passes them again once it arrived).
+    pub unrestored: usize,
     /// The highest stamp applied (the local clock moves past it).
     #[serde(skip)]
     pub max_hlc: Option<String>,
@@ -36,6 +39,22 @@ pub fn apply_batch<R: Replica>(
     changes: &[Change],
     now: u64,
     max_skew: u64,
+) -> Result<ApplyReport> {
+    apply_batch_again(r, changes, now, max_skew, None)
+}
+
+/// [`apply_batch`], except that the changes of origin `again` (this installation) that are
+/// already logged are merged once more instead of skipped. A site fetched whole after its rows
+/// were evicted (`sync::evict`) brings back rows this installation wrote; their changes stayed
+/// in its log (they are its outbox and its sequence numbers), so the log alone would skip
+/// them. Merging one change twice changes nothing (the same stamp neither wins nor loses a
+/// field; an event with the same content is a duplicate), so a row still here is untouched.
+pub fn apply_batch_again<R: Replica>(
+    r: &mut R,
+    changes: &[Change],
+    now: u64,
+    max_skew: u64,
+    again: Option<&str>,
 ) -> Result<ApplyReport> {
     let mut tables = Vec::with_capacity(changes.len());
     for (i, c) in changes.iter().enumerate() {
@@ -59,7 +78,14 @@ pub fn apply_batch<R: Replica>(
             continue;
         }
         if !r.log_new(c)? {
-            report.duplicates += 1;
+            if again == Some(c.origin.as_str()) {
+                match merge::apply(r, t, c)? {
+                    Outcome::Held(_) => report.unrestored += 1,
+                    outcome => count(&mut report, &outcome, c),
+                }
+            } else {
+                report.duplicates += 1;
+            }
             continue;
         }
         match merge::apply(r, t, c)? {
