@@ -173,6 +173,7 @@ async fn pull(
             changes: rows.into_iter().map(|l| l.change).collect(),
             next,
             more: next < last,
+            scope: None,
         }))
     })
     .await

@@ -29,6 +29,11 @@ pub enum Event {
     Retrying { why: String, delay: Duration },
     /// The office lost what it had acknowledged (restored from a backup): start over.
     StartingOver { why: &'static str },
+    /// Rows of sites no longer assigned left this laptop (`kept`: rows kept for unsent
+    /// changes, see [`super::evict`]).
+    Evicted { rows: usize, kept: usize },
+    /// A site was fetched whole (it entered the scope, or its checksum differed).
+    SiteFetched { site: String, changes: usize },
 }
 
 impl Event {
@@ -44,6 +49,12 @@ impl Event {
                 format!("{why}; retrying in {:.1} s", delay.as_secs_f32())
             }
             Event::StartingOver { why } => why.to_string(),
+            Event::Evicted { rows, kept } => {
+                format!("evicted {rows} rows of unassigned sites (kept {kept} with unsent changes)")
+            }
+            Event::SiteFetched { site, changes } => {
+                format!("fetched site {site} whole ({changes} changes)")
+            }
         }
     }
 }
@@ -60,6 +71,14 @@ pub struct Summary {
     /// Request and answer body bytes as sent and received (after decompression).
     pub bytes_sent: u64,
     pub bytes_received: u64,
+    /// The engineer's sites as the office last said (`"all"` or site ids).
+    pub scope: Option<super::scope::Scope>,
+    /// Rows that left this laptop with unassigned sites, and rows of them kept for unsent
+    /// changes.
+    pub evicted: usize,
+    pub kept: usize,
+    /// Sites fetched whole (assigned, or their checksum differed).
+    pub sites_fetched: usize,
 }
 
 /// Why one request failed: worth retrying, or an answer from the office to pass on.
@@ -238,6 +257,7 @@ pub fn run(store: &mut Store, remote: &Remote, on: &mut dyn FnMut(&Event)) -> Re
     loop {
         push(store, remote, &mut sum, on)?;
         if pull(store, remote, &mut sum, on)? {
+            super::sites::reconcile(store, remote, &mut sum, on)?;
             return Ok(sum);
         }
         if restarted {
@@ -312,6 +332,9 @@ fn pull(
             Ok(v) => {
                 let ans: PullAnswer = parse(v)?;
                 let report = super::apply_pulled(store, &ans)?;
+                if ans.scope.is_some() {
+                    sum.scope = ans.scope.clone();
+                }
                 sum.pulled += ans.changes.len();
                 sum.applied += report.applied + report.released;
                 sum.held = report.held;

@@ -18,17 +18,32 @@ pub struct SyncArgs {
     /// Attempts per request before giving up on a transient failure.
     #[arg(long, default_value_t = 5)]
     attempts: u32,
+    /// Compare every assigned site with the office's checksum now and fetch again any that
+    /// differ (otherwise done when the sites change, when a change waits for a missing row,
+    /// and once a day).
+    #[arg(long)]
+    verify: bool,
 }
 
 pub fn run(ctx: &mut Ctx, a: SyncArgs) -> Result<(), Error> {
     let remote = Remote::new(&a.server, &a.token, a.attempts)?;
+    if a.verify {
+        weibao::sync::sites::check_sites_next(&mut ctx.store)?;
+    }
     let sum = client::run(&mut ctx.store, &remote, &mut |e| {
         eprintln!("  {}", e.line())
     })?;
     output::emit(ctx, &sum, || {
-        format!(
-            "同步完成：推送 {}（已确认至 {}），拉取 {}（应用 {}，暂存 {}）\n",
+        let mut line = format!(
+            "同步完成：推送 {}（已确认至 {}），拉取 {}（应用 {}，暂存 {}）",
             sum.pushed, sum.acknowledged, sum.pulled, sum.applied, sum.held
-        )
+        );
+        if sum.evicted + sum.kept + sum.sites_fetched > 0 {
+            line.push_str(&format!(
+                "；移出未分配站点的记录 {}（保留未发送的 {}），整站获取 {}",
+                sum.evicted, sum.kept, sum.sites_fetched
+            ));
+        }
+        line + "\n"
     })
 }
