@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod error;
 mod routes;
+mod sites;
 
 use auth::Auth;
 use std::path::{Path, PathBuf};

@@ -12,6 +12,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use std::sync::{Arc, Mutex, MutexGuard};
 use weibao::store::changes;
+use weibao::sync::scope;
 use weibao::sync::{
     PullAnswer, PushAnswer, PushRequest, PROTOCOL_HEADER, PROTOCOL_VERSION, PULL_LIMIT,
     SCHEMA_HEADER,
@@ -22,6 +23,8 @@ pub fn router(office: Arc<Office>) -> Router {
     Router::new()
         .route("/sync/v1/push", post(push))
         .route("/sync/v1/pull", get(pull))
+        .route("/sync/v1/sites", get(crate::sites::checksums))
+        .route("/sync/v1/site", get(crate::sites::site))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(office)
 }
@@ -162,25 +165,23 @@ async fn pull(
             )
             .with_field("after"));
         }
-        let rows = changes::since_except(store.conn(), q.after, &q.installation, limit)?;
-        let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit;
-        let next = match rows.last() {
-            Some(l) if full => l.local_seq,
-            _ => last,
-        };
-        tracing::info!(engineer = %caller.name, after = q.after, sent = rows.len(), next, "pull");
+        // Only the rows of the caller's sites, and global ones (the core's rule).
+        let scope = crate::sites::scope_of(&caller)?;
+        let page = scope::pull_page(store.conn(), q.after, &q.installation, &scope, limit)?;
+        let (sent, next) = (page.changes.len(), page.next);
+        tracing::info!(engineer = %caller.name, after = q.after, sent, next, "pull");
         Ok(Json(PullAnswer {
-            changes: rows.into_iter().map(|l| l.change).collect(),
+            changes: page.changes.into_iter().map(|l| l.change).collect(),
             next,
-            more: next < last,
-            scope: None,
+            more: page.more,
+            scope: Some(scope),
         }))
     })
     .await
 }
 
 /// The protocol and schema versions every request carries: an older client is told to update.
-fn check_versions(h: &HeaderMap) -> AppResult<()> {
+pub(crate) fn check_versions(h: &HeaderMap) -> AppResult<()> {
     let num = |name: &str| -> Option<i64> { h.get(name)?.to_str().ok()?.trim().parse().ok() };
     let schema = weibao::store::migrations::latest_version();
     match (num(PROTOCOL_HEADER), num(SCHEMA_HEADER)) {
@@ -202,7 +203,7 @@ fn check_versions(h: &HeaderMap) -> AppResult<()> {
     }
 }
 
-fn bearer(h: &HeaderMap) -> AppResult<String> {
+pub(crate) fn bearer(h: &HeaderMap) -> AppResult<String> {
     h.get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
@@ -211,7 +212,7 @@ fn bearer(h: &HeaderMap) -> AppResult<String> {
         .ok_or_else(AppError::unauthenticated)
 }
 
-fn caller(office: &Office, token: &str) -> AppResult<Caller> {
+pub(crate) fn caller(office: &Office, token: &str) -> AppResult<Caller> {
     lock(&office.auth)?
         .check(token)?
         .ok_or_else(AppError::unauthenticated)
@@ -280,12 +281,12 @@ fn too_large(max: usize) -> AppError {
     .with_field("body")
 }
 
-fn lock<T>(m: &Mutex<T>) -> AppResult<MutexGuard<'_, T>> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> AppResult<MutexGuard<'_, T>> {
     m.lock()
         .map_err(|_| AppError::internal("a lock was poisoned"))
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
     tokio::task::spawn_blocking(f)
