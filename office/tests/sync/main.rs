@@ -7,4 +7,5 @@ mod dump;
 mod harness;
 mod protocol;
 mod restored;
+mod sites;
 mod two_engineers;
