@@ -35,46 +35,104 @@ pub struct Evicted {
     pub kept: usize,
 }
 
-/// Evict the rows of every site this laptop holds that is not in `scope`.
+/// Local-only `meta` key: the rows an eviction kept back for unsent work, as a JSON array of
+/// `[table, id]`. They are candidates again at the next eviction, even if what made them
+/// belong to a dropped site went meanwhile (a kept work order keeps its contract, whose link
+/// to the site was evicted): otherwise they would belong to no site and stay forever.
+const OWED: &str = "sync_evict_kept";
+
+/// Evict the rows of every site this laptop holds that is not in `scope`, and the rows kept
+/// back last time whose unsent work has since been acknowledged.
 pub fn out_of_scope(store: &mut Store, scope: &scope::Scope) -> Result<Evicted> {
-    if *scope == scope::Scope::All {
+    let owed = owed(store)?;
+    let drop: Vec<String> = match scope {
+        scope::Scope::All => Vec::new(),
+        scope::Scope::Sites(_) => scope::local_sites(store.conn(), &scope::Scope::All)?
+            .into_iter()
+            .filter(|s| !scope.contains(s))
+            .collect(),
+    };
+    if drop.is_empty() && owed.is_empty() {
         return Ok(Evicted::default());
     }
-    let all = scope::local_sites(store.conn(), &scope::Scope::All)?;
-    let drop: Vec<String> = all.into_iter().filter(|s| !scope.contains(s)).collect();
-    if drop.is_empty() {
-        return Ok(Evicted::default());
-    }
-    sites(store, &drop)
+    let me = store.installation().to_string();
+    let acked = super::acknowledged(store)?;
+    let all = *scope == scope::Scope::All;
+    store.write(|tx| {
+        let conn = tx.conn();
+        let (ev, kept) = if all {
+            (Evicted::default(), Vec::new())
+        } else {
+            within(conn, &me, acked, &drop, &owed)?
+        };
+        let json = serde_json::to_string(&kept)
+            .map_err(|e| crate::Error::Migration(format!("meta.{OWED}: {e}")))?;
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [OWED, json.as_str()],
+        )?;
+        Ok(ev)
+    })
 }
 
-/// Evict the rows that belong only to the sites `drop` (before fetching a site whole, or
-/// when they left the scope), keeping unsent work and what it refers to.
+fn owed(store: &Store) -> Result<Vec<(String, String)>> {
+    match crate::store::meta_get(store.conn(), OWED)? {
+        None => Ok(Vec::new()),
+        Some(v) => serde_json::from_str(&v)
+            .map_err(|_| crate::Error::Migration(format!("meta.{OWED} is damaged: {v:?}"))),
+    }
+}
+
+/// Evict the rows that belong only to the sites `drop` (before fetching a site whole),
+/// keeping unsent work and what it refers to.
 pub fn sites(store: &mut Store, drop: &[String]) -> Result<Evicted> {
     let me = store.installation().to_string();
     let acked = super::acknowledged(store)?;
-    store.write(|tx| within(tx.conn(), &me, acked, drop))
+    store.write(|tx| Ok(within(tx.conn(), &me, acked, drop, &[])?.0))
 }
 
 /// [`sites`] inside the caller's write transaction (`me`: this installation, `acked`: its
 /// last acknowledged seq), so a site can be evicted and fetched again in one transaction.
-pub(crate) fn within(conn: &Connection, me: &str, acked: i64, drop: &[String]) -> Result<Evicted> {
-    let drop = scope::json_list(drop.iter());
+/// `owed` rows are candidates too unless they belong to a site that stays. Returns what was
+/// done and the rows kept back.
+pub(crate) fn within(
+    conn: &Connection,
+    me: &str,
+    acked: i64,
+    drop: &[String],
+    owed: &[(String, String)],
+) -> Result<(Evicted, Vec<(String, String)>)> {
+    let drop = &scope::json_list(drop.iter());
     // Rows go children first, but a foreign key is only checked at commit: if anything
     // still pointed at an evicted row, the whole eviction would roll back.
     conn.execute_batch(
         "PRAGMA defer_foreign_keys = ON;
          CREATE TEMP TABLE IF NOT EXISTS scope_evict
              (tbl TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID;
-         DELETE FROM temp.scope_evict;",
+         CREATE TEMP TABLE IF NOT EXISTS scope_candidate
+             (tbl TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID;
+         DELETE FROM temp.scope_evict;
+         DELETE FROM temp.scope_candidate;",
     )?;
-    candidates(conn, &drop)?;
-    let pending = conn.execute(
+    candidates(conn, drop, owed)?;
+    conn.execute(
+        "INSERT INTO temp.scope_candidate SELECT tbl, id FROM temp.scope_evict",
+        [],
+    )?;
+    conn.execute(
         "DELETE FROM temp.scope_evict WHERE (tbl, id) IN
            (SELECT tbl, row_id FROM change_log WHERE origin = ?1 AND origin_seq > ?2)",
         rusqlite::params![me, acked],
     )?;
-    let referenced = keep_referenced(conn)?;
+    keep_referenced(conn)?;
+    let kept: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT tbl, id FROM temp.scope_candidate
+             EXCEPT SELECT tbl, id FROM temp.scope_evict ORDER BY 1, 2",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     forget_index(conn)?;
     for table in ["field_clock", "field_history", "sync_conflict"] {
         conn.execute(
@@ -105,11 +163,12 @@ pub(crate) fn within(conn: &Connection, me: &str, acked: i64, drop: &[String]) -
             [],
         )?;
     }
-    conn.execute("DELETE FROM temp.scope_evict", [])?;
-    Ok(Evicted {
+    conn.execute_batch("DELETE FROM temp.scope_evict; DELETE FROM temp.scope_candidate;")?;
+    let ev = Evicted {
         rows,
-        kept: pending + referenced,
-    })
+        kept: kept.len(),
+    };
+    Ok((ev, kept))
 }
 
 /// Own unsent changes to rows of `site` (a site with any is not fetched again: the office's
@@ -139,22 +198,35 @@ pub fn pending_in(store: &Store, site: &str) -> Result<i64> {
     Ok(n)
 }
 
-/// Every row all of whose sites are in `drop` (a JSON array): the candidates.
-fn candidates(conn: &Connection, drop: &str) -> Result<()> {
+/// The candidates: every row all of whose sites are in `drop` (a JSON array), and every `owed`
+/// row that still exists and belongs to no site outside `drop`.
+fn candidates(conn: &Connection, drop: &str, owed: &[(String, String)]) -> Result<()> {
     for r in RULES {
         let Reach::Sites(arms) = &r.reach else {
             continue;
         };
+        let pairs = scope::pairs_sql(r, arms);
         conn.execute(
             &format!(
                 "INSERT OR IGNORE INTO temp.scope_evict(tbl, id)
-                 SELECT '{}', p.id FROM ({}) p GROUP BY p.id
+                 SELECT '{}', p.id FROM ({pairs}) p GROUP BY p.id
                  HAVING SUM(p.site IN (SELECT value FROM json_each(?1))) = COUNT(*)",
-                r.table,
-                scope::pairs_sql(r, arms)
+                r.table
             ),
             [drop],
         )?;
+        for (_, id) in owed.iter().filter(|(t, _)| t == r.table) {
+            conn.execute(
+                &format!(
+                    "INSERT OR IGNORE INTO temp.scope_evict(tbl, id)
+                     SELECT '{0}', t.id FROM {0} t WHERE t.id = ?2 AND NOT EXISTS
+                       (SELECT 1 FROM ({pairs}) p WHERE p.id = t.id
+                          AND p.site NOT IN (SELECT value FROM json_each(?1)))",
+                    r.table
+                ),
+                [drop, id.as_str()],
+            )?;
+        }
     }
     Ok(())
 }
@@ -228,3 +300,7 @@ fn forget_index(conn: &Connection) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "evict_tests.rs"]
+mod tests;

@@ -210,7 +210,7 @@ fn whole(store: &mut Store, site: &str, changes: &[Change], own: &[Change]) -> R
     let skew = store.max_skew_units();
     store.write(|tx| {
         // Also defers the foreign keys for the rest of this transaction.
-        evict::within(tx.conn(), &me, acked, &[site.to_string()])?;
+        evict::within(tx.conn(), &me, acked, &[site.to_string()], &[])?;
         let mut total = ApplyReport::default();
         for chunk in changes.chunks(PAGE) {
             add(&mut total, tx.apply_refetched(chunk, skew)?);
