@@ -71,6 +71,8 @@ pub struct Summary {
     /// Request and answer body bytes as sent and received (after decompression).
     pub bytes_sent: u64,
     pub bytes_received: u64,
+    /// The pull cursor this sync started from (0: everything in scope was pulled).
+    pub pulled_from: i64,
     /// The engineer's sites as the office last said (`"all"` or site ids).
     pub scope: Option<super::scope::Scope>,
     /// Rows that left this laptop with unassigned sites, and rows of them kept for unsent
@@ -245,9 +247,11 @@ impl Remote {
 /// Push everything, then pull everything: one sync. Safe to interrupt at any point and run
 /// again (a push is idempotent on the office; a pull moves the cursor only after applying).
 pub fn run(store: &mut Store, remote: &Remote, on: &mut dyn FnMut(&Event)) -> Result<Summary> {
+    let cursor = super::pull_cursor(store)?;
     let mut sum = Summary {
         acknowledged: super::acknowledged(store)?,
-        cursor: super::pull_cursor(store)?,
+        cursor,
+        pulled_from: cursor,
         ..Summary::default()
     };
     // An office restored from a backup shows as a pull cursor ahead of its log: then it has

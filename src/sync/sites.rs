@@ -76,7 +76,7 @@ pub(crate) fn reconcile(
             kept: ev.kept,
         });
     }
-    if !due(store, &scope, sum.pulled > 0)? {
+    if !due(store, &scope, sum)? {
         return Ok(());
     }
     let v = remote
@@ -102,27 +102,29 @@ pub(crate) fn reconcile(
 }
 
 /// Whether the checksums should be compared now.
-fn due(store: &Store, scope: &Scope, pulled: bool) -> Result<bool> {
-    if remembered_scope(store)?.as_ref() != Some(scope) {
+fn due(store: &mut Store, scope: &Scope, sum: &Summary) -> Result<bool> {
+    let waiting = sum.pulled > 0
+        && store.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM held_change
+                            WHERE reason IN ('row_missing', 'missing_parent'))",
+            [],
+            |r| r.get::<_, bool>(0),
+        )?;
+    let remembered = remembered_scope(store)?;
+    if remembered.is_none() && sum.pulled_from == 0 && !waiting {
+        // A first sync pulled its whole share just now: nothing to compare yet.
+        remember(store, scope, true)?;
+        return Ok(false);
+    }
+    if waiting || remembered.as_ref() != Some(scope) {
         return Ok(true);
     }
     let last = meta_get(store.conn(), CHECKED_KEY)?
         .and_then(|v| chrono::DateTime::parse_from_rfc3339(&v).ok());
-    match last {
-        None => return Ok(true),
-        Some(t) if store.now().signed_duration_since(t) > CHECK_EVERY => return Ok(true),
-        Some(_) => {}
-    }
-    if !pulled {
-        return Ok(false);
-    }
-    let waiting: bool = store.conn().query_row(
-        "SELECT EXISTS (SELECT 1 FROM held_change
-                        WHERE reason IN ('row_missing', 'missing_parent'))",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(waiting)
+    Ok(match last {
+        None => true,
+        Some(t) => store.now().signed_duration_since(t) > CHECK_EVERY,
+    })
 }
 
 fn remember(store: &mut Store, scope: &Scope, settled: bool) -> Result<()> {
