@@ -57,13 +57,12 @@ fn share(store: &Store, scope: &Scope) -> Dump {
     for (table, all) in d.iter_mut() {
         let header = all[0].clone();
         let col = |n: &str| header.iter().position(|h| *h == Value::Text(n.into()));
-        let key: Box<dyn Fn(&Vec<Value>) -> (String, String)> = match (col("tbl"), col("row_id")) {
-            (Some(t), Some(r)) => Box::new(move |row| (text(&row[t]), text(&row[r]))),
-            _ => {
-                let i = col("id").expect("id column");
-                let table = table.clone();
-                Box::new(move |row| (table.clone(), text(&row[i])))
-            }
+        let (tbl, row_id, id) = (col("tbl"), col("row_id"), col("id"));
+        let name = table.clone();
+        let key = |row: &Vec<Value>| match (tbl, row_id, id) {
+            (Some(t), Some(r), _) => (text(&row[t]), text(&row[r])),
+            (_, _, Some(i)) => (name.clone(), text(&row[i])),
+            _ => panic!("{name}: no id column"),
         };
         let body: Vec<Vec<Value>> = all[1..]
             .iter()
@@ -492,8 +491,10 @@ fn asking_for_a_site_outside_the_scope_is_forbidden() {
     assert_eq!(v["sites"].as_array().map(Vec::len), Some(1), "{v}");
     assert_eq!(
         v["sites"][0],
-        serde_json::to_value(&scope::checksums(o.conn(), &[xa01.clone()]).expect("sums")[0])
-            .expect("json")
+        serde_json::to_value(
+            &scope::checksums(o.conn(), std::slice::from_ref(&xa01)).expect("sums")[0]
+        )
+        .expect("json")
     );
     let (status, v) = answer(request(Method::GET, &sums, Some(&token_all)));
     assert_eq!((status, v["scope"].as_str()), (200, Some("all")), "{v}");
