@@ -35,6 +35,8 @@ pub struct Engineer {
 pub struct Caller {
     pub engineer_id: String,
     pub name: String,
+    /// `all`, or site ids separated by commas: what the caller may pull.
+    pub sites: String,
 }
 
 const SCHEMA: &str = "
@@ -153,31 +155,57 @@ impl Auth {
             .ok_or_else(|| Error::not_found("engineer", who))
     }
 
+    /// Change which sites an engineer (by name or id) may pull: `all` or site ids. Their
+    /// laptop notices at its next sync (the pull answer says the scope): the rows of sites
+    /// taken away leave it, sites given arrive whole. Returns the engineer as now and the
+    /// sites they had.
+    pub fn assign(&mut self, who: &str, sites: &str) -> Result<(Engineer, String)> {
+        let sites = parse_sites(sites)?;
+        let found = self
+            .list()?
+            .into_iter()
+            .find(|e| e.id == who || e.name == who)
+            .ok_or_else(|| Error::not_found("engineer", who))?;
+        self.conn.execute(
+            "UPDATE office_engineer SET sites = ?2 WHERE id = ?1",
+            rusqlite::params![found.id, sites],
+        )?;
+        tracing::info!(
+            engineer = %found.name,
+            id = %found.id,
+            from = %found.sites,
+            to = %sites,
+            "sites assigned"
+        );
+        let before = found.sites.clone();
+        Ok((Engineer { sites, ..found }, before))
+    }
+
     /// The engineer a bearer token belongs to, if it is valid and not revoked. The token's
     /// hash is compared with every stored hash in constant time (no early exit, no index
     /// lookup whose timing depends on the secret).
     pub fn check(&self, token: &str) -> Result<Option<Caller>> {
         let wanted = Sha256::digest(token.as_bytes());
         let mut st = self.conn.prepare_cached(
-            "SELECT t.token_sha256, e.id, e.name FROM office_token t
+            "SELECT t.token_sha256, e.id, e.name, e.sites FROM office_token t
              JOIN office_engineer e ON e.id = t.engineer_id WHERE e.revoked_at IS NULL",
         )?;
         let rows = st.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
+                Caller {
+                    engineer_id: r.get(1)?,
+                    name: r.get(2)?,
+                    sites: r.get(3)?,
+                },
             ))
         })?;
         let mut found = None;
         for row in rows {
-            let (stored, id, name) = row?;
+            let (stored, caller) = row?;
             let stored = hex::decode(stored).unwrap_or_default();
             if constant_time_eq(&stored, &wanted) {
-                found = Some(Caller {
-                    engineer_id: id,
-                    name,
-                });
+                found = Some(caller);
             }
         }
         Ok(found)

@@ -9,6 +9,7 @@ pub mod enrolment;
 pub mod error;
 mod routes;
 pub mod tls;
+mod sites;
 
 use auth::Auth;
 use std::path::{Path, PathBuf};

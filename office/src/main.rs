@@ -118,6 +118,14 @@ enum EngineerCmd {
     List,
     /// Revoke an engineer's tokens (by name or id).
     Revoke { who: String },
+    /// Change the sites an engineer (by name or id) pulls: their laptop drops the sites taken
+    /// away and fetches the sites given at its next sync.
+    Assign {
+        who: String,
+        /// `all`, or site ids separated by commas.
+        #[arg(long)]
+        sites: String,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
@@ -193,6 +201,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                 EngineerCmd::Revoke { who } => {
                     let e = auth.revoke(&who)?;
                     println!("engineer {} ({}) revoked", e.name, e.id);
+                }
+                EngineerCmd::Assign { who, sites } => {
+                    let (e, before) = auth.assign(&who, &sites)?;
+                    println!(
+                        "engineer {} ({}) sites: {before} → {}",
+                        e.name, e.id, e.sites
+                    );
                 }
             }
             Ok(())

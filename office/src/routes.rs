@@ -12,6 +12,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use std::sync::{Arc, Mutex, MutexGuard};
 use weibao::store::changes;
+use weibao::sync::scope;
 use weibao::sync::{
     PullAnswer, PushAnswer, PushRequest, PROTOCOL_HEADER, PROTOCOL_VERSION, PULL_LIMIT,
     SCHEMA_HEADER,
@@ -24,6 +25,8 @@ pub fn router(office: Arc<Office>) -> Router {
         .route("/sync/v1/pull", get(pull))
         .route("/sync/v1/enrol", post(crate::enrolment::enrol))
         .merge(crate::admin::router())
+        .route("/sync/v1/sites", get(crate::sites::checksums))
+        .route("/sync/v1/site", get(crate::sites::site))
         .layer(DefaultBodyLimit::max(limit))
         // Answers gzip when the client accepts it (weibao's does); small ones are left alone.
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
@@ -188,17 +191,16 @@ async fn pull(
             )
             .with_field("after"));
         }
-        let rows = changes::since_except(store.conn(), q.after, &q.installation, limit)?;
-        let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit;
-        let next = match rows.last() {
-            Some(l) if full => l.local_seq,
-            _ => last,
-        };
-        tracing::info!(engineer = %caller.name, after = q.after, sent = rows.len(), next, "pull");
+        // Only the rows of the caller's sites, and global ones (the core's rule).
+        let scope = crate::sites::scope_of(&caller)?;
+        let page = scope::pull_page(store.conn(), q.after, &q.installation, &scope, limit)?;
+        let (sent, next) = (page.changes.len(), page.next);
+        tracing::info!(engineer = %caller.name, after = q.after, sent, next, "pull");
         Ok(Json(PullAnswer {
-            changes: rows.into_iter().map(|l| l.change).collect(),
+            changes: page.changes.into_iter().map(|l| l.change).collect(),
             next,
-            more: next < last,
+            more: page.more,
+            scope: Some(scope),
         }))
     })
     .await

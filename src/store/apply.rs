@@ -28,6 +28,9 @@ pub struct ApplyReport {
     pub released: usize,
     /// Changes this replica refused (held with their reason until a person accepts them).
     pub refused: usize,
+    /// Own changes merged once more ([`apply_batch_again`]) that still wait for their row or
+    /// parent (they stay logged; the caller passes them again once it arrived).
+    pub unrestored: usize,
     /// The highest stamp applied (the local clock moves past it).
     #[serde(skip)]
     pub max_hlc: Option<String>,
@@ -42,7 +45,7 @@ pub fn apply_batch<R: Replica>(
     now: u64,
     max_skew: u64,
 ) -> Result<ApplyReport> {
-    apply_vetted(r, changes, now, max_skew, &|_| None)
+    apply_inner(r, changes, now, max_skew, None, &|_| None)
 }
 
 /// [`apply_batch`], with `refuse` saying which changes this replica will not apply and why
@@ -53,6 +56,33 @@ pub fn apply_vetted<R: Replica>(
     changes: &[Change],
     now: u64,
     max_skew: u64,
+    refuse: &dyn Fn(&Change) -> Option<String>,
+) -> Result<ApplyReport> {
+    apply_inner(r, changes, now, max_skew, None, refuse)
+}
+
+/// [`apply_batch`], except that the changes of origin `again` (this installation) that are
+/// already logged are merged once more instead of skipped. A site fetched whole after its rows
+/// were evicted (`sync::evict`) brings back rows this installation wrote; their changes stayed
+/// in its log (they are its outbox and its sequence numbers), so the log alone would skip
+/// them. Merging one change twice changes nothing (the same stamp neither wins nor loses a
+/// field; an event with the same content is a duplicate), so a row still here is untouched.
+pub fn apply_batch_again<R: Replica>(
+    r: &mut R,
+    changes: &[Change],
+    now: u64,
+    max_skew: u64,
+    again: Option<&str>,
+) -> Result<ApplyReport> {
+    apply_inner(r, changes, now, max_skew, again, &|_| None)
+}
+
+fn apply_inner<R: Replica>(
+    r: &mut R,
+    changes: &[Change],
+    now: u64,
+    max_skew: u64,
+    again: Option<&str>,
     refuse: &dyn Fn(&Change) -> Option<String>,
 ) -> Result<ApplyReport> {
     let mut tables = Vec::with_capacity(changes.len());
@@ -87,7 +117,14 @@ pub fn apply_vetted<R: Replica>(
             continue;
         }
         if !r.log_new(c)? {
-            report.duplicates += 1;
+            if again == Some(c.origin.as_str()) {
+                match merge::apply(r, t, c)? {
+                    Outcome::Held(_) => report.unrestored += 1,
+                    outcome => count(&mut report, &outcome, c),
+                }
+            } else {
+                report.duplicates += 1;
+            }
             continue;
         }
         match merge::apply(r, t, c)? {

@@ -302,7 +302,13 @@ pub fn last_position(conn: &Connection) -> Result<i64> {
         .query_row([], |r| r.get(0))?)
 }
 
-fn read_logged(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<Logged>> {
+/// Logged changes from `sql`, which selects `seq, origin, origin_seq, tbl, row_id, op, hlc,
+/// author, fields` of `change_log` (the sync scope's filtered pages read through it too).
+pub(crate) fn read_logged(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<Logged>> {
     let mut st = conn.prepare_cached(sql)?;
     let rows = st.query_map(params, |r| {
         Ok((

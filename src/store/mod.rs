@@ -185,10 +185,24 @@ impl Store {
         changes: &[Change],
         refuse: &dyn Fn(&Change) -> Option<String>,
     ) -> Result<apply::ApplyReport> {
-        let skew = u64::try_from(self.max_skew.num_seconds().max(0))
-            .unwrap_or(0)
-            .saturating_mul(1 << 32);
+        let skew = self.max_skew_units();
         self.write(|tx| tx.apply_remote(changes, skew, refuse))
+    }
+
+    /// [`Store::max_skew`] in the stamps' 32.32 fixed-point seconds.
+    pub(crate) fn max_skew_units(&self) -> u64 {
+        u64::try_from(self.max_skew.num_seconds().max(0))
+            .unwrap_or(0)
+            .saturating_mul(1 << 32)
+    }
+
+    /// [`Store::apply_remote`] for the changes of a site fetched whole (`sync::sites`): this
+    /// installation's own changes among them, already in its log, are merged once more, so
+    /// rows it wrote that were evicted with the site come back (see
+    /// [`apply::apply_batch_again`]).
+    pub fn apply_refetched(&mut self, changes: &[Change]) -> Result<apply::ApplyReport> {
+        let skew = self.max_skew_units();
+        self.write(|tx| tx.apply_refetched(changes, skew))
     }
 
     /// Apply a change held for its clock running ahead, once a person has accepted it.

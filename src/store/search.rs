@@ -186,6 +186,19 @@ pub fn reindex(conn: &rusqlite::Connection, table: &str, id: &str) -> Result<()>
     }
 }
 
+/// Drop the index entry of a record that left this replica (evicted with its site, see
+/// `sync::evict`); the record itself is already gone or about to go.
+pub(crate) fn forget(conn: &rusqlite::Connection, table: &str, id: &str) -> Result<()> {
+    let index = match table {
+        "device" => "device_fts",
+        "fault_report" | "service_record" => "note_fts",
+        _ => return Ok(()),
+    };
+    conn.prepare_cached(&format!("DELETE FROM {index} WHERE rowid = ?1"))?
+        .execute([fts_rowid(table, id)])?;
+    Ok(())
+}
+
 fn reindex_devices_where(conn: &rusqlite::Connection, sql: &str, id: &str) -> Result<()> {
     let ids: Vec<String> = conn
         .prepare_cached(sql)?

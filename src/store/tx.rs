@@ -265,6 +265,24 @@ impl<'a> Tx<'a> {
         Ok(report)
     }
 
+    /// [`Tx::apply_remote`] for a site fetched whole: this installation's own changes are
+    /// merged again even though they are logged (see [`apply::apply_batch_again`]).
+    pub fn apply_refetched(&self, changes: &[Change], max_skew: u64) -> Result<ApplyReport> {
+        let mut r = SqliteReplica::for_batch(&self.tx);
+        let report = apply::apply_batch_again(
+            &mut r,
+            changes,
+            hlc::ntp64(self.now),
+            max_skew,
+            Some(&self.installation),
+        )?;
+        r.finish()?;
+        if let Some(m) = &report.max_hlc {
+            self.observe(m);
+        }
+        Ok(report)
+    }
+
     /// Apply one held change whatever its stamp (an office person accepted it).
     pub fn release_held(&self, origin: &str, seq: i64) -> Result<()> {
         let mut r = SqliteReplica::new(&self.tx);

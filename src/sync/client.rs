@@ -33,6 +33,11 @@ pub enum Event {
     StartingOver { why: &'static str },
     /// The office refused one change (kept aside here with its reason; the rest goes on).
     SetAside(super::vet::Refusal),
+    /// Rows of sites no longer assigned left this laptop (`kept`: rows kept for unsent
+    /// changes, see [`super::evict`]).
+    Evicted { rows: usize, kept: usize },
+    /// A site was fetched whole (it entered the scope, or its checksum differed).
+    SiteFetched { site: String, changes: usize },
 }
 
 impl Event {
@@ -52,6 +57,12 @@ impl Event {
                 "set aside: change #{} ({} {}) refused by the office: {}",
                 r.seq, r.table, r.row_id, r.reason_en
             ),
+            Event::Evicted { rows, kept } => {
+                format!("evicted {rows} rows of unassigned sites (kept {kept} with unsent changes)")
+            }
+            Event::SiteFetched { site, changes } => {
+                format!("fetched site {site} whole ({changes} changes)")
+            }
         }
     }
 }
@@ -70,6 +81,16 @@ pub struct Summary {
     /// Request and answer body bytes as sent and received (after decompression).
     pub bytes_sent: u64,
     pub bytes_received: u64,
+    /// The pull cursor this sync started from (0: everything in scope was pulled).
+    pub pulled_from: i64,
+    /// The engineer's sites as the office last said (`"all"` or site ids).
+    pub scope: Option<super::scope::Scope>,
+    /// Rows that left this laptop with unassigned sites, and rows of them kept for unsent
+    /// changes.
+    pub evicted: usize,
+    pub kept: usize,
+    /// Sites fetched whole (assigned, or their checksum differed).
+    pub sites_fetched: usize,
 }
 
 /// Why one request failed: worth retrying, or an answer from the office to pass on.
@@ -285,8 +306,10 @@ pub fn run_into(
     sum: &mut Summary,
     on: &mut dyn FnMut(&Event),
 ) -> Result<()> {
+    let cursor = super::pull_cursor(store)?;
     sum.acknowledged = super::acknowledged(store)?;
-    sum.cursor = super::pull_cursor(store)?;
+    sum.cursor = cursor;
+    sum.pulled_from = cursor;
     // An office restored from a backup shows as a pull cursor ahead of its log: then it has
     // lost some of this laptop's changes too, so both restart from 0 once (what it still has
     // is skipped there as a duplicate).
@@ -294,6 +317,7 @@ pub fn run_into(
     loop {
         push(store, remote, sum, on)?;
         if pull(store, remote, sum, on)? {
+            super::sites::reconcile(store, remote, sum, on)?;
             return Ok(());
         }
         if restarted {
@@ -373,6 +397,9 @@ fn pull(
             Ok(v) => {
                 let ans: PullAnswer = parse(v)?;
                 let report = super::apply_pulled(store, &ans)?;
+                if ans.scope.is_some() {
+                    sum.scope = ans.scope.clone();
+                }
                 sum.pulled += ans.changes.len();
                 sum.applied += report.applied + report.released;
                 sum.held = report.held;

@@ -8,6 +8,9 @@ pub mod client;
 pub mod enrol;
 pub mod status;
 pub mod vet;
+pub mod evict;
+pub mod scope;
+pub mod sites;
 
 use crate::store::changes::{self, Change};
 use crate::store::{meta_get, Store};
@@ -59,6 +62,11 @@ pub struct PullAnswer {
     pub next: i64,
     /// Whether more changes wait after `next` (pull again at once).
     pub more: bool,
+    /// The caller's scope, `"all"` or the ids of the sites assigned to its engineer: the
+    /// client evicts the sites that left it and fetches whole those that entered it
+    /// ([`sites`]). Not sent on a page of one site (`GET /sync/v1/site`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<scope::Scope>,
 }
 
 /// The last of this installation's own sequence numbers the office acknowledged.

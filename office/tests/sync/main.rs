@@ -11,5 +11,6 @@ mod protocol;
 mod restored;
 mod set_aside;
 mod tls;
+mod sites;
 mod two_engineers;
 mod watch;

@@ -35,6 +35,11 @@ pub struct SyncArgs {
     /// Show the sync status (last sync, pending, set aside, conflicts) without connecting.
     #[arg(long, conflicts_with = "watch")]
     status: bool,
+    /// Compare every assigned site with the office's checksum now and fetch again any that
+    /// differ (otherwise done when the sites change, when a change waits for a missing row,
+    /// and once a day).
+    #[arg(long)]
+    verify: bool,
 }
 
 #[derive(Args)]
@@ -74,6 +79,9 @@ pub fn run(ctx: &mut Ctx, a: SyncArgs) -> Result<(), Error> {
             remote(&server, &token, a.attempts, a.ca_cert.as_deref())?
         }
     };
+    if a.verify {
+        weibao::sync::sites::check_sites_next(&mut ctx.store)?;
+    }
     if a.watch {
         return watch(ctx, &remote, &a);
     }
@@ -83,10 +91,17 @@ pub fn run(ctx: &mut Ctx, a: SyncArgs) -> Result<(), Error> {
     status::record(&mut ctx.store, &outcome)?;
     let sum = outcome?;
     output::emit(ctx, &sum, || {
-        format!(
-            "同步完成：推送 {}（已确认至 {}），拉取 {}（应用 {}，暂存 {}）\n",
+        let mut line = format!(
+            "同步完成：推送 {}（已确认至 {}），拉取 {}（应用 {}，暂存 {}）",
             sum.pushed, sum.acknowledged, sum.pulled, sum.applied, sum.held
-        )
+        );
+        if sum.evicted + sum.kept + sum.sites_fetched > 0 {
+            line.push_str(&format!(
+                "；移出未分配站点的记录 {}（保留未发送的 {}），整站获取 {}",
+                sum.evicted, sum.kept, sum.sites_fetched
+            ));
+        }
+        line + "\n"
     })
 }
 
