@@ -29,6 +29,26 @@ pub enum Event {
     Retrying { why: String, delay: Duration },
     /// The office lost what it had acknowledged (restored from a backup): start over.
     StartingOver { why: &'static str },
+    /// Part of a blob (photo, signature, PDF) reached the office: `done` of `total` bytes.
+    BlobProgress {
+        sha256: String,
+        done: u64,
+        total: u64,
+    },
+    /// A whole blob reached the office (`sent` so far in this sync).
+    BlobSent {
+        sha256: String,
+        bytes: u64,
+        sent: usize,
+    },
+    /// A blob came from the office (`received` so far in this sync).
+    BlobReceived {
+        sha256: String,
+        bytes: u64,
+        received: usize,
+    },
+    /// The office refused a blob; it is kept here with the reason and tried at the next sync.
+    BlobSetAside { sha256: String, why: String },
 }
 
 impl Event {
@@ -44,6 +64,27 @@ impl Event {
                 format!("{why}; retrying in {:.1} s", delay.as_secs_f32())
             }
             Event::StartingOver { why } => why.to_string(),
+            Event::BlobProgress {
+                sha256,
+                done,
+                total,
+            } => format!("uploading {} … {done}/{total} bytes", short(sha256)),
+            Event::BlobSent {
+                sha256,
+                bytes,
+                sent,
+            } => format!("sent file {} ({bytes} bytes; {sent} files)", short(sha256)),
+            Event::BlobReceived {
+                sha256,
+                bytes,
+                received,
+            } => format!(
+                "received file {} ({bytes} bytes; {received} files)",
+                short(sha256)
+            ),
+            Event::BlobSetAside { sha256, why } => {
+                format!("file {} set aside: {why}", short(sha256))
+            }
         }
     }
 }
@@ -60,6 +101,16 @@ pub struct Summary {
     /// Request and answer body bytes as sent and received (after decompression).
     pub bytes_sent: u64,
     pub bytes_received: u64,
+    /// Blobs (photos, signatures, PDFs) sent to and received from the office, and their bytes
+    /// (also counted in `bytes_sent` / `bytes_received`).
+    pub blobs_sent: usize,
+    pub blobs_received: usize,
+    pub blob_bytes_sent: u64,
+    pub blob_bytes_received: u64,
+    /// Blobs the office refused this time (each kept with its reason, `blobs::set_aside_list`).
+    pub blobs_set_aside: usize,
+    /// Files records here name that are still not here after this sync ("photo pending").
+    pub blobs_pending: usize,
 }
 
 /// Why one request failed: worth retrying, or an answer from the office to pass on.
@@ -136,6 +187,23 @@ impl Remote {
         self.retry(on, || self.send(self.http.get(&url).query(query), sum))
     }
 
+    /// A request to `path` with the protocol headers and the token (the blob transfers of
+    /// [`super::blobs::transfer`], which are not JSON).
+    pub(super) fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::blocking::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(
+                SCHEMA_HEADER,
+                crate::store::migrations::latest_version().to_string(),
+            )
+            .bearer_auth(&self.token)
+    }
+
     /// One request with the protocol headers and the token; 5xx, 408, 429 and network
     /// errors are transient, any other non-success is the office's answer.
     fn send(
@@ -175,11 +243,11 @@ impl Remote {
 
     /// Retry transient failures with exponential backoff: 0.5 s, 1 s, 2 s, … up to 30 s.
     /// Every request of the protocol is safe to repeat (a push is idempotent, a pull reads).
-    fn retry(
+    pub(super) fn retry<T>(
         &self,
         on: &mut dyn FnMut(&Event),
-        mut f: impl FnMut() -> std::result::Result<serde_json::Value, Failure>,
-    ) -> std::result::Result<serde_json::Value, Failure> {
+        mut f: impl FnMut() -> std::result::Result<T, Failure>,
+    ) -> std::result::Result<T, Failure> {
         let mut delay = Duration::from_millis(500);
         let mut attempt = 1;
         loop {
@@ -238,6 +306,8 @@ pub fn run(store: &mut Store, remote: &Remote, on: &mut dyn FnMut(&Event)) -> Re
     loop {
         push(store, remote, &mut sum, on)?;
         if pull(store, remote, &mut sum, on)? {
+            // Records first, then the files they name (a record may arrive before its photo).
+            super::blobs::transfer::run(store, remote, &mut sum, on)?;
             return Ok(sum);
         }
         if restarted {
@@ -358,6 +428,10 @@ fn offline(server: &str, why: &str) -> Error {
             "cannot reach the office at {server}: {why} (nothing here is lost; sync again later)"
         ),
     )
+}
+
+fn short(sha256: &str) -> &str {
+    sha256.get(..12).unwrap_or(sha256)
 }
 
 fn clip(b: &[u8]) -> String {
