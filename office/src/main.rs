@@ -35,6 +35,9 @@ enum Cmd {
         /// The largest request body accepted, in MB (after decompression).
         #[arg(long)]
         max_body_mb: Option<usize>,
+        /// The largest blob (photo, signature, PDF) accepted, in MB (default 100).
+        #[arg(long)]
+        max_blob_mb: Option<u64>,
     },
     /// Engineers' sync tokens.
     #[command(subcommand)]
@@ -67,11 +70,15 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Serve {
             listen,
             max_body_mb,
+            max_blob_mb,
         } => {
             let max = max_body_mb
                 .map(|mb| mb.saturating_mul(1024 * 1024))
                 .unwrap_or(DEFAULT_MAX_BODY);
-            let office = Arc::new(Office::open(&data, max)?);
+            let max_blob = max_blob_mb
+                .map(|mb| mb.saturating_mul(1024 * 1024))
+                .unwrap_or(weibao_office::blobs::DEFAULT_MAX_BLOB);
+            let office = Arc::new(Office::open(&data, max)?.with_max_blob(max_blob));
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async {
                 let listener = tokio::net::TcpListener::bind(&listen).await?;

@@ -23,6 +23,7 @@ pub fn router(office: Arc<Office>) -> Router {
         .route("/sync/v1/push", post(push))
         .route("/sync/v1/pull", get(pull))
         .layer(DefaultBodyLimit::max(limit))
+        .merge(crate::blobs::routes())
         .with_state(office)
 }
 
@@ -179,7 +180,7 @@ async fn pull(
 }
 
 /// The protocol and schema versions every request carries: an older client is told to update.
-fn check_versions(h: &HeaderMap) -> AppResult<()> {
+pub(crate) fn check_versions(h: &HeaderMap) -> AppResult<()> {
     let num = |name: &str| -> Option<i64> { h.get(name)?.to_str().ok()?.trim().parse().ok() };
     let schema = weibao::store::migrations::latest_version();
     match (num(PROTOCOL_HEADER), num(SCHEMA_HEADER)) {
@@ -201,7 +202,7 @@ fn check_versions(h: &HeaderMap) -> AppResult<()> {
     }
 }
 
-fn bearer(h: &HeaderMap) -> AppResult<String> {
+pub(crate) fn bearer(h: &HeaderMap) -> AppResult<String> {
     h.get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
@@ -210,7 +211,7 @@ fn bearer(h: &HeaderMap) -> AppResult<String> {
         .ok_or_else(AppError::unauthenticated)
 }
 
-fn caller(office: &Office, token: &str) -> AppResult<Caller> {
+pub(crate) fn caller(office: &Office, token: &str) -> AppResult<Caller> {
     lock(&office.auth)?
         .check(token)?
         .ok_or_else(AppError::unauthenticated)
@@ -279,12 +280,12 @@ fn too_large(max: usize) -> AppError {
     .with_field("body")
 }
 
-fn lock<T>(m: &Mutex<T>) -> AppResult<MutexGuard<'_, T>> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> AppResult<MutexGuard<'_, T>> {
     m.lock()
         .map_err(|_| AppError::internal("a lock was poisoned"))
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
     tokio::task::spawn_blocking(f)
