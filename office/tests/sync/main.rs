@@ -3,6 +3,8 @@
 //! binary (link time).
 
 mod admin;
+mod blob_support;
+mod blobs;
 mod dump;
 mod harness;
 mod protocol;
