@@ -5,11 +5,12 @@
 
 pub mod admin;
 pub mod auth;
+pub mod blobs;
 pub mod enrolment;
 pub mod error;
 mod routes;
-pub mod tls;
 mod sites;
+pub mod tls;
 
 use auth::Auth;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ pub struct Office {
     store: Mutex<Store>,
     auth: Mutex<Auth>,
     max_body: usize,
+    blobs: blobs::Blobs,
 }
 
 /// The files of an office data folder.
@@ -54,6 +56,19 @@ impl DataDir {
         Store::open(&self.replica(), Arc::new(SystemClock))
     }
 
+    /// The office replica's blob folder (`office.db.blobs/`, the core's layout): the root of
+    /// the office's object store, so the replica reads uploaded files as its own.
+    pub fn blobs(&self) -> weibao::Result<PathBuf> {
+        Ok(weibao::store::BlobStore::beside(&self.replica())?
+            .dir()
+            .to_path_buf())
+    }
+
+    /// Partial blob uploads, outside the store until complete and checked.
+    pub fn uploads(&self) -> PathBuf {
+        self.dir.join("blob-uploads")
+    }
+
     pub fn open_auth(&self) -> weibao::Result<Auth> {
         std::fs::create_dir_all(&self.dir).map_err(|e| weibao::Error::File {
             field: "data".into(),
@@ -69,11 +84,19 @@ impl Office {
     pub fn open(data: &DataDir, max_body: usize) -> weibao::Result<Office> {
         let auth = data.open_auth()?;
         let store = data.open_store()?;
+        let blobs = blobs::Blobs::open(data, blobs::DEFAULT_MAX_BLOB)?;
         Ok(Office {
             store: Mutex::new(store),
             auth: Mutex::new(auth),
             max_body,
+            blobs,
         })
+    }
+
+    /// The largest blob accepted, in bytes (default [`blobs::DEFAULT_MAX_BLOB`]).
+    pub fn with_max_blob(mut self, bytes: u64) -> Office {
+        self.blobs.set_max_blob(bytes);
+        self
     }
 }
 

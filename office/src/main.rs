@@ -44,6 +44,9 @@ enum Cmd {
         /// Serve plain HTTP off loopback because a TLS proxy in front does HTTPS.
         #[arg(long, conflicts_with = "tls_cert")]
         behind_tls_proxy: bool,
+        /// The largest blob (photo, signature, PDF) accepted, in MB (default 100).
+        #[arg(long)]
+        max_blob_mb: Option<u64>,
     },
     /// Engineers' sync tokens.
     #[command(subcommand)]
@@ -137,6 +140,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             tls_cert,
             tls_key,
             behind_tls_proxy,
+            max_blob_mb,
         } => {
             let max = max_body_mb
                 .map(|mb| mb.saturating_mul(1024 * 1024))
@@ -145,7 +149,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 (Some(c), Some(k)) => Some(weibao_office::tls::config(c, k)?),
                 _ => None,
             };
-            let office = Arc::new(Office::open(&data, max)?);
+            let max_blob = max_blob_mb
+                .map(|mb| mb.saturating_mul(1024 * 1024))
+                .unwrap_or(weibao_office::blobs::DEFAULT_MAX_BLOB);
+            let office = Arc::new(Office::open(&data, max)?.with_max_blob(max_blob));
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async {
                 let listener = tokio::net::TcpListener::bind(&listen).await?;

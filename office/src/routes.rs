@@ -30,6 +30,7 @@ pub fn router(office: Arc<Office>) -> Router {
         .layer(DefaultBodyLimit::max(limit))
         // Answers gzip when the client accepts it (weibao's does); small ones are left alone.
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .merge(crate::blobs::routes())
         .with_state(office)
 }
 

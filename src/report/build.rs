@@ -19,6 +19,7 @@ use crate::report::render::{
     Billing, ChecklistLine, Company, Customer, CustomerSignature, DeviceLine, PartCondition,
     PartLine, ReportDoc, ReportKind, ReportPhoto, Satisfaction, Times,
 };
+use crate::store::blobs::BlobKind;
 use crate::store::Store;
 use crate::work_orders;
 use crate::{Error, Lang, Result};
@@ -208,7 +209,7 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
             at,
             ..
         }) => CustomerSignature::Signed {
-            png: store.blobs().get(&png_sha256)?,
+            png: store.blobs().get_for(&png_sha256, BlobKind::Signature)?,
             signer,
             at: local(Some(&at)).unwrap_or_default(),
         },
@@ -323,7 +324,7 @@ fn report_photos(store: &Store, wo: &str, inspection: Option<&State>) -> Result<
     let mut out = Vec::with_capacity(listed.len());
     for p in &listed {
         out.push(ReportPhoto {
-            jpeg: store.blobs().get(&p.report_sha256)?,
+            jpeg: store.blobs().get_for(&p.report_sha256, BlobKind::Photo)?,
             caption: p.caption.clone(),
             taken_at: p.taken_at,
         });
@@ -341,7 +342,7 @@ fn report_photos(store: &Store, wo: &str, inspection: Option<&State>) -> Result<
             if listed.iter().any(|p| &p.original_sha256 == h) {
                 continue;
             }
-            let original = store.blobs().get(h)?;
+            let original = store.blobs().get_for(h, BlobKind::Photo)?;
             let p = crate::media::import_photo(&original, "photo")?;
             out.push(ReportPhoto {
                 jpeg: p.report_jpeg,

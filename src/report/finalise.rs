@@ -144,9 +144,13 @@ pub fn by_number(conn: &rusqlite::Connection, number: &str) -> Result<Option<Sto
         .optional()?)
 }
 
-/// The signed PDF of a stored report, checked against its hash by the blob store.
+/// The signed PDF of a stored report, checked against its hash by the blob store. A report
+/// synced from another laptop before its file says "报告文件待同步 / report PDF pending"
+/// (kind `blob_pending`).
 pub fn pdf_of(store: &Store, report: &StoredReport) -> Result<Vec<u8>> {
-    store.blobs().get(&report.sha256)
+    store
+        .blobs()
+        .get_for(&report.sha256, crate::store::blobs::BlobKind::Report)
 }
 
 /// Render the work order's report unsigned, for the customer to read before signing. Nothing

@@ -38,6 +38,26 @@ pub enum Event {
     Evicted { rows: usize, kept: usize },
     /// A site was fetched whole (it entered the scope, or its checksum differed).
     SiteFetched { site: String, changes: usize },
+    /// Part of a blob (photo, signature, PDF) reached the office: `done` of `total` bytes.
+    BlobProgress {
+        sha256: String,
+        done: u64,
+        total: u64,
+    },
+    /// A whole blob reached the office (`sent` so far in this sync).
+    BlobSent {
+        sha256: String,
+        bytes: u64,
+        sent: usize,
+    },
+    /// A blob came from the office (`received` so far in this sync).
+    BlobReceived {
+        sha256: String,
+        bytes: u64,
+        received: usize,
+    },
+    /// The office refused a blob; it is kept here with the reason and tried at the next sync.
+    BlobSetAside { sha256: String, why: String },
 }
 
 impl Event {
@@ -62,6 +82,27 @@ impl Event {
             }
             Event::SiteFetched { site, changes } => {
                 format!("fetched site {site} whole ({changes} changes)")
+            }
+            Event::BlobProgress {
+                sha256,
+                done,
+                total,
+            } => format!("uploading {} … {done}/{total} bytes", short(sha256)),
+            Event::BlobSent {
+                sha256,
+                bytes,
+                sent,
+            } => format!("sent file {} ({bytes} bytes; {sent} files)", short(sha256)),
+            Event::BlobReceived {
+                sha256,
+                bytes,
+                received,
+            } => format!(
+                "received file {} ({bytes} bytes; {received} files)",
+                short(sha256)
+            ),
+            Event::BlobSetAside { sha256, why } => {
+                format!("file {} set aside: {why}", short(sha256))
             }
         }
     }
@@ -91,6 +132,16 @@ pub struct Summary {
     pub kept: usize,
     /// Sites fetched whole (assigned, or their checksum differed).
     pub sites_fetched: usize,
+    /// Blobs (photos, signatures, PDFs) sent to and received from the office, and their bytes
+    /// (also counted in `bytes_sent` / `bytes_received`).
+    pub blobs_sent: usize,
+    pub blobs_received: usize,
+    pub blob_bytes_sent: u64,
+    pub blob_bytes_received: u64,
+    /// Blobs the office refused this time (each kept with its reason, `blobs::set_aside_list`).
+    pub blobs_set_aside: usize,
+    /// Files records here name that are still not here after this sync ("photo pending").
+    pub blobs_pending: usize,
 }
 
 /// Why one request failed: worth retrying, or an answer from the office to pass on.
@@ -201,6 +252,23 @@ impl Remote {
         self.retry(on, || self.send(self.http.get(&url).query(query), sum))
     }
 
+    /// A request to `path` with the protocol headers and the token (the blob transfers of
+    /// [`super::blobs::transfer`], which are not JSON).
+    pub(super) fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::blocking::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(
+                SCHEMA_HEADER,
+                crate::store::migrations::latest_version().to_string(),
+            )
+            .bearer_auth(&self.token)
+    }
+
     /// One request with the protocol headers and the token; 5xx, 408, 429 and network
     /// errors are transient, any other non-success is the office's answer.
     fn send(
@@ -240,11 +308,11 @@ impl Remote {
 
     /// Retry transient failures with exponential backoff: 0.5 s, 1 s, 2 s, … up to 30 s.
     /// Every request of the protocol is safe to repeat (a push is idempotent, a pull reads).
-    fn retry(
+    pub(super) fn retry<T>(
         &self,
         on: &mut dyn FnMut(&Event),
-        mut f: impl FnMut() -> std::result::Result<serde_json::Value, Failure>,
-    ) -> std::result::Result<serde_json::Value, Failure> {
+        mut f: impl FnMut() -> std::result::Result<T, Failure>,
+    ) -> std::result::Result<T, Failure> {
         let mut delay = Duration::from_millis(500);
         let mut attempt = 1;
         loop {
@@ -318,6 +386,8 @@ pub fn run_into(
         push(store, remote, sum, on)?;
         if pull(store, remote, sum, on)? {
             super::sites::reconcile(store, remote, sum, on)?;
+            // Records first, then the files they name (a record may arrive before its photo).
+            super::blobs::transfer::run(store, remote, sum, on)?;
             return Ok(());
         }
         if restarted {
@@ -487,6 +557,10 @@ fn offline(server: &str, why: &str) -> Error {
             "cannot reach the office at {server}: {why} (nothing here is lost; sync again later)"
         ),
     )
+}
+
+fn short(sha256: &str) -> &str {
+    sha256.get(..12).unwrap_or(sha256)
 }
 
 fn clip(b: &[u8]) -> String {

@@ -4,13 +4,14 @@
 //! desktop app drive the same logic. The merge itself is [`Store::apply_remote`]; nothing here
 //! decides one. The protocol is written down in `docs/sync.md`.
 
+pub mod blobs;
 pub mod client;
 pub mod enrol;
-pub mod status;
-pub mod vet;
 pub mod evict;
 pub mod scope;
 pub mod sites;
+pub mod status;
+pub mod vet;
 
 use crate::store::changes::{self, Change};
 use crate::store::{meta_get, Store};
@@ -115,6 +116,8 @@ pub fn set_acknowledged(store: &mut Store, seq: i64) -> Result<()> {
 /// Start pushing again from the first change (the office lost changes it had acknowledged,
 /// e.g. restored from a backup; what it still has is skipped there as a duplicate).
 pub fn reset_acknowledged(store: &mut Store) -> Result<()> {
+    // An office that lost changes may have lost blobs too: offer every one again.
+    blobs::forget_sent(store)?;
     write_num(store, ACKED, 0)
 }
 

@@ -48,16 +48,31 @@ impl Server {
 
     /// Serve a stopped office's data folder again on the same port.
     pub fn resume(dir: tempfile::TempDir, port: u16) -> Server {
-        Server::serve_at(dir, weibao_office::DEFAULT_MAX_BODY, port)
+        Server::serve_with(
+            dir,
+            weibao_office::DEFAULT_MAX_BODY,
+            weibao_office::blobs::DEFAULT_MAX_BLOB,
+            port,
+        )
+    }
+
+    /// An empty office that accepts blobs of at most `max_blob` bytes.
+    pub fn start_with_blob_limit(max_blob: u64) -> Server {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Server::serve_with(dir, weibao_office::DEFAULT_MAX_BODY, max_blob, 0)
     }
 
     fn serve(dir: tempfile::TempDir, max_body: usize) -> Server {
-        Server::serve_at(dir, max_body, 0)
+        Server::serve_with(dir, max_body, weibao_office::blobs::DEFAULT_MAX_BLOB, 0)
     }
 
-    fn serve_at(dir: tempfile::TempDir, max_body: usize, port: u16) -> Server {
+    fn serve_with(dir: tempfile::TempDir, max_body: usize, max_blob: u64, port: u16) -> Server {
         let data = DataDir::new(dir.path());
-        let office = Arc::new(Office::open(&data, max_body).expect("office"));
+        let office = Arc::new(
+            Office::open(&data, max_body)
+                .expect("office")
+                .with_max_blob(max_blob),
+        );
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()

@@ -3,6 +3,8 @@
 //! binary (link time).
 
 mod admin;
+mod blob_support;
+mod blobs;
 mod dump;
 mod enrol;
 mod harness;
@@ -10,7 +12,7 @@ mod inventory;
 mod protocol;
 mod restored;
 mod set_aside;
-mod tls;
 mod sites;
+mod tls;
 mod two_engineers;
 mod watch;

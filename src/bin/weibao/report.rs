@@ -242,7 +242,21 @@ fn render_all(ctx: &mut Ctx, dir: &Path) -> Result<(), Error> {
     let mut written = Vec::with_capacity(all.len());
     for (i, r) in all.iter().enumerate() {
         let path = dir.join(format!("{}.pdf", r.number));
-        files::write_file("out", &path, &finalise::pdf_of(&ctx.store, r)?)?;
+        // A report synced before its file: say so and print the others.
+        let pdf = match finalise::pdf_of(&ctx.store, r) {
+            Err(e) if e.kind() == "blob_pending" => {
+                eprintln!(
+                    "[{}/{}] {}：{}\n  {e}",
+                    i + 1,
+                    all.len(),
+                    r.number,
+                    e.message_zh()
+                );
+                continue;
+            }
+            other => other?,
+        };
+        files::write_file("out", &path, &pdf)?;
         eprintln!(
             "[{}/{}] {} → {}",
             i + 1,

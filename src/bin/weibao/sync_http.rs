@@ -92,8 +92,14 @@ pub fn run(ctx: &mut Ctx, a: SyncArgs) -> Result<(), Error> {
     let sum = outcome?;
     output::emit(ctx, &sum, || {
         let mut line = format!(
-            "同步完成：推送 {}（已确认至 {}），拉取 {}（应用 {}，暂存 {}）",
-            sum.pushed, sum.acknowledged, sum.pulled, sum.applied, sum.held
+            "同步完成：推送 {}（已确认至 {}），拉取 {}（应用 {}，暂存 {}）；文件发送 {}，接收 {}",
+            sum.pushed,
+            sum.acknowledged,
+            sum.pulled,
+            sum.applied,
+            sum.held,
+            sum.blobs_sent,
+            sum.blobs_received
         );
         if sum.evicted + sum.kept + sum.sites_fetched > 0 {
             line.push_str(&format!(
@@ -101,7 +107,20 @@ pub fn run(ctx: &mut Ctx, a: SyncArgs) -> Result<(), Error> {
                 sum.evicted, sum.kept, sum.sites_fetched
             ));
         }
-        line + "\n"
+        line.push('\n');
+        if sum.blobs_set_aside > 0 {
+            line.push_str(&format!(
+                "办公室拒收 {} 个文件（已暂存本机，原因见上）/ {} files set aside\n",
+                sum.blobs_set_aside, sum.blobs_set_aside
+            ));
+        }
+        if sum.blobs_pending > 0 {
+            line.push_str(&format!(
+                "照片待同步：{} 个文件尚未传到本机 / photo pending: {} files not here yet\n",
+                sum.blobs_pending, sum.blobs_pending
+            ));
+        }
+        line
     })
 }
 
