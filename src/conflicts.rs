@@ -302,22 +302,14 @@ fn clock_skew(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Result<()
 /// Changes this office refused (`sync::vet`: another engineer's record, …): held with the
 /// reason; resolving accepts and applies one.
 fn refused(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Result<()> {
-    let mut st = conn.prepare(
-        "SELECT origin, origin_seq, reason, json_extract(change, '$.table'), json_extract(change, '$.row_id')
-         FROM held_change WHERE reason LIKE 'refused%' ORDER BY hlc",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, Option<String>>(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (origin, seq, reason, table, row_id) = row?;
-        let (table, row_id) = (table.unwrap_or_default(), row_id.unwrap_or_default());
+    for h in held(conn, true)? {
+        let Held {
+            origin,
+            seq,
+            reason,
+            table,
+            row_id,
+        } = h;
         out.push(Conflict {
             key: format!("refused_change/{origin}/{seq}"),
             kind: "refused_change",
@@ -330,6 +322,37 @@ fn refused(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// A held change as the conflict list names it.
+struct Held {
+    origin: String,
+    seq: i64,
+    reason: String,
+    table: String,
+    row_id: String,
+}
+
+/// Held changes other than those held for their clock: the refused ones (`refused`) or the
+/// ones waiting for something to arrive, oldest stamp first.
+fn held(conn: &rusqlite::Connection, refused: bool) -> Result<Vec<Held>> {
+    let mut st = conn.prepare_cached(
+        "SELECT origin, origin_seq, reason, json_extract(change, '$.table'), json_extract(change, '$.row_id')
+         FROM held_change WHERE reason <> ?1 AND (reason LIKE 'refused%') = ?2 ORDER BY hlc",
+    )?;
+    let rows = st.query_map(
+        rusqlite::params![crate::store::apply::CLOCK_SKEW, refused],
+        |r| {
+            Ok(Held {
+                origin: r.get(0)?,
+                seq: r.get(1)?,
+                reason: r.get(2)?,
+                table: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                row_id: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A contract whose dates crossed when two edits merged (each valid where it was made).
@@ -364,22 +387,14 @@ fn contract_periods(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Res
 /// Changes waiting for something that has not arrived (a parent record) or that a constraint
 /// refuses: listed so that nothing waits unseen. Most disappear at the next exchange.
 fn waiting(conn: &rusqlite::Connection, out: &mut Vec<Conflict>) -> Result<()> {
-    let mut st = conn.prepare(
-        "SELECT origin, origin_seq, reason, json_extract(change, '$.table'), json_extract(change, '$.row_id')
-         FROM held_change WHERE reason <> ?1 AND reason NOT LIKE 'refused%' ORDER BY hlc",
-    )?;
-    let rows = st.query_map([crate::store::apply::CLOCK_SKEW], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, Option<String>>(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (origin, seq, reason, table, row_id) = row?;
-        let (table, row_id) = (table.unwrap_or_default(), row_id.unwrap_or_default());
+    for h in held(conn, false)? {
+        let Held {
+            origin,
+            seq,
+            reason,
+            table,
+            row_id,
+        } = h;
         out.push(Conflict {
             key: format!("waiting/{origin}/{seq}"),
             kind: "waiting_change",
