@@ -228,35 +228,10 @@ impl Auth {
     }
 }
 
-/// `all`, or a comma-separated list of site ids (UUIDs), normalised.
+/// `all`, or a comma-separated list of site ids, normalised by the core's rule
+/// ([`weibao::sync::scope::Scope::parse`]).
 fn parse_sites(s: &str) -> Result<String> {
-    let s = s.trim();
-    if s == "all" {
-        return Ok("all".into());
-    }
-    let mut ids = Vec::new();
-    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let id = uuid::Uuid::parse_str(part).map_err(|_| {
-            Error::invalid(
-                "sites",
-                format!("站点应为 all 或以逗号分隔的站点编号，「{part}」不是编号"),
-                format!(
-                    "sites must be 'all' or site ids separated by commas; '{part}' is not an id"
-                ),
-            )
-        })?;
-        ids.push(id.to_string());
-    }
-    if ids.is_empty() {
-        return Err(Error::invalid(
-            "sites",
-            "至少指定一个站点，或 all",
-            "name at least one site, or all",
-        ));
-    }
-    ids.sort();
-    ids.dedup();
-    Ok(ids.join(","))
+    Ok(weibao::sync::scope::Scope::parse(s)?.code())
 }
 
 pub(crate) fn new_token() -> String {
