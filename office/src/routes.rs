@@ -143,6 +143,19 @@ fn check_batch(req: &PushRequest) -> AppResult<()> {
     Ok(())
 }
 
+/// A page request's cursor (never negative) and its size (default and at most
+/// [`PULL_LIMIT`]), shared by pull and the one-site fetch.
+pub(crate) fn page_limit(after: i64, limit: Option<i64>) -> AppResult<i64> {
+    if after < 0 {
+        return Err(AppError::invalid(
+            "after",
+            "游标不能为负".into(),
+            "the cursor cannot be negative".into(),
+        ));
+    }
+    Ok(limit.unwrap_or(PULL_LIMIT).clamp(1, PULL_LIMIT))
+}
+
 #[derive(Deserialize)]
 struct PullQuery {
     after: i64,
@@ -165,14 +178,7 @@ async fn pull(
             format!("bad pull parameters: {e} (after and installation are required)"),
         )
     })?;
-    if q.after < 0 {
-        return Err(AppError::invalid(
-            "after",
-            "游标不能为负".into(),
-            "the cursor cannot be negative".into(),
-        ));
-    }
-    let limit = q.limit.unwrap_or(PULL_LIMIT).clamp(1, PULL_LIMIT);
+    let limit = page_limit(q.after, q.limit)?;
     blocking(move || {
         let caller = caller(&office, &token)?;
         let store = lock(&office.store)?;

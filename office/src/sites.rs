@@ -4,7 +4,7 @@
 //! (`weibao::sync::scope`), computed the same way on the laptop.
 
 use crate::auth::Caller;
-use crate::routes::{bearer, blocking, caller, check_versions, lock};
+use crate::routes::{bearer, blocking, caller, check_versions, lock, page_limit};
 use crate::{AppError, AppResult, Office};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use weibao::store::changes;
 use weibao::sync::scope::{self, Scope};
 use weibao::sync::sites::SitesAnswer;
-use weibao::sync::{PullAnswer, PULL_LIMIT};
+use weibao::sync::PullAnswer;
 
 /// The caller's scope, from the engineer's `sites` (validated when it was set).
 pub(crate) fn scope_of(caller: &Caller) -> AppResult<Scope> {
@@ -74,14 +74,7 @@ pub(crate) async fn site(
             format!("bad site parameters: {e} (id and after are required)"),
         )
     })?;
-    if q.after < 0 {
-        return Err(AppError::invalid(
-            "after",
-            "游标不能为负".into(),
-            "the cursor cannot be negative".into(),
-        ));
-    }
-    let limit = q.limit.unwrap_or(PULL_LIMIT).clamp(1, PULL_LIMIT);
+    let limit = page_limit(q.after, q.limit)?;
     blocking(move || {
         let caller = caller(&office, &token)?;
         if !scope_of(&caller)?.contains(&q.id) {
