@@ -18,12 +18,15 @@ const PUSH: &str = "/sync/v1/push";
 const PULL: &str = "/sync/v1/pull";
 const STALL_WAIT: Duration = Duration::from_secs(60);
 
-/// Where the client dies: the `pass`-th request to `path` goes through, the next stops at `at`.
+/// Where the client dies: `pass` requests to `path` go through, the next stops at `at`.
+/// `ahead`: how many more of the laptop's changes the office then holds than the laptop knows
+/// (`None`: the request was already out and may still land).
 struct KillPoint {
     what: &'static str,
     path: &'static str,
     pass: usize,
     at: At,
+    ahead: Option<i64>,
 }
 
 /// Mid-photo: once `client::run` uploads blobs, add the blob upload's path here with
@@ -35,24 +38,28 @@ const CLIENT_KILLS: &[KillPoint] = &[
         path: PUSH,
         pass: 1,
         at: At::MidRequest { keep: 500 },
+        ahead: Some(0),
     },
     KillPoint {
-        what: "with a push batch out of the laptop, not yet at the office",
+        what: "with a push batch out of the laptop, not yet at the office (it lands after)",
         path: PUSH,
         pass: 0,
         at: At::Received,
+        ahead: None,
     },
     KillPoint {
         what: "after the office stored a batch, before the laptop heard so",
         path: PUSH,
         pass: 0,
         at: At::Answered,
+        ahead: Some(500),
     },
     KillPoint {
         what: "halfway through downloading a pull",
         path: PULL,
         pass: 0,
         at: At::MidAnswer { keep: 500 },
+        ahead: Some(0),
     },
 ];
 
@@ -125,6 +132,9 @@ fn client_killed_mid_push_resyncs_to_the_same_office() {
             known <= held,
             "the laptop believes more than the office holds"
         );
+        if let Some(ahead) = kp.ahead {
+            assert_eq!(held - known, ahead, "killed {}", kp.what);
+        }
     }
 
     w.proxy.calm();

@@ -436,11 +436,11 @@ async fn stall(shared: &Shared, client: &mut Conn, n: usize, req: &Request, at: 
         shared.stall(n, req, at).await;
     }
     let sent = match at {
-        At::MidRequest { keep } => send_in_two(shared, n, req, keep).await,
+        At::MidRequest { keep } => send_in_two(shared, client, n, req, keep).await,
         _ => send(shared.upstream, req).await,
     };
     let Ok(mut s) = sent else {
-        return Outcome::Closed("office unreachable");
+        return Outcome::Closed("not sent whole");
     };
     if at == At::Sent {
         shared.stall(n, req, at).await;
@@ -467,9 +467,11 @@ async fn stall(shared: &Shared, client: &mut Conn, n: usize, req: &Request, at: 
     reply(shared, client, a, &req.method).await
 }
 
-/// Part of the body to the office, a stall, then the rest.
+/// Part of the body to the office, a stall, then the rest, unless the client died meanwhile
+/// (then the upload stops there, as it would have).
 async fn send_in_two(
     shared: &Shared,
+    client: &Conn,
     n: usize,
     req: &Request,
     keep: Permille,
@@ -479,8 +481,21 @@ async fn send_in_two(
     let cut = bytes.len() - req.body.len() + part(req.body.len(), keep);
     s.write_all(&bytes[..cut]).await?;
     shared.stall(n, req, At::MidRequest { keep }).await;
+    if gone(client).await {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "the client died mid-upload",
+        ));
+    }
     s.write_all(&bytes[cut..]).await?;
     Ok(Conn::new(s))
+}
+
+/// Whether the client closed its connection (a killed process's socket reads as closed).
+async fn gone(client: &Conn) -> bool {
+    let mut byte = [0u8; 1];
+    let peek = tokio::time::timeout(Duration::from_millis(20), client.s.peek(&mut byte));
+    matches!(peek.await, Ok(Ok(0) | Err(_)))
 }
 
 /// `keep` thousandths of `len`, always fewer than `len` when there is anything.
