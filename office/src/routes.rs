@@ -119,6 +119,8 @@ struct PullQuery {
     limit: Option<i64>,
     /// The caller's installation: its own changes are not sent back.
     installation: String,
+    /// What the caller was told sits at `after` (`PullAnswer::tag`).
+    tag: Option<String>,
 }
 
 async fn pull(
@@ -162,6 +164,23 @@ async fn pull(
             )
             .with_field("after"));
         }
+        // The log changed under the cursor (restored from a backup, then written again): the
+        // positions after the backup now hold other changes, and this laptop would skip some.
+        if let Some(tag) = q.tag.as_deref().filter(|_| q.after > 0) {
+            let here = changes::tag_at(store.conn(), q.after)?;
+            if here.as_deref() != Some(tag) {
+                return Err(AppError::new(
+                    StatusCode::CONFLICT,
+                    "cursor_ahead",
+                    format!("办公室变更记录在位置 {} 处已不同（可能从备份恢复）：请从 0 重新拉取", q.after),
+                    format!(
+                        "the office's change log differs at position {} from what this laptop pulled (restored from a backup?): pull again from 0",
+                        q.after
+                    ),
+                )
+                .with_field("tag"));
+            }
+        }
         let rows = changes::since_except(store.conn(), q.after, &q.installation, limit)?;
         let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit;
         let next = match rows.last() {
@@ -173,6 +192,8 @@ async fn pull(
             changes: rows.into_iter().map(|l| l.change).collect(),
             next,
             more: next < last,
+            tag: changes::tag_at(store.conn(), next)?,
+            acknowledged: Some(changes::received_through(store.conn(), &q.installation)?),
         }))
     })
     .await

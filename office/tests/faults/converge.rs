@@ -19,6 +19,8 @@ enum Step {
     Sync(usize),
     /// Every engineer syncs at the same moment (once).
     SyncAll,
+    /// The office takes a backup (a later `Fault::Restore` goes back to it).
+    Backup,
 }
 
 const WORDS: [&str; 4] = ["甲", "乙", "丙", "x"];
@@ -46,6 +48,7 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
         3 => (0..LAPTOPS, action()).prop_map(|(i, a)| Step::Do(i, a)),
         2 => (0..LAPTOPS).prop_map(Step::Sync),
         1 => Just(Step::SyncAll),
+        1 => Just(Step::Backup),
     ];
     prop::collection::vec(step, 4..16)
 }
@@ -67,6 +70,7 @@ fn fault() -> impl Strategy<Value = Fault> {
         1 => (prop::sample::select(&[500u16, 502, 503][..]), any::<bool>())
             .prop_map(|(status, forwarded)| Fault::Gateway { status, forwarded }),
         2 => any::<bool>().prop_map(|mid| Fault::Restart { mid }),
+        1 => Just(Fault::Restore),
     ]
 }
 
@@ -80,6 +84,7 @@ struct Tally {
     syncs: AtomicUsize,
     broken: AtomicUsize,
     restarts: AtomicUsize,
+    restores: AtomicUsize,
 }
 
 fn run_case(steps: &[Step], faults: &[Fault], tally: &Tally) -> Result<(), TestCaseError> {
@@ -100,6 +105,7 @@ fn run_case(steps: &[Step], faults: &[Fault], tally: &Tally) -> Result<(), TestC
                     }
                 }
             }
+            Step::Backup => w.office.live().backup(),
             Step::SyncAll => {
                 let truncated = w.proxy.truncated();
                 for (i, r) in w.sync_all().into_iter().enumerate() {
@@ -110,9 +116,9 @@ fn run_case(steps: &[Step], faults: &[Fault], tally: &Tally) -> Result<(), TestC
     }
     w.settle().map_err(|e| fail(&w, e))?;
     converged(&mut w).map_err(|e| fail(&w, e))?;
-    if let crate::world::Office::Live(o) = &w.office {
-        tally.restarts.fetch_add(o.restarts(), Ordering::Relaxed);
-    }
+    let o = w.office.live();
+    tally.restarts.fetch_add(o.restarts(), Ordering::Relaxed);
+    tally.restores.fetch_add(o.restores(), Ordering::Relaxed);
     Ok(())
 }
 
@@ -184,12 +190,13 @@ fn laptops_converge_through_a_lossy_network() {
         r
     });
     eprintln!(
-        "faults: {cases} cases ({} runs) in {:.1?} (seed {seed}, built in {seeded:.1?}): {} syncs, {} broken by faults, {} office restarts",
+        "faults: {cases} cases ({} runs) in {:.1?} (seed {seed}, built in {seeded:.1?}): {} syncs, {} broken by faults, {} office restarts ({} from a backup)",
         runs.load(Ordering::Relaxed),
         started.elapsed(),
         tally.syncs.load(Ordering::Relaxed),
         tally.broken.load(Ordering::Relaxed),
         tally.restarts.load(Ordering::Relaxed),
+        tally.restores.load(Ordering::Relaxed),
     );
     if let Err(e) = result {
         panic!(

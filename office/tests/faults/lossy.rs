@@ -125,11 +125,7 @@ fn the_office_restarting_mid_push_loses_nothing() {
     ]);
     let tries = (0..3).take_while(|_| w.sync(0, 1).is_err()).count();
     assert!(tries < 3, "no sync got through: {}", w.proxy.log());
-    let restarts = match &w.office {
-        crate::world::Office::Live(o) => o.restarts(),
-        crate::world::Office::Process(_) => 0,
-    };
-    assert_eq!(restarts, 2);
+    assert_eq!(w.office.live().restarts(), 2);
     assert_eq!(held_and_known(&mut w, 0), (700, 700));
     settle_and_check(&mut w);
 }
@@ -148,5 +144,36 @@ fn one_sync_rides_out_a_flaky_link() {
     // Three attempts per request, backing off 0.5 s then 1 s: one sync is enough.
     let sum = w.sync(0, 3).expect("one sync with retries");
     assert_eq!(sum.acknowledged, 3);
+    settle_and_check(&mut w);
+}
+
+#[test]
+fn an_office_restored_from_a_backup_loses_nothing() {
+    let mut w = World::new();
+    w.office.live().backup();
+    // After the backup: laptop 2 pushes and pulls; laptop 1 pushes, and its pull's answer is
+    // lost. Then the office is restored, and laptop 0 pushes into the log positions the lost
+    // changes had.
+    edits(&mut w, 2, 5);
+    w.sync(2, 1).expect("laptop 2 syncs");
+    edits(&mut w, 1, 3);
+    w.proxy.plan_for("/sync/v1/pull", [Fault::DropAnswer]);
+    assert!(w.sync(1, 1).is_err(), "laptop 1's pull answer is lost");
+    w.office.live().restore();
+    edits(&mut w, 0, 10);
+    w.sync(0, 1).expect("laptop 0 syncs");
+    assert_eq!(held_and_known(&mut w, 1), (0, 3));
+    assert_eq!(held_and_known(&mut w, 2), (0, 5));
+    // Laptop 1's cursor is where it was, but the office holds none of what it acknowledged;
+    // laptop 2's cursor is not ahead, but its position now holds one of laptop 0's changes.
+    // Either way the office is behind the laptop: it sends and fetches everything again.
+    for (i, mine) in [(1, 3), (2, 5)] {
+        let sum = w.sync(i, 1).expect("the sync after the restore");
+        assert_eq!(
+            sum.pushed as i64, mine,
+            "laptop {i} sends its own changes again"
+        );
+        assert_eq!(held_and_known(&mut w, i), (mine, mine));
+    }
     settle_and_check(&mut w);
 }

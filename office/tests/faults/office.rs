@@ -2,6 +2,7 @@
 //! milliseconds (the property test restarts it at random), and as a real `weibao-office serve`
 //! process to SIGKILL.
 
+use crate::proxy::{Control, Mishap};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -19,6 +20,7 @@ pub struct LiveOffice {
     pub addr: SocketAddr,
     rt: Mutex<Option<tokio::runtime::Runtime>>,
     restarts: AtomicUsize,
+    restores: AtomicUsize,
 }
 
 impl LiveOffice {
@@ -31,6 +33,7 @@ impl LiveOffice {
             addr,
             rt: Mutex::new(Some(rt)),
             restarts: AtomicUsize::new(0),
+            restores: AtomicUsize::new(0),
         })
     }
 
@@ -40,24 +43,63 @@ impl LiveOffice {
 
     /// Stop, reopen the data folder, serve on the same port.
     pub fn restart(&self) {
+        self.stop_and_serve(|| {});
+    }
+
+    /// A backup of the replica as it is now (`VACUUM INTO`, beside the running server).
+    pub fn backup(&self) {
+        let copy = self.data.join("backup.db");
+        let _ = std::fs::remove_file(&copy);
+        rusqlite::Connection::open(self.data.join("office.db"))
+            .and_then(|c| c.execute("VACUUM INTO ?1", [copy.to_string_lossy().as_ref()]))
+            .expect("backup");
+    }
+
+    /// Stop, put the last backup in place of the replica, serve again: the office forgets all
+    /// it stored since (as after a disk replaced and restored). A plain restart without one.
+    pub fn restore(&self) {
+        let copy = self.data.join("backup.db");
+        self.stop_and_serve(|| {
+            if copy.exists() {
+                self.restores.fetch_add(1, Ordering::SeqCst);
+                let db = self.data.join("office.db");
+                for f in ["office.db-wal", "office.db-shm"] {
+                    let _ = std::fs::remove_file(self.data.join(f));
+                }
+                std::fs::copy(&copy, db).expect("restore");
+            }
+        });
+    }
+
+    fn stop_and_serve(&self, meanwhile: impl FnOnce()) {
         let mut slot = self.rt.lock().expect("office runtime");
         if let Some(rt) = slot.take() {
             rt.shutdown_timeout(Duration::from_secs(10));
         }
+        meanwhile();
         *slot = Some(serve(&self.data, bind_again(self.addr)));
         self.restarts.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// How often it was restarted or restored.
     pub fn restarts(&self) -> usize {
         self.restarts.load(Ordering::SeqCst)
     }
 
-    /// A restart hook for the proxy that never keeps the office alive.
-    pub fn restarter(self: &Arc<Self>) -> Arc<dyn Fn() + Send + Sync> {
+    /// How often it went back to a backup.
+    pub fn restores(&self) -> usize {
+        self.restores.load(Ordering::SeqCst)
+    }
+
+    /// The proxy's hook, which never keeps the office alive.
+    pub fn control(self: &Arc<Self>) -> Control {
         let weak = Arc::downgrade(self);
-        Arc::new(move || {
+        Arc::new(move |m| {
             if let Some(office) = weak.upgrade() {
-                office.restart();
+                match m {
+                    Mishap::Restart => office.restart(),
+                    Mishap::Restore => office.restore(),
+                }
             }
         })
     }

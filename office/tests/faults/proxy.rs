@@ -54,6 +54,9 @@ pub enum Fault {
     /// The office restarts: stopped and reopened on the same data folder and port, before the
     /// request reaches it, or while it is being handled (`mid`).
     Restart { mid: bool },
+    /// The office is restored from its last backup before the request reaches it: it forgets
+    /// what it stored since, changes it had acknowledged included.
+    Restore,
     /// For the kill tests: stop at `At`, tell the test (`Proxy::wait_stall`) and wait for
     /// `Proxy::release` before going on.
     Stall(At),
@@ -89,7 +92,15 @@ enum Outcome {
     Closed(&'static str),
 }
 
-type Restart = Arc<dyn Fn() + Send + Sync>;
+/// What the proxy can do to the office itself.
+#[derive(Debug, Clone, Copy)]
+pub enum Mishap {
+    Restart,
+    Restore,
+}
+
+/// The office's side of [`Fault::Restart`] and [`Fault::Restore`].
+pub type Control = Arc<dyn Fn(Mishap) + Send + Sync>;
 
 struct Plan {
     faults: VecDeque<Fault>,
@@ -100,7 +111,7 @@ struct Plan {
 struct Shared {
     upstream: SocketAddr,
     plan: Mutex<Plan>,
-    restart: Option<Restart>,
+    control: Option<Control>,
     stash: Mutex<Option<(usize, Request)>>,
     log: Mutex<Vec<String>>,
     /// How long each answered exchange took, by path.
@@ -135,9 +146,9 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 }
 
 impl Proxy {
-    /// A proxy on a loopback port in front of `upstream`; `restart` restarts the office (the
-    /// [`Fault::Restart`] faults are skipped without it).
-    pub fn start(upstream: SocketAddr, restart: Option<Restart>) -> Proxy {
+    /// A proxy on a loopback port in front of `upstream`; `control` restarts or restores the
+    /// office (without it, [`Fault::Restart`] and [`Fault::Restore`] just pass).
+    pub fn start(upstream: SocketAddr, control: Option<Control>) -> Proxy {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("proxy bind");
         listener.set_nonblocking(true).expect("nonblocking");
         let addr = listener.local_addr().expect("proxy addr");
@@ -148,7 +159,7 @@ impl Proxy {
                 faults: VecDeque::new(),
                 only: None,
             }),
-            restart,
+            control,
             stash: Mutex::new(None),
             log: Mutex::new(Vec::new()),
             took: Mutex::new(Vec::new()),
@@ -408,18 +419,22 @@ async fn exchange(
             };
             reply(shared, client, answer(a), &req.method).await
         }
-        Fault::Restart { mid } => {
-            let Some(restart) = shared.restart.clone() else {
+        Fault::Restart { .. } | Fault::Restore => {
+            let Some(control) = shared.control.clone() else {
                 return pass(shared, client, req).await;
             };
-            if !mid {
-                let _ = tokio::task::spawn_blocking(move || restart()).await;
+            let mishap = match fault {
+                Fault::Restore => Mishap::Restore,
+                _ => Mishap::Restart,
+            };
+            if fault != (Fault::Restart { mid: true }) {
+                let _ = tokio::task::spawn_blocking(move || control(mishap)).await;
                 return pass(shared, client, req).await;
             }
             let Ok(mut s) = send(up, req).await else {
                 return Outcome::Closed("office unreachable");
             };
-            let restarting = tokio::task::spawn_blocking(move || restart());
+            let restarting = tokio::task::spawn_blocking(move || control(mishap));
             let a = receive(&mut s, &req.method).await;
             let _ = restarting.await;
             match a {

@@ -6,7 +6,7 @@
 //! fault proxy.
 
 use crate::office::{LiveOffice, OfficeProcess};
-use crate::proxy::Proxy;
+use crate::proxy::{Control, Proxy};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 use weibao::checklist::run::{self, Given};
@@ -217,6 +217,14 @@ impl Office {
         }
     }
 
+    /// The office in this process, for the tests that restart or restore it.
+    pub fn live(&self) -> &LiveOffice {
+        match self {
+            Office::Live(o) => o,
+            Office::Process(_) => panic!("this office is a process of its own"),
+        }
+    }
+
     /// The office process, for the tests that kill it.
     pub fn process(&mut self) -> &mut OfficeProcess {
         match self {
@@ -290,8 +298,8 @@ impl World {
     pub fn new() -> World {
         World::with(|data| {
             let o = LiveOffice::start(data);
-            let restart = o.restarter();
-            (Office::Live(o), Some(restart))
+            let control = o.control();
+            (Office::Live(o), Some(control))
         })
     }
 
@@ -300,7 +308,7 @@ impl World {
         World::with(|data| (Office::Process(OfficeProcess::start(data)), None))
     }
 
-    fn with(start: impl FnOnce(&Path) -> (Office, Option<Arc<dyn Fn() + Send + Sync>>)) -> World {
+    fn with(start: impl FnOnce(&Path) -> (Office, Option<Control>)) -> World {
         let seed = seed();
         let dir = scratch();
         copy_dir(seed.dir.path(), dir.path());
