@@ -162,6 +162,8 @@ struct PullQuery {
     limit: Option<i64>,
     /// The caller's installation: its own changes are not sent back.
     installation: String,
+    /// What the caller was told sits at `after` (`PullAnswer::tag`).
+    tag: Option<String>,
 }
 
 async fn pull(
@@ -198,6 +200,23 @@ async fn pull(
             )
             .with_field("after"));
         }
+        // The log changed under the cursor (restored from a backup, then written again): the
+        // positions after the backup now hold other changes, and this laptop would skip some.
+        if let Some(tag) = q.tag.as_deref().filter(|_| q.after > 0) {
+            let here = changes::tag_at(store.conn(), q.after)?;
+            if here.as_deref() != Some(tag) {
+                return Err(AppError::new(
+                    StatusCode::CONFLICT,
+                    "cursor_ahead",
+                    format!("办公室变更记录在位置 {} 处已不同（可能从备份恢复）：请从 0 重新拉取", q.after),
+                    format!(
+                        "the office's change log differs at position {} from what this laptop pulled (restored from a backup?): pull again from 0",
+                        q.after
+                    ),
+                )
+                .with_field("tag"));
+            }
+        }
         // Only the rows of the caller's sites, and global ones (the core's rule).
         let scope = crate::sites::scope_of(&caller)?;
         let page = scope::pull_page(store.conn(), q.after, &q.installation, &scope, limit)?;
@@ -208,6 +227,8 @@ async fn pull(
             next,
             more: page.more,
             scope: Some(scope),
+            tag: changes::tag_at(store.conn(), next)?,
+            acknowledged: Some(changes::received_through(store.conn(), &q.installation)?),
         }))
     })
     .await

@@ -112,6 +112,8 @@ pub(crate) async fn site(
             next,
             more: page.more,
             scope: None,
+            tag: None,
+            acknowledged: None,
         }))
     })
     .await

@@ -9,7 +9,7 @@
 use super::registry::{self, Column, Type};
 use crate::{Error, Result};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Connection, ToSql};
+use rusqlite::{Connection, OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,6 +293,17 @@ pub fn from_origin(
          WHERE origin = ?1 AND origin_seq > ?2 ORDER BY origin_seq LIMIT ?3",
         rusqlite::params![origin, after_seq, limit],
     )
+}
+
+/// What sits at local position `pos` of the log, as `origin/seq` (`None` if nothing does). A
+/// position never changes hands within one database (logged rows are never removed, positions
+/// never reused), but a copy restored from a backup reuses the positions after it for other
+/// changes: a client keeps this tag with its pull cursor to notice that.
+pub fn tag_at(conn: &Connection, pos: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT origin || '/' || origin_seq FROM change_log WHERE seq = ?1")?
+        .query_row([pos], |r| r.get(0))
+        .optional()?)
 }
 
 /// The highest local position in the change log (0 when empty).

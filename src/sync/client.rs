@@ -378,9 +378,9 @@ pub fn run_into(
     sum.acknowledged = super::acknowledged(store)?;
     sum.cursor = cursor;
     sum.pulled_from = cursor;
-    // An office restored from a backup shows as a pull cursor ahead of its log: then it has
-    // lost some of this laptop's changes too, so both restart from 0 once (what it still has
-    // is skipped there as a duplicate).
+    // An office restored from a backup shows as a pull cursor ahead of its log, a log that
+    // changed under the cursor, or fewer of this laptop's changes than it acknowledged: then
+    // both sides restart from 0 once (what either already has is skipped as a duplicate).
     let mut restarted = false;
     loop {
         push(store, remote, sum, on)?;
@@ -450,8 +450,9 @@ fn push(
     }
 }
 
-/// Pull page by page until the office has nothing more; `false` if the cursor is ahead of the
-/// office's log (the caller starts over).
+/// Pull page by page until the office has nothing more; `false` if the office is behind this
+/// laptop (the caller starts over): the cursor is ahead of its log or no longer where it was
+/// (`cursor_ahead`), or it holds fewer of this laptop's changes than it acknowledged.
 fn pull(
     store: &mut Store,
     remote: &Remote,
@@ -459,13 +460,21 @@ fn pull(
     on: &mut dyn FnMut(&Event),
 ) -> Result<bool> {
     loop {
-        let query = [
+        let mut query = vec![
             ("after", super::pull_cursor(store)?.to_string()),
             ("installation", store.installation().to_string()),
         ];
+        if let Some(tag) = super::pull_tag(store)? {
+            query.push(("tag", tag));
+        }
         match remote.get_json("/sync/v1/pull", &query, sum, on) {
             Ok(v) => {
                 let ans: PullAnswer = parse(v)?;
+                if let Some(held) = ans.acknowledged {
+                    if held < super::acknowledged(store)? {
+                        return Ok(false);
+                    }
+                }
                 let report = super::apply_pulled(store, &ans)?;
                 if ans.scope.is_some() {
                     sum.scope = ans.scope.clone();

@@ -32,6 +32,7 @@ pub const PULL_LIMIT: i64 = 1000;
 /// Local-only keys in `meta` (never synced).
 const ACKED: &str = "sync_acked_seq";
 const CURSOR: &str = "sync_pull_cursor";
+const TAG: &str = "sync_pull_tag";
 
 /// `POST /sync/v1/push`: a batch of the sender's own changes, consecutive sequence numbers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,8 +55,8 @@ pub struct PushAnswer {
     pub refused: Vec<vet::Refusal>,
 }
 
-/// `GET /sync/v1/pull?after=N&limit=M` answers with the office's changes after cursor `N` (its
-/// own change-log positions), without the caller's own, and the cursor to send next.
+/// `GET /sync/v1/pull?after=N&limit=M[&tag=T]` answers with the office's changes after cursor
+/// `N` (its own change-log positions), without the caller's own, and the cursor to send next.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PullAnswer {
     pub changes: Vec<Change>,
@@ -68,6 +69,16 @@ pub struct PullAnswer {
     /// ([`sites`]). Not sent on a page of one site (`GET /sync/v1/site`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<scope::Scope>,
+    /// What sits at position `next` in the office's log (`origin/seq`,
+    /// [`changes::tag_at`]); sent back with the next pull, so that an office whose log changed
+    /// under the cursor (restored from a backup, then written again) says so instead of
+    /// silently skipping changes. Absent from older offices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// The highest of the caller's own sequence numbers the office holds: lower than what the
+    /// caller was once told means the office lost some of them. Absent from older offices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<i64>,
 }
 
 /// The last of this installation's own sequence numbers the office acknowledged.
@@ -78,6 +89,11 @@ pub fn acknowledged(store: &Store) -> Result<i64> {
 /// Where the next pull resumes (the office's cursor, 0 before the first pull).
 pub fn pull_cursor(store: &Store) -> Result<i64> {
     read_num(store, CURSOR)
+}
+
+/// What the office said sits at the pull cursor ([`PullAnswer::tag`]), if it said.
+pub fn pull_tag(store: &Store) -> Result<Option<String>> {
+    meta_get(store.conn(), TAG)
 }
 
 /// The next batch to push: this installation's own changes after the acknowledged one.
@@ -132,13 +148,18 @@ pub fn apply_pulled(
     } else {
         store.apply_remote(&answer.changes)?
     };
-    set_pull_cursor(store, answer.next)?;
+    set_pull_position(store, answer.next, answer.tag.as_deref())?;
     Ok(report)
 }
 
 /// Move the pull cursor (0: fetch everything again, e.g. when the office says the cursor is
-/// ahead of it).
+/// ahead of it); the tag it had is forgotten.
 pub fn set_pull_cursor(store: &mut Store, cursor: i64) -> Result<()> {
+    set_pull_position(store, cursor, None)
+}
+
+/// The cursor and its tag, together (one transaction: a cursor never keeps another's tag).
+fn set_pull_position(store: &mut Store, cursor: i64, tag: Option<&str>) -> Result<()> {
     if cursor < 0 {
         return Err(Error::invalid(
             "cursor",
@@ -146,7 +167,17 @@ pub fn set_pull_cursor(store: &mut Store, cursor: i64) -> Result<()> {
             "the cursor cannot be negative",
         ));
     }
-    write_num(store, CURSOR, cursor)
+    store.write(|tx| {
+        let conn = tx.conn();
+        put_meta(conn, CURSOR, &cursor.to_string())?;
+        match tag {
+            Some(t) => put_meta(conn, TAG, t)?,
+            None => {
+                conn.execute("DELETE FROM meta WHERE key = ?1", [TAG])?;
+            }
+        }
+        Ok(())
+    })
 }
 
 fn read_num(store: &Store, key: &str) -> Result<i64> {
@@ -159,12 +190,14 @@ fn read_num(store: &Store, key: &str) -> Result<i64> {
 }
 
 fn write_num(store: &mut Store, key: &str, value: i64) -> Result<()> {
-    store.write(|tx| {
-        tx.conn().execute(
-            "INSERT INTO meta(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            rusqlite::params![key, value.to_string()],
-        )?;
-        Ok(())
-    })
+    store.write(|tx| put_meta(tx.conn(), key, &value.to_string()))
+}
+
+fn put_meta(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        rusqlite::params![key, value],
+    )?;
+    Ok(())
 }

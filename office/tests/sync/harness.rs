@@ -201,7 +201,7 @@ pub fn weibao(db: &Path, args: &[&str]) -> Output {
         .expect("run weibao")
 }
 
-fn weibao_bin() -> &'static Path {
+pub fn weibao_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         // target/debug/deps/sync-… → target/debug (the profile dir) → target
