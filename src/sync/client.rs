@@ -54,6 +54,29 @@ impl Event {
     }
 }
 
+impl Event {
+    /// The same line in Chinese (the desktop app shows the engineer's language).
+    pub fn line_zh(&self) -> String {
+        match self {
+            Event::Pushed {
+                pushed,
+                acknowledged,
+            } => format!("已推送 {pushed} 条（办公室已确认至 #{acknowledged}）"),
+            Event::Pulled { pulled, cursor } => format!("已拉取 {pulled} 条（游标 {cursor}）"),
+            Event::Retrying { why, delay } => {
+                format!("{why}；{:.1} 秒后重试", delay.as_secs_f32())
+            }
+            Event::StartingOver { .. } => {
+                "办公室的数据比本机记得的少（可能从备份恢复）：从头重新发送和拉取".to_string()
+            }
+            Event::SetAside(r) => format!(
+                "已搁置：第 {} 条变更（{} {}）被办公室拒绝：{}",
+                r.seq, r.table, r.row_id, r.reason
+            ),
+        }
+    }
+}
+
 /// The result of one sync.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
@@ -88,23 +111,32 @@ impl Failure {
 
 impl Remote {
     /// A client for the office at `server` (e.g. `http://127.0.0.1:8470`). `attempts` is how
-    /// many times one request is tried before a transient failure is given up on.
+    /// many times one request is tried before a transient failure is given up on. A malformed
+    /// address or token is refused here, naming the field (`server`, `token`).
     pub fn new(server: &str, token: &str, attempts: u32) -> Result<Remote> {
+        let server = super::address::server_url(server)?;
+        let token = super::address::token(token)?;
         let http = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(120))
             .connect_timeout(Duration::from_secs(10))
             .build()
-            .map_err(|e| offline(server, &e.to_string()))?;
+            .map_err(|e| offline(&server, &e.to_string()))?;
         Ok(Remote {
-            base: server.trim_end_matches('/').to_string(),
-            token: token.to_string(),
+            base: server,
+            token,
             attempts: attempts.max(1),
             http,
         })
     }
 
+    /// The office's address, normalised (`sync::address::server_url`).
     pub fn server(&self) -> &str {
         &self.base
+    }
+
+    /// The token, as sent (trimmed).
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     /// `POST path` with a JSON body, gzip-compressed on the wire, retried on transient
@@ -207,6 +239,12 @@ impl Remote {
     pub fn error(&self, f: Failure) -> Error {
         match f {
             Failure::Transient(why) => offline(&self.base, &why),
+            // The one refusal a person at the laptop can fix themselves: say so plainly.
+            Failure::Answer(401, _) => Error::refused(
+                "unauthenticated",
+                "令牌无效或已被撤销（HTTP 401）：请核对办公室给您的令牌，或请办公室重新发放；本机数据不受影响",
+                "the token is not valid or was revoked (HTTP 401): check the token the office gave you, or ask the office for a new one; nothing here is lost",
+            ),
             Failure::Answer(status, v) => {
                 let text = |k: &str| v.get(k).and_then(|m| m.as_str()).unwrap_or("").to_string();
                 let kind: &'static str = match v.get("kind").and_then(|k| k.as_str()) {

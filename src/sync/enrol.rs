@@ -95,7 +95,7 @@ pub fn enrol(
         )
         .at("enrol"));
     }
-    save(store, remote.server(), token)?;
+    save(store, remote.server(), token.trim())?;
     // The engineer's record (and the rest of the scope) arrives with the first sync.
     client::run_into(store, remote, &mut sum, on)?;
     if crate::org::engineer(store, &answer.engineer_id).is_err() {
