@@ -116,6 +116,18 @@ export const tests = [
       const first = `同步测试：道闸抬杆缓慢 ${stamp}`;
       const second = `离线时报障：读卡器无响应 ${stamp}`;
 
+      // The demo laptop has no office: the indicator says so and the Sync screen offers enrolment.
+      const demo = await launch();
+      try {
+        await indicator(demo, 'not_enrolled', 30000);
+        await demo.tap('[data-testid="sync-indicator"]');
+        await demo.el('[data-screen="sync"]');
+        await demo.el('[data-testid="enrol-form"]');
+        await demo.shot('29-sync-not-enrolled');
+      } finally {
+        await demo.quit();
+      }
+
       const shared = `${env.db}.shared`;
       moveShared(env.db, shared);
       let server = null;
