@@ -258,6 +258,7 @@ impl Remote {
                     Some("invalid") => "invalid",
                     Some("not_found") => "not_found",
                     Some("already_enrolled") => "already_enrolled",
+                    Some("enrolled_elsewhere") => "enrolled_elsewhere",
                     Some("installation_taken") => "installation_taken",
                     Some("no_engineer_record") => "no_engineer_record",
                     _ => "sync_refused",
