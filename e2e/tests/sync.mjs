@@ -116,7 +116,9 @@ export const tests = [
       const first = `同步测试：道闸抬杆缓慢 ${stamp}`;
       const second = `离线时报障：读卡器无响应 ${stamp}`;
 
-      // The demo laptop has no office: the indicator says so and the Sync screen offers enrolment.
+      let server = await serve();
+      // The demo laptop has no office: the indicator says so and the Sync screen offers
+      // enrolment; as it already works as 张伟, 王新's token is refused, and binds nothing.
       const demo = await launch();
       try {
         await indicator(demo, 'not_enrolled', 30000);
@@ -124,15 +126,19 @@ export const tests = [
         await demo.el('[data-screen="sync"]');
         await demo.el('[data-testid="enrol-form"]');
         await demo.shot('29-sync-not-enrolled');
+        await enrolWith(demo, url, token);
+        const e = await errorOf(demo, '另一位工程师');
+        assert(e.kind === 'enrolled_elsewhere', `a demo laptop cannot become 王新, got ${JSON.stringify(e)}`);
+      } catch (err) {
+        await stop(server);
+        throw err;
       } finally {
         await demo.quit();
       }
 
       const shared = `${env.db}.shared`;
       moveShared(env.db, shared);
-      let server = null;
       try {
-        server = await serve();
         await enrolEditOffline(server, token, officeDb, first, second);
         server = null; // stopped inside, to go offline
         seedSetAside();
