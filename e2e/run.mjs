@@ -6,8 +6,9 @@ import { tests as repair } from './tests/repair.mjs';
 import { tests as inspection } from './tests/inspection.mjs';
 import { tests as durability } from './tests/durability.mjs';
 import { tests as sla } from './tests/sla.mjs';
+import { tests as sync } from './tests/sync.mjs';
 
-const all = [...setup, ...browse, ...sla, ...inspection, ...durability, ...repair];
+const all = [...setup, ...browse, ...sla, ...inspection, ...durability, ...repair, ...sync];
 const filter = process.argv[2];
 let passed = 0;
 let failed = 0;

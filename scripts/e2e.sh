@@ -15,6 +15,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/weibao-target}"
 TOOLS="${WEIBAO_TOOLS:-$HOME/.cache/weibao-tools}"
 BIN="$CARGO_TARGET_DIR/debug/weibao-app"
 CLI="$CARGO_TARGET_DIR/debug/weibao"
+OFFICE="$CARGO_TARGET_DIR/debug/weibao-office"
 ART="$ROOT/test-artifacts"
 
 log() { printf '[e2e] %s\n' "$*" >&2; }
@@ -33,9 +34,10 @@ command -v Xvfb >/dev/null || { log "Xvfb missing: run .ci/setup-system"; exit 1
 
 # --- build once -------------------------------------------------------------------------------
 if [ -z "${E2E_SKIP_BUILD:-}" ]; then
-  log "building UI + app (tauri build --debug --no-bundle) and the CLI"
+  log "building UI + app (tauri build --debug --no-bundle), the CLI and the office server"
   ui/node_modules/.bin/tauri build --debug --no-bundle
   cargo build --bin weibao
+  cargo build -p weibao-office --bin weibao-office   # the sync test's office (tests/sync.mjs)
 fi
 [ -x "$BIN" ] || { log "no app binary at $BIN"; exit 1; }
 
@@ -67,7 +69,7 @@ for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && brea
 
 log "running the suite"
 set +e
-E2E_DRIVER_PID="$DRIVER_PID" E2E_BIN="$BIN" E2E_CLI="$CLI" E2E_DB="$WORK/weibao.db" E2E_WORK="$WORK" E2E_ART="$ART" E2E_PORT="$PORT" \
+E2E_DRIVER_PID="$DRIVER_PID" E2E_BIN="$BIN" E2E_CLI="$CLI" E2E_OFFICE="$OFFICE" E2E_DB="$WORK/weibao.db" E2E_WORK="$WORK" E2E_ART="$ART" E2E_PORT="$PORT" \
   node e2e/run.mjs "$@"
 rc=$?
 set -e

@@ -13,7 +13,7 @@ export const tests = [
         await app.type('input[name="company"]', '测试维保公司');
         await app.type('input[name="name"]', '赵六');
         await app.type('input[name="report_prefix"]', 'Z1');
-        await app.tap('button[type="submit"]');
+        await app.tap('[data-testid="profile-form"] button[type="submit"]');
         await app.waitText('[data-testid="error"]', '报告编号前缀应为 2–6 个英文字母');
         const err = await app.$('[data-testid="error"]');
         assert((await err.getAttribute('data-field')) === 'engineer.report_prefix', 'error names the field');

@@ -203,6 +203,15 @@ pub async fn enrol(
                 "the installation id is not a UUID".into(),
             ));
         }
+        // A laptop that already writes as another engineer cannot become this one: refused
+        // before anything is bound, so it never blocks the engineer's real laptop.
+        if req.engineer_id.as_ref().is_some_and(|id| *id != who.engineer_id) {
+            return Err(conflict(
+                "enrolled_elsewhere",
+                format!("这台电脑已以另一位工程师的身份工作，不能绑定为「{}」：请为该工程师使用新的数据库", who.name),
+                format!("this laptop already works as another engineer and cannot be bound to '{}': use a new database for them", who.name),
+            ));
+        }
         let cert = match &req.certificate {
             Some(pem) => Some((weibao::report::keys::fingerprint(pem)?, pem.clone())),
             None => None,
@@ -302,6 +311,7 @@ pub fn check_laptop(auth: &Auth, who: &Caller, installation: &str) -> AppResult<
         installation: installation.to_string(),
         certificate: None,
         hostname: None,
+        engineer_id: None,
     };
     bind(auth, who, &req, None).map_err(|e| match e {
         AppError::Http { kind, zh, en, .. } => {

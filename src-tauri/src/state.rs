@@ -28,6 +28,15 @@ impl AppState {
         }
     }
 
+    /// Open the database afresh, replacing the store the commands use. Needed after another
+    /// connection changed who this laptop writes as (enrolment runs on the sync worker's own
+    /// connection; a `Store` reads its author once, when it opens).
+    pub fn reopen(&self) {
+        let fresh = Store::open(&self.db_path, Arc::new(SystemClock))
+            .map_err(|e| (e.message_zh(), e.to_string()));
+        *self.store.lock().unwrap_or_else(|p| p.into_inner()) = fresh;
+    }
+
     pub fn db_path(&self) -> &Path {
         &self.db_path
     }

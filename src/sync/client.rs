@@ -108,6 +108,56 @@ impl Event {
     }
 }
 
+impl Event {
+    /// The same line in Chinese (the desktop app shows the engineer's language).
+    pub fn line_zh(&self) -> String {
+        match self {
+            Event::Pushed {
+                pushed,
+                acknowledged,
+            } => format!("已推送 {pushed} 条（办公室已确认至 #{acknowledged}）"),
+            Event::Pulled { pulled, cursor } => format!("已拉取 {pulled} 条（游标 {cursor}）"),
+            Event::Retrying { why, delay } => {
+                format!("{why}；{:.1} 秒后重试", delay.as_secs_f32())
+            }
+            Event::StartingOver { .. } => {
+                "办公室的数据比本机记得的少（可能从备份恢复）：从头重新发送和拉取".to_string()
+            }
+            Event::SetAside(r) => format!(
+                "已搁置：第 {} 条变更（{} {}）被办公室拒绝：{}",
+                r.seq, r.table, r.row_id, r.reason
+            ),
+            Event::Evicted { rows, kept } => {
+                format!("已移除不再分配的站点的 {rows} 条记录（{kept} 条有未发送的修改，暂留）")
+            }
+            Event::SiteFetched { site, changes } => {
+                format!("已完整获取站点 {site}（{changes} 条变更）")
+            }
+            Event::BlobProgress {
+                sha256,
+                done,
+                total,
+            } => format!("正在上传文件 {} … {done}/{total} 字节", short(sha256)),
+            Event::BlobSent {
+                sha256,
+                bytes,
+                sent,
+            } => format!("已发送文件 {}（{bytes} 字节；共 {sent} 个）", short(sha256)),
+            Event::BlobReceived {
+                sha256,
+                bytes,
+                received,
+            } => format!(
+                "已接收文件 {}（{bytes} 字节；共 {received} 个）",
+                short(sha256)
+            ),
+            Event::BlobSetAside { sha256, why } => {
+                format!("文件 {} 已搁置：{why}", short(sha256))
+            }
+        }
+    }
+}
+
 /// The result of one sync.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
@@ -162,7 +212,8 @@ impl Failure {
 
 impl Remote {
     /// A client for the office at `server` (e.g. `http://127.0.0.1:8470`). `attempts` is how
-    /// many times one request is tried before a transient failure is given up on.
+    /// many times one request is tried before a transient failure is given up on. A malformed
+    /// address or token is refused here, naming the field (`server`, `token`).
     pub fn new(server: &str, token: &str, attempts: u32) -> Result<Remote> {
         Remote::build(server, token, attempts, None)
     }
@@ -174,15 +225,8 @@ impl Remote {
     }
 
     fn build(server: &str, token: &str, attempts: u32, ca: Option<&[u8]>) -> Result<Remote> {
-        let base = check_server(server)?;
-        let token = token.trim();
-        if token.is_empty() || token.len() > 256 || !token.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(Error::invalid(
-                "token",
-                "令牌应为办公室发放的一串字母和数字",
-                "the token must be the string of letters and digits the office issued",
-            ));
-        }
+        let base = super::address::server_url(server)?;
+        let token = super::address::token(token)?;
         let mut b = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(120))
             .connect_timeout(Duration::from_secs(10));
@@ -199,13 +243,14 @@ impl Remote {
         let http = b.build().map_err(|e| offline(server, &e.to_string()))?;
         Ok(Remote {
             base,
-            token: token.to_string(),
+            token,
             ca_pem: ca.map(|p| String::from_utf8_lossy(p).into_owned()),
             attempts: attempts.max(1),
             http,
         })
     }
 
+    /// The office's address, normalised (`sync::address::server_url`).
     pub fn server(&self) -> &str {
         &self.base
     }
@@ -213,6 +258,11 @@ impl Remote {
     /// The office CA this client trusts beyond the system's roots, if any.
     pub fn ca_pem(&self) -> Option<&str> {
         self.ca_pem.as_deref()
+    }
+
+    /// The token, as sent (trimmed).
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     /// `POST path` with a JSON body, gzip-compressed on the wire, retried on transient
@@ -332,6 +382,12 @@ impl Remote {
     pub fn error(&self, f: Failure) -> Error {
         match f {
             Failure::Transient(why) => offline(&self.base, &why),
+            // The one refusal a person at the laptop can fix themselves: say so plainly.
+            Failure::Answer(401, _) => Error::refused(
+                "unauthenticated",
+                "令牌无效或已被撤销（HTTP 401）：请核对办公室给您的令牌，或请办公室重新发放；本机数据不受影响",
+                "the token is not valid or was revoked (HTTP 401): check the token the office gave you, or ask the office for a new one; nothing here is lost",
+            ),
             Failure::Answer(status, v) => {
                 let text = |k: &str| v.get(k).and_then(|m| m.as_str()).unwrap_or("").to_string();
                 let kind: &'static str = match v.get("kind").and_then(|k| k.as_str()) {
@@ -345,6 +401,7 @@ impl Remote {
                     Some("invalid") => "invalid",
                     Some("not_found") => "not_found",
                     Some("already_enrolled") => "already_enrolled",
+                    Some("enrolled_elsewhere") => "enrolled_elsewhere",
                     Some("installation_taken") => "installation_taken",
                     Some("no_engineer_record") => "no_engineer_record",
                     _ => "sync_refused",
@@ -499,47 +556,6 @@ fn pull(
     }
 }
 
-/// The office's address, checked: `http(s)://host[:port][/path]`, and plain `http` only to
-/// this computer (a token sent over plain HTTP across a network could be read on the way).
-pub fn check_server(server: &str) -> Result<String> {
-    let invalid = |zh: String, en: String| Error::invalid("server", zh, en);
-    let url = reqwest::Url::parse(server.trim()).map_err(|e| {
-        invalid(
-            format!("办公室地址「{server}」无效：{e}（例如 https://office.example.com:8470）"),
-            format!("the office address '{server}' is not valid: {e} (e.g. https://office.example.com:8470)"),
-        )
-    })?;
-    let host = url.host_str().unwrap_or_default().to_string();
-    let loopback = host == "localhost"
-        || host
-            .trim_matches(|c| c == '[' || c == ']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        "http" => {
-            return Err(invalid(
-                format!("办公室地址 {server} 未加密：请使用 https://（令牌不能明文经过网络）"),
-                format!("the office address {server} is not encrypted: use https:// (the token must not cross a network in clear)"),
-            ))
-        }
-        other => {
-            return Err(invalid(
-                format!("办公室地址应以 https:// 开头，而不是 {other}://"),
-                format!("the office address must start with https://, not {other}://"),
-            ))
-        }
-    }
-    if host.is_empty() || url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(
-            format!("办公室地址「{server}」应只含协议、主机和端口"),
-            format!("the office address '{server}' should hold only scheme, host and port"),
-        ));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
-}
-
 /// An answer body as the protocol's type, or a clear refusal.
 pub fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T> {
     serde_json::from_value(v).map_err(|e| {
@@ -574,31 +590,4 @@ fn short(sha256: &str) -> &str {
 
 fn clip(b: &[u8]) -> String {
     String::from_utf8_lossy(b).chars().take(200).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::check_server;
-
-    #[test]
-    fn office_addresses_are_https_or_this_computer() {
-        assert_eq!(
-            check_server("https://office.example.com:8470/").unwrap(),
-            "https://office.example.com:8470"
-        );
-        assert!(check_server("http://127.0.0.1:8470").is_ok());
-        assert!(check_server("http://localhost:8470").is_ok());
-        assert!(check_server("http://[::1]:8470").is_ok());
-        for bad in [
-            "http://192.168.1.10:8470",
-            "ftp://office",
-            "office.example.com",
-            "",
-            "https://",
-            "https://o?x=1",
-        ] {
-            let e = check_server(bad).unwrap_err();
-            assert_eq!(e.field(), Some("server"), "{bad}");
-        }
-    }
 }

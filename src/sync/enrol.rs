@@ -36,6 +36,11 @@ pub struct EnrolRequest {
     /// The computer's name, for the office's list of laptops.
     #[serde(default)]
     pub hostname: Option<String>,
+    /// The engineer this laptop already writes as (it has a profile), if any: the office
+    /// refuses a token of another engineer before binding anything, so a laptop that cannot
+    /// enrol never takes the slot of that engineer's real laptop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engineer_id: Option<String>,
 }
 
 /// The office's answer: who the laptop writes as.
@@ -73,7 +78,6 @@ impl Saved {
 pub fn enrol(
     store: &mut Store,
     remote: &Remote,
-    token: &str,
     on: &mut dyn FnMut(&Event),
 ) -> Result<(EnrolAnswer, Summary)> {
     let hostname = std::env::var("HOSTNAME")
@@ -81,10 +85,13 @@ pub fn enrol(
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty());
+    let current = store.current_engineer().to_string();
+    let has_profile = crate::profile::current(store)?.is_some();
     let mut req = EnrolRequest {
         installation: store.installation().to_string(),
         certificate: None,
         hostname,
+        engineer_id: has_profile.then(|| current.clone()),
     };
     let mut sum = Summary::default();
     let answer: EnrolAnswer = client::parse(
@@ -92,8 +99,7 @@ pub fn enrol(
             .post_json("/sync/v1/enrol", &req, &mut sum, on)
             .map_err(|f| remote.error(f))?,
     )?;
-    let current = store.current_engineer().to_string();
-    let has_profile = crate::profile::current(store)?.is_some();
+    // An office that does not check `engineer_id` yet still gets refused here.
     if has_profile && current != answer.engineer_id {
         return Err(Error::refused(
             "enrolled_elsewhere",
@@ -108,7 +114,7 @@ pub fn enrol(
         )
         .at("enrol"));
     }
-    save(store, remote.server(), token, remote.ca_pem())?;
+    save(store, remote.server(), remote.token(), remote.ca_pem())?;
     // The engineer's record (and the rest of the scope) arrives with the first sync.
     client::run_into(store, remote, &mut sum, on)?;
     if crate::org::engineer(store, &answer.engineer_id).is_err() {

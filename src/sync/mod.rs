@@ -4,6 +4,7 @@
 //! desktop app drive the same logic. The merge itself is [`Store::apply_remote`]; nothing here
 //! decides one. The protocol is written down in `docs/sync.md`.
 
+pub mod address;
 pub mod blobs;
 pub mod client;
 pub mod enrol;

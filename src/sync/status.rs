@@ -76,6 +76,13 @@ pub struct SyncStatus {
     pub set_aside: Vec<Refusal>,
     /// Open conflicts a person should look at (here, on this laptop's copy).
     pub conflicts: usize,
+    /// Photos, signatures and PDFs taken here that the office does not have yet.
+    pub photos_to_send: usize,
+    /// Files that records here name but that have not arrived yet ("photo pending").
+    pub photos_pending: usize,
+    /// Files the office refused (too large, …), each with its reason; records that name
+    /// them synced.
+    pub photos_set_aside: Vec<super::blobs::SetAside>,
 }
 
 /// The sync status of this laptop.
@@ -90,6 +97,9 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
         pending_changes: super::pending(store)?,
         set_aside: super::vet::set_aside(store)?,
         conflicts: crate::conflicts::list(store, false)?.len(),
+        photos_to_send: super::blobs::unsent(store)?.len(),
+        photos_pending: super::blobs::missing(store)?.len(),
+        photos_set_aside: super::blobs::set_aside_list(store)?,
     })
 }
 

@@ -11,6 +11,7 @@ pub mod inspection;
 pub mod report;
 pub mod sla;
 pub mod stock;
+pub mod sync;
 pub mod time;
 pub mod today;
 pub mod work_order;

@@ -179,6 +179,14 @@ fn a_laptop_that_works_as_someone_else_cannot_enrol() {
             .engineer
             .id
     });
+    // The refused laptop took nothing on the office: 王新's own laptop still enrols.
+    let own = Laptop::new();
+    let out = own.enrol(&office, &token);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -8,6 +8,7 @@ pub mod org;
 pub mod profile;
 pub mod report;
 pub mod stock;
+pub mod sync;
 pub mod work;
 
 use crate::state::AppState;
@@ -60,5 +61,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         stock::stock_movements,
         stock::record_movement,
         stock::swap_unit,
+        sync::sync_status,
+        sync::sync_now,
+        sync::enrol,
     ]
 }

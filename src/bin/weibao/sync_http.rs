@@ -126,7 +126,7 @@ pub fn run(ctx: &mut Ctx, a: SyncArgs) -> Result<(), Error> {
 
 pub fn enrol(ctx: &mut Ctx, a: EnrolArgs) -> Result<(), Error> {
     let remote = remote(&a.server, &a.token, a.attempts, a.ca_cert.as_deref())?;
-    let (ans, sum) = enrol::enrol(&mut ctx.store, &remote, &a.token, &mut |e| {
+    let (ans, sum) = enrol::enrol(&mut ctx.store, &remote, &mut |e| {
         eprintln!("  {}", e.line())
     })?;
     #[derive(serde::Serialize)]
@@ -197,12 +197,22 @@ fn show_status(ctx: &mut Ctx) -> Result<(), Error> {
     let st = status::status(&ctx.store)?;
     output::emit(ctx, &st, || {
         let mut out = format!(
-            "办公室 office: {}\n上次同步 last sync: {}\n待推送 pending changes: {}\n冲突 conflicts: {}\n",
+            "办公室 office: {}\n上次同步 last sync: {}\n待推送 pending changes: {}\n待发送照片 photos to send: {}\n待接收照片 photos pending: {}\n冲突 conflicts: {}\n",
             st.server.as_deref().unwrap_or("（未绑定 not enrolled）"),
             st.last_ok_at.as_deref().unwrap_or("-"),
             st.pending_changes,
+            st.photos_to_send,
+            st.photos_pending,
             st.conflicts
         );
+        for b in &st.photos_set_aside {
+            out.push_str(&format!(
+                "已搁置文件 file set aside {}: {} / {}\n",
+                b.sha256.get(..12).unwrap_or(&b.sha256),
+                b.message,
+                b.message_en
+            ));
+        }
         if let Some(e) = &st.last_error {
             out.push_str(&format!(
                 "上次失败 last failure {} [{}]: {}\n",

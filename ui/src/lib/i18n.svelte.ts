@@ -27,7 +27,7 @@ export function setLang(l: Lang) {
 const zh = {
   app: '维保', today: '今日工作', sites: '站点与设备', stock: '备件库存', back: '返回', lang: 'English',
   loading: '正在加载…', saved: '已保存', saving: '正在保存…', retry: '重试', cancel: '取消', confirm: '确认', close: '关闭',
-  setup_title: '首次启动：建立工程师档案', setup_hint: '档案保存在本机，离线可用。之后写入的每条记录都署您的名字；同时生成您签署报告用的数字签名密钥（只存在本机）。',
+  setup_title: '首次启动：连接办公室，或建立工程师档案', setup_hint: '档案保存在本机，离线可用。之后写入的每条记录都署您的名字；同时生成您签署报告用的数字签名密钥（只存在本机）。',
   company: '公司名称', name: '姓名', phone: '手机号（可选）', prefix: '报告编号前缀（2–6 个英文字母）',
   create_profile: '建立档案', or: '或者', load_demo: '载入演示数据', demo_hint: '3 个客户、5 个站点、20 条通道、约 300 台设备，以工程师「张伟」的身份使用。',
   demo_loading: '正在载入演示数据…', db_at: '数据库',
@@ -51,6 +51,17 @@ const zh = {
   range_hint: '范围', out_of_range: '超出范围', photos: '照片', add_photo: '添加照片', drop_here: '把照片拖到这里',
   complete: '完成巡检', confirm_fault: '确认故障并报障', required: '必填', items: '项',
   not_yet: '此功能等待核心模块完成。', camera: '拍照 / 选文件', in_progress: '进行中的巡检', show_all: '显示全部', preview_draft: '预览报告（草稿）', next_missing: '转到未填的必填项', continue: '继续', due_on: '到期',
+  sync: '同步', sync_title: '与办公室同步', sync_now: '立即同步', syncing: '同步中…',
+  ind_synced: '已同步 {t}', ind_pending: '待推送 {n}', ind_offline: '离线', ind_failed: '同步失败', ind_never: '尚未同步', ind_not_enrolled: '未连接办公室',
+  office: '办公室', last_sync: '上次同步', last_try: '上次尝试', never: '从未', last_failure: '上次同步失败',
+  pending_changes: '待推送的变更', photos_to_send: '待发送的照片和文件', photos_pending: '尚未收到的照片和文件', photos_pending_hint: '记录已到，照片随下次同步到达。', photos_set_aside: '被办公室搁置的文件', conflicts: '待处理的冲突', conflicts_hint: '冲突需要有人决定：请告知办公室。',
+  set_aside: '被办公室搁置的变更', set_aside_none: '没有。', set_aside_hint: '办公室没有采用这些变更（原因如下），其余数据照常同步。请与办公室联系。',
+  record: '记录', reason: '原因', table: '数据表', auto_sync_hint: '能连上办公室时，本机会在后台自动同步；离线时照常工作，数据都保存在本机。',
+  sync_done: '同步完成：推送 {p} 条，拉取 {q} 条', already_running: '已经在同步，请稍候。', sync_progress: '已推送 {p} 条，已拉取 {q} 条',
+  connect_office: '连接办公室', connect_hint: '填写办公室给您的地址和令牌。本机将以您在办公室登记的工程师身份工作，并下载客户、站点和设备。',
+  server_url: '办公室地址', token: '令牌', connect: '连接并同步', connecting: '正在连接办公室…', not_enrolled_hint: '本机尚未连接办公室。连接后才能同步。',
+  own_profile: '自己建立档案（不连接办公室）', demo: '演示数据',
+  enrol_again: '更换办公室地址或令牌', enrol_again_hint: '令牌被撤销或办公室换了地址时，填写新的地址和令牌；本机数据保留，仍以同一位工程师的身份工作。',
 };
 
 export type Key = keyof typeof zh;
@@ -58,7 +69,7 @@ export type Key = keyof typeof zh;
 const en: Record<Key, string> = {
   app: 'weibao', today: 'Today', sites: 'Sites & devices', stock: 'Spare stock', back: 'Back', lang: '中文',
   loading: 'Loading…', saved: 'Saved', saving: 'Saving…', retry: 'Retry', cancel: 'Cancel', confirm: 'Confirm', close: 'Close',
-  setup_title: 'First start: your engineer profile', setup_hint: 'Kept on this machine and usable offline. Every record you write carries your name; your report-signing key is made now and never leaves this machine.',
+  setup_title: 'First start: connect to the office, or create your profile', setup_hint: 'Kept on this machine and usable offline. Every record you write carries your name; your report-signing key is made now and never leaves this machine.',
   company: 'Company', name: 'Name', phone: 'Mobile (optional)', prefix: 'Report number prefix (2–6 letters)',
   create_profile: 'Create profile', or: 'or', load_demo: 'Load demo data', demo_hint: '3 customers, 5 sites, 20 lanes, ~300 devices, used as engineer 张伟.',
   demo_loading: 'Loading demo data…', db_at: 'Database',
@@ -82,10 +93,26 @@ const en: Record<Key, string> = {
   range_hint: 'Range', out_of_range: 'Out of range', photos: 'Photos', add_photo: 'Add photo', drop_here: 'Drop photos here',
   complete: 'Complete inspection', confirm_fault: 'Confirm fault and report it', required: 'required', items: 'items',
   not_yet: 'Waiting for the core module.', camera: 'Camera / file', in_progress: 'Inspections in progress', show_all: 'show all', preview_draft: 'Preview the draft report', next_missing: 'Go to a missing required item', continue: 'Continue', due_on: 'due',
+  sync: 'Sync', sync_title: 'Sync with the office', sync_now: 'Sync now', syncing: 'Syncing…',
+  ind_synced: 'Synced {t}', ind_pending: '{n} to send', ind_offline: 'Offline', ind_failed: 'Sync failed', ind_never: 'Not synced yet', ind_not_enrolled: 'No office',
+  office: 'Office', last_sync: 'Last sync', last_try: 'Last attempt', never: 'never', last_failure: 'Last sync failed',
+  pending_changes: 'Changes waiting to be sent', photos_to_send: 'Photos and files to send', photos_pending: 'Photos and files not here yet', photos_pending_hint: 'The records arrived; the photos come with the next sync.', photos_set_aside: 'Files set aside by the office', conflicts: 'Open conflicts', conflicts_hint: 'A person must decide these: tell the office.',
+  set_aside: 'Changes set aside by the office', set_aside_none: 'None.', set_aside_hint: 'The office did not take these changes (reasons below); everything else syncs as usual. Talk to the office.',
+  record: 'Record', reason: 'Reason', table: 'Table', auto_sync_hint: 'This laptop syncs in the background whenever the office is reachable; offline it works as usual and keeps everything here.',
+  sync_done: 'Synced: sent {p}, received {q}', already_running: 'A sync is already running; please wait.', sync_progress: 'Sent {p}, received {q}',
+  connect_office: 'Connect to the office', connect_hint: 'Enter the address and token the office gave you. This laptop then works as your engineer record at the office and downloads customers, sites and devices.',
+  server_url: 'Office address', token: 'Token', connect: 'Connect and sync', connecting: 'Connecting to the office…', not_enrolled_hint: 'This laptop is not connected to an office yet; connect it to sync.',
+  own_profile: 'Create your own profile (no office)', demo: 'Demo data',
+  enrol_again: 'Change the office address or token', enrol_again_hint: 'When the token was revoked or the office moved, enter the new address and token; everything here stays, and you keep working as the same engineer.',
 };
 
 export function t(key: Key): string {
   return (ui.lang === 'en' ? en : zh)[key];
+}
+
+/** A message with `{name}` placeholders filled in. */
+export function tf(key: Key, vars: Record<string, string | number>): string {
+  return t(key).replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 }
 
 /** A fault level as engineers say it: 一级…四级 → "3级" / "L3". */

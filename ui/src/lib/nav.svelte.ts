@@ -8,7 +8,8 @@ export type Route =
   | { name: 'inspection'; id: string }
   | { name: 'signature'; id: string }
   | { name: 'report'; id: string }
-  | { name: 'stock' };
+  | { name: 'stock' }
+  | { name: 'sync' };
 
 export const nav = $state<{ route: Route; stack: Route[] }>({ route: { name: 'today' }, stack: [] });
 

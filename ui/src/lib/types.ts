@@ -86,3 +86,25 @@ export interface DueInspection {
   lane_id: string; lane_code: string; lane_name: string; site_name: string; contract_number: string;
   due: string; status: string; status_label: string; status_label_en: string;
 }
+
+// Sync with the office: the panel as the core decided it (indicator state, China-time texts).
+export interface Refusal { seq: number; table: string; row_id: string; reason: string; reason_en: string }
+export interface BlobSetAside { sha256: string; kind: string; message: string; message_en: string; at: string }
+export interface LastError { at: string; kind: string; message: string; message_en: string }
+export type Indicator = 'not_enrolled' | 'offline' | 'failed' | 'pending' | 'synced' | 'never';
+export interface SyncPanel {
+  server: string | null; last_ok_at: string | null; last_try_at: string | null; last_error: LastError | null;
+  pending_changes: number; set_aside: Refusal[]; conflicts: number;
+  photos_to_send: number; photos_pending: number; photos_set_aside: BlobSetAside[]; to_send: number;
+  indicator: Indicator; last_ok_text: string | null; last_ok_short: string | null; last_try_text: string | null; last_error_text: string | null;
+  running: boolean;
+}
+export interface SyncSummary { pushed: number; acknowledged: number; pulled: number; applied: number; held: number; set_aside: number; cursor: number }
+export interface SyncNow { already_running: boolean; summary: SyncSummary | null }
+/** A progress event from the sync worker (`sync-progress`). */
+export interface SyncProgress {
+  phase: 'started' | 'step' | 'done' | 'failed'; trigger: 'background' | 'now' | 'enrol';
+  line: string | null; line_zh: string | null; pushed: number; pulled: number;
+  error: { kind: string; message: string; message_en: string; field: string | null } | null;
+}
+export interface EnrolAnswer { engineer_id: string; name: string; report_prefix: string; certificate_sha256: string | null }
