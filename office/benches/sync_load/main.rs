@@ -29,9 +29,9 @@ fn main() {
     let want = |name: &str| which.is_empty() || which.iter().any(|w| w == name);
     let scale = env_num("WEIBAO_BENCH_SCALE", 100_000);
     let engineers = env_num("WEIBAO_BENCH_ENGINEERS", 1000);
-    let cli = build_cli();
+    let cli = weibao_bin();
     if want("first") || want("edit") {
-        first_and_edit(&cli, scale, want("first"), want("edit"));
+        first_and_edit(cli, scale, want("first"), want("edit"));
     }
     if want("load") {
         load::many_engineers(engineers);
@@ -229,27 +229,4 @@ fn first_and_edit(cli: &Path, scale: usize, first: bool, edit: bool) {
     }
 }
 
-/// The `weibao` CLI, built in release beside this bench (once).
-fn build_cli() -> PathBuf {
-    let exe = std::env::current_exe().expect("bench exe");
-    let profile = exe.parent().and_then(Path::parent).expect("profile dir");
-    let target = profile.parent().expect("target dir");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let status = Command::new(env!("CARGO"))
-        .current_dir(&root)
-        .args([
-            "build",
-            "-q",
-            "--release",
-            "-p",
-            "weibao",
-            "--bin",
-            "weibao",
-            "--target-dir",
-        ])
-        .arg(target)
-        .status()
-        .expect("cargo build weibao");
-    assert!(status.success(), "building the weibao CLI failed");
-    target.join("release").join("weibao")
-}
+include!("../../tests/common/weibao_cli.rs");

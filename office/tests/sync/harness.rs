@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use weibao::sync::{PROTOCOL_HEADER, PROTOCOL_VERSION, SCHEMA_HEADER};
 use weibao::{Store, SystemClock};
 use weibao_office::{DataDir, Office};
@@ -201,32 +201,7 @@ pub fn weibao(db: &Path, args: &[&str]) -> Output {
         .expect("run weibao")
 }
 
-pub fn weibao_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        // target/debug/deps/sync-… → target/debug (the profile dir) → target
-        let exe = std::env::current_exe().expect("test exe");
-        let profile = exe.parent().and_then(Path::parent).expect("profile dir");
-        let target = profile.parent().expect("target dir");
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let status = Command::new(env!("CARGO"))
-            .current_dir(&root)
-            .args([
-                "build",
-                "-q",
-                "-p",
-                "weibao",
-                "--bin",
-                "weibao",
-                "--target-dir",
-            ])
-            .arg(target)
-            .status()
-            .expect("cargo build weibao");
-        assert!(status.success(), "building the weibao CLI failed");
-        profile.join(format!("weibao{}", std::env::consts::EXE_SUFFIX))
-    })
-}
+include!("../common/weibao_cli.rs");
 
 /// A request with the current protocol and schema headers and, if given, a token.
 pub fn request(
