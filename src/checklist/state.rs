@@ -352,7 +352,7 @@ impl State {
         let recorded = self.recorded.get(&i.id);
         let effective = self.effective(&i.id);
         let (unit, range) = match &i.item.spec {
-            ItemKind::Number { unit, min, max } | ItemKind::Reading { unit, min, max, .. } => {
+            ItemKind::Number { unit, min, max, .. } | ItemKind::Reading { unit, min, max, .. } => {
                 (Some(unit.clone()), Some((*min, *max)))
             }
             _ => (None, None),

@@ -116,12 +116,12 @@ fn a_template_without_english_is_accepted_and_given_english_is_checked_at_its_li
         "  unit = \"次\"\n  label_en = \"Test runs：count\"\n",
     );
     let (loc, en) = location_and_en(&text);
-    assert_eq!(loc, "edited.toml:16:site.runs");
+    assert_eq!(loc, "edited.toml:15:site.runs");
     assert!(en.contains("label_en") && en.contains("full-width"), "{en}");
 
     // A Chinese unit where the English unit goes.
     let text = CHINESE_ONLY.replace("  unit = \"次\"\n", "  unit = \"次\"\n  unit_en = \"次\"\n");
-    assert_eq!(location_and_en(&text).0, "edited.toml:16:site.runs");
+    assert_eq!(location_and_en(&text).0, "edited.toml:15:site.runs");
 
     // Too long an English unit.
     let long = "r".repeat(21);
@@ -130,13 +130,13 @@ fn a_template_without_english_is_accepted_and_given_english_is_checked_at_its_li
         &format!("  unit = \"次\"\n  unit_en = \"{long}\"\n"),
     );
     let (loc, en) = location_and_en(&text);
-    assert_eq!(loc, "edited.toml:16:site.runs");
+    assert_eq!(loc, "edited.toml:15:site.runs");
     assert!(en.contains("too long"), "{en}");
 
     // The wrong type: a number as a label.
     let text = CHINESE_ONLY.replace("  unit = \"次\"\n", "  unit = \"次\"\n  label_en = 5\n");
     let (loc, en) = location_and_en(&text);
-    assert_eq!(loc, "edited.toml:16:site.runs");
+    assert_eq!(loc, "edited.toml:15:site.runs");
     assert!(en.contains("label_en") && en.contains("string"), "{en}");
 
     // An instrument that is not a reading's.
