@@ -218,10 +218,11 @@ fn answer_en(item: &Item, zh: &str) -> String {
         return f.to_string();
     }
     match &item.spec {
-        ItemKind::Number { unit, unit_en, .. } => match unit_en {
-            Some(en) => zh.replace(unit.as_str(), en),
-            None => zh.to_string(),
-        },
+        ItemKind::Number {
+            unit,
+            unit_en: Some(en),
+            ..
+        } => zh.replace(unit.as_str(), en),
         ItemKind::Reading {
             unit,
             unit_en,
