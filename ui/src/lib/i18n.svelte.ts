@@ -25,7 +25,7 @@ export function setLang(l: Lang) {
 }
 
 const zh = {
-  app: '维保', today: '今日工作', sites: '站点与设备', stock: '备件库存', back: '返回', lang: 'English',
+  app: '维保', today: '今日工作', sites: '站点与设备', stock: '备件库存', reports: '报告', back: '返回', lang: 'English',
   loading: '正在加载…', saved: '已保存', saving: '正在保存…', retry: '重试', cancel: '取消', confirm: '确认', close: '关闭',
   setup_title: '首次启动：连接办公室，或建立工程师档案', setup_hint: '档案保存在本机，离线可用。之后写入的每条记录都署您的名字；同时生成您签署报告用的数字签名密钥（只存在本机）。',
   company: '公司名称', name: '姓名', phone: '手机号（可选）', prefix: '报告编号前缀（2–6 个英文字母）',
@@ -43,9 +43,10 @@ const zh = {
   feedback: '客户意见', service_record: '客户服务记录', parts_used: '使用备件', van_stock: '车载库存', qty: '数量', use_part: '领用',
   swap: '备机替换', spare_serial: '备机序列号', do_swap: '替换', fault_report: '报障登记', transitions: '工单进程',
   to_signature: '请客户签字', signature: '客户签字', signer: '签字人姓名', clear: '清除', sign_done: '确认签字并生成报告',
-  refused: '客户拒签', refusal_reason: '拒签原因', refuse_done: '记录拒签并生成报告', sign_empty: '请先在框内签字',
+  refused: '客户拒签', refusal_reason: '拒签原因', refuse_done: '记录拒签并生成报告', sign_empty: '请先在框内签字', sign_here: '请在此处签字',
   report: '服务报告', open_pdf: '用系统阅读器打开', print: '打印', verify: '校验签名', verified: '签名有效，报告未被改动', not_verified: '签名无效',
   report_number: '报告编号', pdf_path: '文件', page: '页',
+  device: '设备', signed_at: '签署时间', signed_by: '签署人', find: '查找', from_day: '从', to_day: '到', report_search: '报告编号或标题', report_search_hint: '例如 XAMT-2026', reports_none: '还没有已签署的报告。客户签字后，报告会出现在这里。', reports_none_match: '没有符合条件的报告。', device_reports: '该设备的报告', open_report: '查看报告',
   locations: '库位', on_hand: '现有', recent_movements: '最近出入库', unit: '单位', part: '备件', category: '类别', when: '时间', kind: '类型', note: '备注',
   inspection: '巡检', start_inspection: '开始巡检', progress: '进度', pass: '合格', fail: '不合格', na: '不适用',
   range_hint: '范围', out_of_range: '超出范围', photos: '照片', add_photo: '添加照片', drop_here: '把照片拖到这里',
@@ -67,7 +68,7 @@ const zh = {
 export type Key = keyof typeof zh;
 
 const en: Record<Key, string> = {
-  app: 'weibao', today: 'Today', sites: 'Sites & devices', stock: 'Spare stock', back: 'Back', lang: '中文',
+  app: 'weibao', today: 'Today', sites: 'Sites & devices', stock: 'Spare stock', reports: 'Reports', back: 'Back', lang: '中文',
   loading: 'Loading…', saved: 'Saved', saving: 'Saving…', retry: 'Retry', cancel: 'Cancel', confirm: 'Confirm', close: 'Close',
   setup_title: 'First start: connect to the office, or create your profile', setup_hint: 'Kept on this machine and usable offline. Every record you write carries your name; your report-signing key is made now and never leaves this machine.',
   company: 'Company', name: 'Name', phone: 'Mobile (optional)', prefix: 'Report number prefix (2–6 letters)',
@@ -85,9 +86,10 @@ const en: Record<Key, string> = {
   feedback: 'Customer feedback', service_record: 'Service record', parts_used: 'Parts used', van_stock: 'Van stock', qty: 'Qty', use_part: 'Use',
   swap: 'Spare unit swap', spare_serial: 'Spare unit serial', do_swap: 'Swap', fault_report: 'Fault report', transitions: 'Progress',
   to_signature: 'Customer signature', signature: 'Customer signature', signer: 'Signer name', clear: 'Clear', sign_done: 'Confirm and make the report',
-  refused: 'Customer refused to sign', refusal_reason: 'Reason', refuse_done: 'Record refusal and make the report', sign_empty: 'Please sign in the box first',
+  refused: 'Customer refused to sign', refusal_reason: 'Reason', refuse_done: 'Record refusal and make the report', sign_empty: 'Please sign in the box first', sign_here: 'Sign here',
   report: 'Service report', open_pdf: 'Open in system viewer', print: 'Print', verify: 'Verify signature', verified: 'Signature valid: unaltered since signing', not_verified: 'Signature NOT valid',
   report_number: 'Report number', pdf_path: 'File', page: 'Page',
+  device: 'Device', signed_at: 'Signed', signed_by: 'Signed by', find: 'Find', from_day: 'From', to_day: 'To', report_search: 'Report number or title', report_search_hint: 'e.g. XAMT-2026', reports_none: 'No signed reports yet. Once a customer signs, the report appears here.', reports_none_match: 'No report matches.', device_reports: 'Reports of this device', open_report: 'Open report',
   locations: 'Locations', on_hand: 'On hand', recent_movements: 'Recent movements', unit: 'Unit', part: 'Part', category: 'Category', when: 'When', kind: 'Kind', note: 'Note',
   inspection: 'Inspection', start_inspection: 'Start inspection', progress: 'Progress', pass: 'Pass', fail: 'Fail', na: 'N/A',
   range_hint: 'Range', out_of_range: 'Out of range', photos: 'Photos', add_photo: 'Add photo', drop_here: 'Drop photos here',
