@@ -137,8 +137,17 @@ export const tests = [
         await app.b.pause(800);
         await app.shot('13a-signature-draft-preview');
         await app.tap('[data-testid="preview-draft"]');
+        assert(await app.$('[data-testid="sign-here"]').isExisting(), 'an empty pad says where to sign');
         await sign(app);
+        assert(!(await app.$('[data-testid="sign-here"]').isExisting()), 'the hint goes once signed');
         await app.type('input[name="signer"]', '王建国');
+        // Leaving the pad (to look something up) keeps what was drawn and the signer's name.
+        await app.tap('[data-testid="back"]');
+        await app.el('[data-testid="to-signature"]');
+        await app.tap('[data-testid="to-signature"]');
+        await app.el('[data-screen="signature"]');
+        assert(!(await app.$('[data-testid="sign-here"]').isExisting()), 'the drawn signature is still there');
+        assert((await app.$('input[name="signer"]').getValue()) === '王建国', 'the signer is still there');
         await app.shot('13-signature');
         await app.tap('[data-testid="finish"]');
         await app.el('[data-screen="report"]', 60000);
@@ -158,6 +167,10 @@ export const tests = [
         const verdict = out.split('\n').find((l) => l.startsWith('签名')) ?? '';
         assert(verdict.includes('有效 valid'), `weibao verify accepts the PDF: ${out}`);
         console.log(`     weibao verify ${pdf.split('/').pop()}: ${verdict.trim()}`);
+        // Back from the signed report returns to the inspection, not to an empty pad.
+        await app.tap('[data-testid="back"]');
+        await app.el('[data-screen="inspection"]');
+        assert(!(await app.$('[data-screen="signature"]').isExisting()), 'back skips the used signature pad');
       } finally {
         await app.quit();
       }

@@ -50,6 +50,22 @@ export const tests = [
         await app.el('[data-screen="report"]', 60000);
         await app.waitText('[data-testid="verify-status"]', '签名有效');
         await app.el('[data-testid="pdf-pages"] img', 60000);
+        // Back from the signed report is the work order (the used pad is skipped).
+        const number = await app.text('[data-testid="report-number"]');
+        await app.tap('[data-testid="back"]');
+        await app.el('[data-screen="workorder"]');
+        // The report is found again: in the list of reports, and from the device's history.
+        await app.tap('[data-nav="reports"]');
+        await app.el(`[data-testid="reports"] tr[data-report="${number}"]`);
+        await app.shot('40-reports');
+        await app.tap(`tr[data-report="${number}"] [data-testid="open-report"]`);
+        await app.waitText('[data-testid="report-number"]', number);
+        await openFirstDevice(app);
+        await app.tap(`[data-testid="history-report"][data-report="${number}"]`);
+        await app.waitText('[data-testid="report-number"]', number);
+        await app.tap('[data-testid="back"]');
+        await app.el('[data-screen="device"]');
+        await app.shot('41-device-history-report-link');
         // The stock screen shows the issue and the lower count.
         await app.tap('[data-nav="stock"]');
         await app.el('[data-testid="movements"] tr[data-kind="issue"]');

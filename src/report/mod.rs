@@ -5,7 +5,7 @@
 //! [`build`] reads a report's content from it, [`finalise`] renders, signs and files the PDF
 //! and freezes the work order, [`verify`] checks a file against its signature and the record.
 pub mod build;
-mod common;
+pub(crate) mod common;
 pub mod finalise;
 pub mod inspection;
 pub mod keys;

@@ -1,6 +1,7 @@
 //! A device's archive as the screen shows it: the store's archive, with its history in China
 //! Standard Time and its open work orders judged against their SLA like every other list.
 
+use super::reports::{self, ReportFilter, ReportRow};
 use super::work_order::{self, WorkOrderRow};
 use super::{english, time};
 use crate::domain::device::Device;
@@ -18,6 +19,9 @@ pub struct HistoryRow {
     /// The line in English (what a person typed inside it stays as typed).
     pub summary_en: String,
     pub at_text: String,
+    /// The signed report of this line's work order, on the work order's latest line only (one
+    /// link per visit, not one per step).
+    pub report_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -31,22 +35,52 @@ pub struct ArchiveView {
     pub in_warranty: bool,
     pub history: Vec<HistoryRow>,
     pub open_work_orders: Vec<WorkOrderRow>,
+    /// Its signed reports, newest first: its repairs and its lane's inspections.
+    pub reports: Vec<ReportRow>,
 }
 
 /// Open a device's archive (logged for confidential devices, by the store) for the screen.
 pub fn open(store: &mut Store, id_or_code: &str, purpose: Option<&str>) -> Result<ArchiveView> {
     let a = devices::open_archive(store, id_or_code, purpose)?;
+    let reports = reports::list(
+        store,
+        &ReportFilter {
+            device_id: Some(a.device.id.clone()),
+            ..Default::default()
+        },
+    )?;
+    let report_of = |wo: &Option<String>| {
+        reports
+            .iter()
+            .find(|r| Some(&r.work_order_id) == wo.as_ref() && r.kind != "addendum")
+            .map(|r| r.number.clone())
+    };
+    // History runs oldest first: a work order's last line is where its report belongs.
+    let mut last: std::collections::HashMap<&str, usize> = Default::default();
+    for (i, l) in a.history.iter().enumerate() {
+        if let Some(wo) = l.work_order_id.as_deref() {
+            last.insert(wo, i);
+        }
+    }
+    let history = a
+        .history
+        .iter()
+        .enumerate()
+        .map(|(i, line)| HistoryRow {
+            at_text: time::china_text(&line.at),
+            summary_en: english::history_line_en(&line.kind, &line.summary),
+            report_number: line
+                .work_order_id
+                .as_deref()
+                .filter(|wo| last.get(wo) == Some(&i))
+                .and_then(|_| report_of(&line.work_order_id)),
+            line: line.clone(),
+        })
+        .collect();
     Ok(ArchiveView {
         open_work_orders: work_order::rows(store, a.open_work_orders)?,
-        history: a
-            .history
-            .into_iter()
-            .map(|line| HistoryRow {
-                at_text: time::china_text(&line.at),
-                summary_en: english::history_line_en(&line.kind, &line.summary),
-                line,
-            })
-            .collect(),
+        history,
+        reports,
         type_label_en: a.device.device_type.label_en(),
         status_label_en: a.device.status.label_en(),
         device: a.device,

@@ -10,6 +10,7 @@ pub mod archive;
 pub mod english;
 pub mod inspection;
 pub mod report;
+pub mod reports;
 pub mod sla;
 pub mod stock;
 pub mod sync;

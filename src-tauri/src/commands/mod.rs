@@ -37,6 +37,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         meta::labels,
         meta::ui_ready,
         report::finalise_report,
+        report::list_reports,
         report::report_view,
         report::report_pdf,
         report::report_preview,

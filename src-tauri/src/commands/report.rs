@@ -9,6 +9,7 @@ use weibao::report::finalise::{self, ReportAssets};
 use weibao::report::sign::{verify_pdf, Verification};
 use weibao::report::signature;
 use weibao::views::report::{stored, view, ReportView};
+use weibao::views::reports::{self, ReportFilter, ReportRow};
 use weibao::{Error, Lang, Result};
 
 /// The report font is 16 MB: load it once, on first use (never at start-up).
@@ -52,6 +53,12 @@ pub fn finalise_report(
         finalise::finalise(s, assets, &work_order_id, lang.unwrap_or_default())?;
         view(s, &work_order_id)
     })
+}
+
+/// The signed reports on record, filtered (the Reports screen and a device's archive).
+#[tauri::command]
+pub fn list_reports(state: St, filter: Option<ReportFilter>) -> Cmd<Vec<ReportRow>> {
+    state.with(|s| reports::list(s, &filter.unwrap_or_default()))
 }
 
 #[tauri::command]

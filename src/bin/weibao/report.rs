@@ -12,6 +12,7 @@ use weibao::media::MAX_SIGNATURE_BYTES;
 use weibao::report::finalise::{self, ReportAssets, StoredReport};
 use weibao::report::photos::{self, PhotoOwner};
 use weibao::report::{inspection, signature, verify};
+use weibao::views::reports::{self, ReportFilter};
 use weibao::{Error, Lang, Store, SystemClock};
 
 use crate::output::{emit, local, table};
@@ -54,8 +55,25 @@ pub enum ReportCmd {
         #[arg(long, default_value = "zh")]
         lang: String,
     },
-    /// Signed reports on record.
-    List,
+    /// Signed reports on record, newest first: by lane, device, days signed (China time) or
+    /// part of the number or title.
+    List {
+        /// A lane (`site/L01` or its id).
+        #[arg(long)]
+        lane: Option<String>,
+        /// A device (its code or id): its repairs and its lane's inspections.
+        #[arg(long)]
+        device: Option<String>,
+        /// First day signed, YYYY-MM-DD.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day signed, YYYY-MM-DD.
+        #[arg(long)]
+        to: Option<String>,
+        /// Part of the report number or the work order's title.
+        #[arg(long)]
+        search: Option<String>,
+    },
 }
 
 /// Which work order: by id, or the one carrying an inspection's report.
@@ -214,19 +232,45 @@ pub fn run(ctx: &mut Ctx, cmd: ReportCmd) -> Result<(), Error> {
                 )
             })
         }
-        ReportCmd::List => {
-            let all = finalise::all_reports(ctx.store.conn())?;
-            emit(ctx, &all, || {
+        ReportCmd::List {
+            lane,
+            device,
+            from,
+            to,
+            search,
+        } => {
+            let filter = ReportFilter {
+                lane_id: lane
+                    .map(|l| weibao::org::lane(&ctx.store, &l).map(|l| l.id))
+                    .transpose()?,
+                device_id: device
+                    .map(|d| weibao::devices::device(&ctx.store, &d).map(|d| d.id))
+                    .transpose()?,
+                from,
+                to,
+                text: search,
+            };
+            let rows = reports::list(&ctx.store, &filter)?;
+            emit(ctx, &rows, || {
                 table(
-                    &["编号", "类型", "工单", "签署人", "签署时间", "SHA-256"],
-                    all.iter().map(|r| {
+                    &[
+                        "编号",
+                        "类型",
+                        "站点/车道",
+                        "设备",
+                        "签署人",
+                        "签署时间",
+                        "工单",
+                    ],
+                    rows.iter().map(|r| {
                         vec![
                             r.number.clone(),
-                            r.kind.clone(),
-                            r.work_order_id.clone(),
+                            r.kind_zh.to_string(),
+                            format!("{}/{}", r.site_name, r.lane_code),
+                            r.device_code.clone().unwrap_or_default(),
                             r.signer.clone(),
-                            local(&r.signed_at),
-                            r.sha256[..16.min(r.sha256.len())].to_string(),
+                            r.signed_at_text.clone(),
+                            r.work_order_id.clone(),
                         ]
                     }),
                 )

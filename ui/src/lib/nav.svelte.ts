@@ -8,6 +8,7 @@ export type Route =
   | { name: 'inspection'; id: string }
   | { name: 'signature'; id: string }
   | { name: 'report'; id: string }
+  | { name: 'reports'; deviceId?: string; deviceCode?: string }
   | { name: 'stock' }
   | { name: 'sync' };
 
@@ -22,6 +23,12 @@ export function go(route: Route) {
 /** Jump to a top-level screen (the side bar): forget the stack. */
 export function top(route: Route) {
   nav.stack = [];
+  nav.route = route;
+}
+
+/** Show another screen in place of the current one (back then skips it): the signature pad
+ *  gives way to its report, and back from the report returns to the work order. */
+export function replace(route: Route) {
   nav.route = route;
 }
 

@@ -24,7 +24,14 @@ export interface SlaClock { step: string; deadline: string; deadline_text: strin
 export interface WorkOrderRow extends WorkOrderSummary { title_en: string; reported_at_text: string; respond: SlaClock | null; on_site: SlaClock | null }
 export interface Archive {
   device: Device; type_label: string; type_label_en: string; status_label: string; status_label_en: string; lane: LaneView; in_warranty: boolean;
-  history: (HistoryLine & { at_text: string })[]; open_work_orders: WorkOrderRow[];
+  history: (HistoryLine & { at_text: string; report_number: string | null })[]; open_work_orders: WorkOrderRow[];
+  reports: ReportRow[];
+}
+/** A signed report on record (the Reports screen, a device's archive). */
+export interface ReportRow {
+  work_order_id: string; number: string; kind: string; kind_zh: string; kind_en: string; title: string;
+  lane_id: string; site_name: string; lane_code: string; device_id: string | null; device_code: string | null;
+  signer: string; signed_at: string; signed_at_text: string;
 }
 export interface ServiceRecord { found_state: string; process: string; analysis: string | null; customer_feedback: string | null; satisfaction: number | null }
 export interface PartUse { part_code: string; part_name: string; qty: number; unit: string; condition: string; unit_serial: string | null }
