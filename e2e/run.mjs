@@ -4,11 +4,12 @@ import { tests as setup } from './tests/setup.mjs';
 import { tests as browse } from './tests/browse.mjs';
 import { tests as repair } from './tests/repair.mjs';
 import { tests as inspection } from './tests/inspection.mjs';
+import { tests as english } from './tests/english.mjs';
 import { tests as durability } from './tests/durability.mjs';
 import { tests as sla } from './tests/sla.mjs';
 import { tests as sync } from './tests/sync.mjs';
 
-const all = [...setup, ...browse, ...sla, ...inspection, ...durability, ...repair, ...sync];
+const all = [...setup, ...browse, ...sla, ...inspection, ...english, ...durability, ...repair, ...sync];
 const filter = process.argv[2];
 let passed = 0;
 let failed = 0;

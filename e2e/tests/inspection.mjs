@@ -6,8 +6,9 @@ import { existsSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, assert, env } from '../lib.mjs';
 
-/** Answer one unanswered row the way a person would; returns the actions it took. */
-async function answerRow(app, row, photo) {
+/** Answer one unanswered row the way a person would (a text item gets `text`); returns the
+ *  actions it took. */
+export async function answerRow(app, row, photo, text = '正常') {
   const before = app.actions;
   const kind = await row.getAttribute('data-kind');
   const key = await (await row.parentElement()).getAttribute('data-key');
@@ -24,7 +25,7 @@ async function answerRow(app, row, photo) {
     await app.type(`${sel} input[data-answer="number"]`, String(Math.round(v * 10) / 10));
     await app.b.keys('Enter');
   } else if (kind === 'text') {
-    await app.type(`${sel} textarea`, '正常');
+    await app.type(`${sel} textarea`, text);
     await app.tap('h1'); // leave the field: saved on blur
   } else if (kind === 'photo') {
     await attachPhoto(app, sel, photo);

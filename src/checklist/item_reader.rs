@@ -25,11 +25,44 @@ const COMMON_KEYS: &[&str] = &[
     "weight",
 ];
 
+/// Longest English texts a template may carry (characters): a label is one line on the
+/// inspection screen, a unit sits beside a number field.
+pub(super) const MAX_LABEL_EN: usize = 200;
+pub(super) const MAX_OPTION_EN: usize = 80;
+pub(super) const MAX_UNIT_EN: usize = 20;
+pub(super) const MAX_INSTRUMENT_EN: usize = 80;
+
+/// What is wrong with an English text, as the end of a sentence in both languages.
+pub(super) fn english_problem(s: &str, max: usize) -> Option<(String, String)> {
+    let n = s.chars().count();
+    if n > max {
+        return Some((
+            format!("过长（{n} 字，最多 {max} 字）"),
+            format!("is too long ({n} characters, at most {max})"),
+        ));
+    }
+    crate::domain::values::cjk_in(s).map(|c| {
+        (
+            format!("含有中文或全角字符「{c}」，英文里请用英文和半角标点"),
+            format!(
+                "contains the Chinese or full-width character {c:?}; write English with ASCII punctuation"
+            ),
+        )
+    })
+}
+
 fn kind_keys(kind: &str) -> &'static [&'static str] {
     match kind {
         "yes_no" => &["fail_on"],
-        "number" => &["unit", "min", "max"],
-        "reading" => &["unit", "min", "max", "instrument_zh"],
+        "number" => &["unit", "unit_en", "min", "max"],
+        "reading" => &[
+            "unit",
+            "unit_en",
+            "min",
+            "max",
+            "instrument_zh",
+            "instrument_en",
+        ],
         "text" => &["max_len"],
         "single_choice" | "multi_choice" => &["options"],
         "photo" => &["min_count"],
@@ -70,6 +103,27 @@ impl ItemReader<'_, '_> {
             Value::String(s) => Some(s.trim().to_string()),
             _ => {
                 self.wrong_type(key, &span, "文字", "a string");
+                None
+            }
+        }
+    }
+
+    /// An optional English text (`label_en`, `unit_en`…): a string of at most `max`
+    /// characters with no Chinese characters or full-width punctuation in it (an English
+    /// screen shows it as written). A problem is reported and the field treated as absent,
+    /// so the Chinese shows instead.
+    fn english(&mut self, key: &str, max: usize) -> Option<String> {
+        let s = self.string(key)?;
+        let span = self
+            .raw
+            .get(key)
+            .map(|v| v.span())
+            .unwrap_or(self.at.clone());
+        match english_problem(&s, max) {
+            None if s.is_empty() => None,
+            None => Some(s),
+            Some((zh, en)) => {
+                self.err(&span, format!("「{key}」{zh}"), format!("`{key}` {en}"));
                 None
             }
         }
@@ -202,10 +256,21 @@ impl ItemReader<'_, '_> {
                             format!("option id {id:?} appears twice"),
                         );
                     }
+                    let label_en = s("label_en");
+                    if let Some((zh, en)) = label_en
+                        .as_deref()
+                        .and_then(|l| english_problem(l, MAX_OPTION_EN))
+                    {
+                        self.err(
+                            &span,
+                            format!("选项「{id}」的 label_en {zh}"),
+                            format!("option {id:?}: label_en {en}"),
+                        );
+                    }
                     out.push(Choice {
                         id,
                         label_zh,
-                        label_en: s("label_en"),
+                        label_en,
                         fails,
                     });
                 }
@@ -291,7 +356,7 @@ pub(super) fn build_item(
         }
     }
     let label_zh = r.req_string("label_zh");
-    let label_en = r.string("label_en");
+    let label_en = r.english("label_en", MAX_LABEL_EN);
     let kind_name = r.req_string("kind");
     let known_kind = ItemKind::NAMES.contains(&kind_name.as_str());
     if !kind_name.is_empty() && !known_kind {
@@ -345,13 +410,21 @@ pub(super) fn build_item(
         }
         "number" | "reading" => {
             let unit = r.req_string("unit");
+            let unit_en = r.english("unit_en", MAX_UNIT_EN);
             let (min, max) = r.range();
             if kind_name == "number" {
-                ItemKind::Number { unit, min, max }
+                ItemKind::Number {
+                    unit,
+                    unit_en,
+                    min,
+                    max,
+                }
             } else {
                 ItemKind::Reading {
                     instrument_zh: r.req_string("instrument_zh"),
+                    instrument_en: r.english("instrument_en", MAX_INSTRUMENT_EN),
                     unit,
+                    unit_en,
                     min,
                     max,
                 }

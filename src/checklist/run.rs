@@ -396,14 +396,18 @@ pub fn complete(store: &mut Store, inspection_id: &str) -> Result<Completed> {
                 .iter()
                 .map(|m| format!("{}（{}）", m.label_zh, m.key))
                 .collect();
-            let en: Vec<&str> = p.missing.iter().map(|m| m.key.as_str()).collect();
+            let en: Vec<String> = p
+                .missing
+                .iter()
+                .map(|m| format!("{} ({})", m.label_en, m.key))
+                .collect();
             return Err(Error::refused(
                 "inspection_incomplete",
                 format!("还有 {} 个必填项未填写：{}", p.missing.len(), zh.join("；")),
                 format!(
                     "{} required items are unanswered: {}",
                     p.missing.len(),
-                    en.join(", ")
+                    en.join("; ")
                 ),
             ));
         }

@@ -242,6 +242,8 @@ pub struct Progress {
 pub struct Missing {
     pub key: String,
     pub label_zh: String,
+    /// "Boom arm (HG01-L01-BG01)"; the Chinese label where the template has no English.
+    pub label_en: String,
 }
 
 impl State {
@@ -305,6 +307,7 @@ impl State {
                     p.missing.push(Missing {
                         key: i.key.clone(),
                         label_zh: label_with_device(i),
+                        label_en: label_with_device_en(i),
                     });
                 }
             }
@@ -349,7 +352,7 @@ impl State {
         let recorded = self.recorded.get(&i.id);
         let effective = self.effective(&i.id);
         let (unit, range) = match &i.item.spec {
-            ItemKind::Number { unit, min, max } | ItemKind::Reading { unit, min, max, .. } => {
+            ItemKind::Number { unit, min, max, .. } | ItemKind::Reading { unit, min, max, .. } => {
                 (Some(unit.clone()), Some((*min, *max)))
             }
             _ => (None, None),
@@ -383,6 +386,16 @@ pub fn label_with_device(i: &Instance) -> String {
     match &i.device_code {
         Some(c) => format!("{}（{c}）", i.item.label_zh),
         None => i.item.label_zh.clone(),
+    }
+}
+
+/// "Boom arm (HG01-L01-BG01)": the English label (or the Chinese one, where the template has
+/// no English) with the device it is about, in ASCII brackets.
+pub fn label_with_device_en(i: &Instance) -> String {
+    let label = i.item.label_en.as_deref().unwrap_or(&i.item.label_zh);
+    match &i.device_code {
+        Some(c) => format!("{label} ({c})"),
+        None => label.to_string(),
     }
 }
 

@@ -161,6 +161,11 @@ pub enum ItemKind {
     /// A measured number with a unit and an acceptable range.
     Number {
         unit: String,
+        /// The unit in English where `unit` is Chinese (次 → "runs"); absent, `unit` is used.
+        /// Optional fields are left out of the snapshot when absent, so a template without
+        /// English keeps the content hash it had before English was possible.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit_en: Option<String>,
         min: Option<f64>,
         max: Option<f64>,
     },
@@ -181,7 +186,11 @@ pub enum ItemKind {
     /// instrument, so a doubtful figure can be traced to the tool that gave it.
     Reading {
         instrument_zh: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instrument_en: Option<String>,
         unit: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit_en: Option<String>,
         min: Option<f64>,
         max: Option<f64>,
     },

@@ -144,6 +144,32 @@ fn req_str(d: &mut Diag, v: Option<Spanned<String>>, key: &str, at: &Range<usize
     }
 }
 
+/// Longest template name or section title in English (characters).
+const MAX_NAME_EN: usize = 100;
+
+/// An optional English name or title, checked like an item's English fields (length, no
+/// Chinese or full-width characters); a bad one is reported at its line and left out.
+fn english(d: &mut Diag, v: Option<Spanned<String>>, key: &str, max: usize) -> Option<String> {
+    let v = v?;
+    let span = v.span();
+    let s = v.into_inner().trim().to_string();
+    if s.is_empty() {
+        return None;
+    }
+    match super::item_reader::english_problem(&s, max) {
+        None => Some(s),
+        Some((zh, en)) => {
+            d.push(
+                &span,
+                None,
+                format!("「{key}」{zh}"),
+                format!("`{key}` {en}"),
+            );
+            None
+        }
+    }
+}
+
 fn build(d: &mut Diag, raw: RawDoc) -> Template {
     let top = 0..0;
     let id = req_str(d, raw.id, "id", &top);
@@ -192,7 +218,7 @@ fn build(d: &mut Diag, raw: RawDoc) -> Template {
         }
     };
     let name_zh = req_str(d, raw.name_zh, "name_zh", &top);
-    let name_en = raw.name_en.map(Spanned::into_inner);
+    let name_en = english(d, raw.name_en, "name_en", MAX_NAME_EN);
     if raw.section.is_empty() {
         d.push(
             &top,
@@ -277,7 +303,7 @@ fn build_section(d: &mut Diag, s: RawSection, seen: &mut HashMap<String, usize>)
     Section {
         applies_to,
         title_zh,
-        title_en: s.title_en.map(Spanned::into_inner),
+        title_en: english(d, s.title_en, "title_en", MAX_NAME_EN),
         items,
     }
 }

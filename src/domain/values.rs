@@ -94,6 +94,28 @@ pub fn clip(v: &str) -> String {
     s
 }
 
+/// The first character of `s` that belongs to Chinese (or Japanese/Korean) writing: CJK
+/// ideographs, kana, hangul, and the CJK and full-width punctuation that goes with them
+/// (、。「」：（），). English text must contain none: "Boom arm (BG01)", not "Boom arm（BG01）".
+pub fn cjk_in(s: &str) -> Option<char> {
+    s.chars().find(|&c| is_cjk(c))
+}
+
+/// Whether `c` is a CJK character or CJK/full-width punctuation (see [`cjk_in`]).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF      // radicals
+        | 0x3000..=0x303F    // CJK punctuation: 、。「」【】
+        | 0x3040..=0x30FF    // kana
+        | 0x3100..=0x31FF    // bopomofo, kana extensions
+        | 0x3200..=0x9FFF    // enclosed CJK, compatibility, ext. A, unified ideographs
+        | 0xAC00..=0xD7AF    // hangul
+        | 0xF900..=0xFAFF    // compatibility ideographs
+        | 0xFE30..=0xFE4F    // CJK compatibility forms
+        | 0xFF00..=0xFFEF    // full-width forms: ：（），！？ and full-width digits
+        | 0x20000..=0x3FFFF) // ideographs, extensions B–H
+}
+
 /// 统一编号: the unique number painted on every maintained device, e.g. `HG01-L03-BG01`.
 /// Upper-case ASCII letters, digits and single dashes, 4–32 characters; it is typed from a
 /// label, so lower case is folded and surrounding spaces are dropped.

@@ -279,7 +279,7 @@ pub(crate) fn checklist_lines(st: &State, l: Lang, corrections_only: bool) -> Ve
                 section: i.section_zh.clone(),
                 label: item_label(i, l),
                 answer: state::display(&i.item, &a.value),
-                expected: expected(&i.item.spec),
+                expected: expected(&i.item.spec, l),
                 failed: a.failed,
                 note,
             })
@@ -300,12 +300,26 @@ fn item_label(i: &Instance, l: Lang) -> String {
 }
 
 /// The acceptable range of a measured item, as printed in the "expected" column.
-fn expected(spec: &ItemKind) -> Option<String> {
-    let (unit, min, max) = match spec {
-        ItemKind::Number { unit, min, max } | ItemKind::Reading { unit, min, max, .. } => {
-            (unit, *min, *max)
+fn expected(spec: &ItemKind, l: Lang) -> Option<String> {
+    let (unit, unit_en, min, max) = match spec {
+        ItemKind::Number {
+            unit,
+            unit_en,
+            min,
+            max,
         }
+        | ItemKind::Reading {
+            unit,
+            unit_en,
+            min,
+            max,
+            ..
+        } => (unit, unit_en, *min, *max),
         _ => return None,
+    };
+    let unit = match (l, unit_en) {
+        (Lang::En, Some(en)) => en,
+        _ => unit,
     };
     match (min, max) {
         (Some(a), Some(b)) => Some(format!("{a}–{b} {unit}")),

@@ -2,8 +2,8 @@
 //! Standard Time and its open work orders judged against their SLA like every other list.
 
 use super::reports::{self, ReportFilter, ReportRow};
-use super::time;
 use super::work_order::{self, WorkOrderRow};
+use super::{english, time};
 use crate::domain::device::Device;
 // The store's device and lane functions, in one place (they move to `crate::devices`, …).
 use crate::devices::{self, HistoryLine};
@@ -16,6 +16,8 @@ use serde::Serialize;
 pub struct HistoryRow {
     #[serde(flatten)]
     pub line: HistoryLine,
+    /// The line in English (what a person typed inside it stays as typed).
+    pub summary_en: String,
     pub at_text: String,
     /// The signed report of this line's work order, on the work order's latest line only (one
     /// link per visit, not one per step).
@@ -26,7 +28,9 @@ pub struct HistoryRow {
 pub struct ArchiveView {
     pub device: Device,
     pub type_label: String,
+    pub type_label_en: &'static str,
     pub status_label: String,
+    pub status_label_en: &'static str,
     pub lane: LaneView,
     pub in_warranty: bool,
     pub history: Vec<HistoryRow>,
@@ -64,6 +68,7 @@ pub fn open(store: &mut Store, id_or_code: &str, purpose: Option<&str>) -> Resul
         .enumerate()
         .map(|(i, line)| HistoryRow {
             at_text: time::china_text(&line.at),
+            summary_en: english::history_line_en(&line.kind, &line.summary),
             report_number: line
                 .work_order_id
                 .as_deref()
@@ -76,6 +81,8 @@ pub fn open(store: &mut Store, id_or_code: &str, purpose: Option<&str>) -> Resul
         open_work_orders: work_order::rows(store, a.open_work_orders)?,
         history,
         reports,
+        type_label_en: a.device.device_type.label_en(),
+        status_label_en: a.device.status.label_en(),
         device: a.device,
         type_label: a.type_label,
         status_label: a.status_label,

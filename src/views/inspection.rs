@@ -5,11 +5,12 @@
 use super::time;
 use crate::checklist::run;
 use crate::checklist::state::{self, Header, Progress};
-use crate::checklist::template::InspectionKind;
+use crate::checklist::template::{InspectionKind, Template};
 use crate::checklist::{AnswerValue, Item, Library, Outcome};
 use crate::store::Store;
 use crate::{Error, Result};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// One row of the runner: the frozen template item (with its options, unit and range), the
 /// answer in force and the core's verdict on it.
@@ -17,6 +18,9 @@ use serde::Serialize;
 pub struct RunItem {
     pub key: String,
     pub section: String,
+    /// The section's title in English, when the template has one (else the screen shows
+    /// `section`).
+    pub section_en: Option<String>,
     pub device_code: Option<String>,
     pub item: Item,
     pub answer: Option<AnswerValue>,
@@ -31,6 +35,8 @@ pub struct RunItem {
 pub struct RunView {
     pub id: String,
     pub header: Header,
+    /// The template's name in English, when it has one (`header.name` is the Chinese).
+    pub name_en: Option<String>,
     pub started_at_text: String,
     /// `open` while answers may change, `completed` once it is frozen.
     pub state: &'static str,
@@ -45,19 +51,61 @@ pub struct RunView {
 pub struct InspectionRow {
     #[serde(flatten)]
     pub header: Header,
+    pub name_en: Option<String>,
     pub started_at_text: String,
 }
 
 pub fn row(header: Header) -> InspectionRow {
     InspectionRow {
         started_at_text: time::china_text(&header.started_at),
+        name_en: english_of(&header).name_en,
         header,
     }
+}
+
+/// The English a stored inspection's header and section titles are shown with.
+///
+/// An inspection keeps a snapshot of each item (with its English) but only the Chinese title
+/// of its sections and the Chinese name of its template. Their English is looked up in the
+/// shipped template of the same id (the same version first), by the Chinese text: a title
+/// that no shipped template has stays Chinese, so an office-made template without English
+/// shows its Chinese.
+#[derive(Default)]
+struct English {
+    name_en: Option<String>,
+    titles: HashMap<String, String>,
+}
+
+fn english_of(header: &Header) -> English {
+    let Some(lib) = super::english::shipped() else {
+        return English::default();
+    };
+    let mut candidates: Vec<&Template> = lib
+        .templates()
+        .iter()
+        .filter(|t| t.id == header.template_id)
+        .collect();
+    candidates.sort_by_key(|t| t.sha256 != header.template_sha256);
+    let mut out = English::default();
+    for t in candidates {
+        if out.name_en.is_none() && t.name_zh == header.name {
+            out.name_en = t.name_en.clone();
+        }
+        for s in &t.sections {
+            if let Some(en) = &s.title_en {
+                out.titles
+                    .entry(s.title_zh.clone())
+                    .or_insert_with(|| en.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The runner screen of inspection `id`.
 pub fn view(store: &Store, id: &str) -> Result<RunView> {
     let st = state::load(store.conn(), id)?;
+    let english = english_of(&st.header);
     let items = st
         .items
         .iter()
@@ -67,6 +115,7 @@ pub fn view(store: &Store, id: &str) -> Result<RunView> {
             RunItem {
                 key: i.key.clone(),
                 section: i.section_zh.clone(),
+                section_en: english.titles.get(&i.section_zh).cloned(),
                 device_code: i.device_code.clone(),
                 item: i.item.clone(),
                 answer: answer.map(|a| a.value.clone()),
@@ -86,6 +135,7 @@ pub fn view(store: &Store, id: &str) -> Result<RunView> {
         started_at_text: time::china_text(&st.header.started_at),
         state: if completed { "completed" } else { "open" },
         editable: !completed,
+        name_en: english.name_en,
         progress: st.progress(),
         header: st.header,
         items,

@@ -25,6 +25,9 @@ use serde::Serialize;
 pub struct WorkOrderRow {
     #[serde(flatten)]
     pub summary: WorkOrderSummary,
+    /// The title in English: the device type translated, what the customer reported as
+    /// reported.
+    pub title_en: String,
     pub reported_at_text: String,
     /// Respond-by deadline, if the contract sets one.
     pub respond: Option<SlaClock>,
@@ -59,6 +62,8 @@ pub struct WorkOrderView {
     pub missing: Vec<&'static str>,
     pub transitions: Vec<TransitionRow>,
     pub fault_report: Option<FaultReportView>,
+    /// The fault report's phenomenon in English (see [`super::english::phenomenon_en`]).
+    pub phenomenon_en: Option<String>,
     pub fault_time_text: Option<String>,
     pub service_record: Option<ServiceRecord>,
     pub parts: Vec<PartUse>,
@@ -102,6 +107,7 @@ fn step_of(state: WorkOrderState, step: WorkOrderState, transitions: &[Transitio
 fn row_of(
     summary: WorkOrderSummary,
     transitions: &[TransitionView],
+    phenomenon: Option<&str>,
     now: DateTime<Utc>,
 ) -> WorkOrderRow {
     let clock = |step, deadline: &Option<String>| {
@@ -109,6 +115,11 @@ fn row_of(
         sla::clock(step, &summary.reported_at, deadline.as_deref(), done, now)
     };
     WorkOrderRow {
+        title_en: super::english::work_order_title_en(
+            &summary.title,
+            summary.device_code.as_deref(),
+            phenomenon,
+        ),
         reported_at_text: time::china_text(&summary.reported_at),
         respond: clock(WorkOrderState::Responded, &summary.respond_by),
         on_site: clock(WorkOrderState::OnSite, &summary.on_site_by),
@@ -123,7 +134,8 @@ pub fn rows(store: &Store, summaries: Vec<WorkOrderSummary>) -> Result<Vec<WorkO
         .into_iter()
         .map(|s| {
             let d = work_orders::detail(store, &s.id)?;
-            Ok(row_of(s, &d.transitions, now))
+            let phenomenon = d.fault_report.as_ref().map(|f| f.phenomenon.as_str());
+            Ok(row_of(s, &d.transitions, phenomenon, now))
         })
         .collect()
 }
@@ -161,6 +173,12 @@ pub fn view(store: &Store, id: &str) -> Result<WorkOrderView> {
         process: r.process.clone(),
         ..Default::default()
     });
+    let row = row_of(
+        d.summary.clone(),
+        &d.transitions,
+        d.fault_report.as_ref().map(|f| f.phenomenon.as_str()),
+        store.now(),
+    );
     Ok(WorkOrderView {
         next_steps: next_steps(state),
         can_sign: state.next() == Some(WorkOrderState::CustomerSigned),
@@ -180,10 +198,14 @@ pub fn view(store: &Store, id: &str) -> Result<WorkOrderView> {
             .fault_report
             .as_ref()
             .map(|f| time::china_text(&f.fault_time)),
+        phenomenon_en: d
+            .fault_report
+            .as_ref()
+            .map(|f| super::english::phenomenon_en(&f.phenomenon)),
         fault_report: d.fault_report,
         service_record: d.service_record,
         parts: d.parts,
-        row: row_of(d.summary, &d.transitions, store.now()),
+        row,
     })
 }
 

@@ -171,7 +171,10 @@ fn template_edited_without_version_bump_is_refused_and_past_inspections_keep_the
     );
 
     // With the version raised it is accepted, and the past inspection still asks 0.3–3.0 s.
-    let bumped = edited.replace("version = 1", "version = 2");
+    let bumped = edited.replace(
+        &format!("version = {}", v1.version),
+        &format!("version = {}", v1.version + 1),
+    );
     let v2 = validate::parse(&bumped, "quarterly.toml").expect("v2");
     let new_id = run::start(&mut store, &v2, &lane)
         .expect("v2 starts")

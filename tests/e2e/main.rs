@@ -1,5 +1,6 @@
 mod checklist_cli;
 mod checklist_crash;
+mod checklist_english;
 mod checklist_errors;
 mod checklist_run;
 mod checklist_schedule;

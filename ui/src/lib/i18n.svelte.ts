@@ -128,6 +128,26 @@ export function both(zh: string, en: string): string {
   return ui.lang === 'en' ? en : zh;
 }
 
+/** A text the core sent as Chinese with an optional English twin (a template's label, a
+ *  section title…): the English when the language is English and there is one. */
+export function en_or(zh: string, en: string | null | undefined): string {
+  return ui.lang === 'en' && en ? en : zh;
+}
+
+/** The core's English labels are lower case ("on site"), to sit inside a sentence; alone on a
+ *  pill or as a heading they start with a capital ("On site"). */
+export function cap(s: string): string {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
+
+/** Punctuation follows the language: "字段：值" / "Field: value", "名称（注）" / "Name (note)". */
+export function colon(): string {
+  return ui.lang === 'en' ? ': ' : '：';
+}
+export function paren(s: string): string {
+  return ui.lang === 'en' ? ` (${s})` : `（${s}）`;
+}
+
 /** The message of a core error in the current language. */
 export function errText(e: AppError): string {
   return ui.lang === 'en' ? e.message_en : e.message;

@@ -1,7 +1,7 @@
 // Labels of the core's code enums (state, kind, device type…), fetched once from the core so
 // the UI never keeps its own copy of a domain vocabulary.
 import { call } from './api';
-import { ui } from './i18n.svelte';
+import { ui, cap } from './i18n.svelte';
 
 export interface Label { code: string; zh: string; en: string }
 type Labels = Record<string, Record<string, Label>>;
@@ -17,7 +17,7 @@ export function label(group: string, code: string | null | undefined): string {
   if (!code) return '';
   const l = store.labels[group]?.[code];
   if (!l) return code;
-  return ui.lang === 'en' ? l.en : l.zh;
+  return ui.lang === 'en' ? cap(l.en) : l.zh;
 }
 
 export function options(group: string): Label[] {

@@ -12,7 +12,7 @@ export interface Device {
   status: string; lane_id: string; position: string | null; confidentiality: string; notes: string | null;
 }
 export interface DeviceHit { id: string; code: string; device_type: string; type_label: string; model: string; serial: string; status: string; site_name: string; lane_name: string; lane_id: string }
-export interface HistoryLine { at: string; kind: string; summary: string; work_order_id: string | null }
+export interface HistoryLine { at: string; kind: string; summary: string; summary_en: string; work_order_id: string | null }
 
 export interface WorkOrderSummary {
   id: string; kind: string; state: string; title: string; device_id: string | null; device_code: string | null;
@@ -21,9 +21,9 @@ export interface WorkOrderSummary {
 }
 /** One SLA deadline as the core judged it at its clock; times already in China time. */
 export interface SlaClock { step: string; deadline: string; deadline_text: string; status: string; done_at_text: string | null }
-export interface WorkOrderRow extends WorkOrderSummary { reported_at_text: string; respond: SlaClock | null; on_site: SlaClock | null }
+export interface WorkOrderRow extends WorkOrderSummary { title_en: string; reported_at_text: string; respond: SlaClock | null; on_site: SlaClock | null }
 export interface Archive {
-  device: Device; type_label: string; status_label: string; lane: LaneView; in_warranty: boolean;
+  device: Device; type_label: string; type_label_en: string; status_label: string; status_label_en: string; lane: LaneView; in_warranty: boolean;
   history: (HistoryLine & { at_text: string; report_number: string | null })[]; open_work_orders: WorkOrderRow[];
   reports: ReportRow[];
 }
@@ -40,11 +40,11 @@ export interface FaultReportView { fault_time: string; phenomenon: string; locat
 /** The work-order screen: what it may do next and what is missing, decided by the core. */
 export interface WorkOrderView extends WorkOrderRow {
   next_steps: string[]; can_sign: boolean; has_report: boolean; editable: boolean; missing: string[];
-  transitions: TransitionRow[]; fault_report: FaultReportView | null; fault_time_text: string | null;
+  transitions: TransitionRow[]; fault_report: FaultReportView | null; phenomenon_en: string | null; fault_time_text: string | null;
   service_record: ServiceRecord | null; parts: PartUse[];
 }
 export interface ServiceSave { saved: ServiceRecord | null; missing: string[] }
-export interface InspectionRow extends InspectionHeader { started_at_text: string }
+export interface InspectionRow extends InspectionHeader { name_en: string | null; started_at_text: string }
 export interface Today { mine: WorkOrderRow[]; unassigned: WorkOrderRow[]; in_progress: InspectionRow[]; due: DueInspection[] }
 
 export interface Location { id: string; kind: string; name: string; engineer_id: string | null }
@@ -63,8 +63,8 @@ export interface ReportView {
 export interface Choice { id: string; label_zh: string; label_en: string | null; fails: boolean }
 export type ItemSpec =
   | { kind: 'pass_fail' } | { kind: 'yes_no'; fail_on: boolean | null }
-  | { kind: 'number'; unit: string; min: number | null; max: number | null }
-  | { kind: 'reading'; instrument_zh: string; unit: string; min: number | null; max: number | null }
+  | { kind: 'number'; unit: string; unit_en?: string; min: number | null; max: number | null }
+  | { kind: 'reading'; instrument_zh: string; instrument_en?: string; unit: string; unit_en?: string; min: number | null; max: number | null }
   | { kind: 'text'; max_len: number | null }
   | { kind: 'single_choice'; options: Choice[] } | { kind: 'multi_choice'; options: Choice[] }
   | { kind: 'photo'; min_count: number };
@@ -75,20 +75,20 @@ export type AnswerValue =
   | { kind: 'photo'; value: string[] } | { kind: 'reading'; value: { value: number; instrument: string | null } };
 export interface Outcome { failed: boolean; out_of_range: boolean }
 export interface RunItem {
-  key: string; section: string; device_code: string | null;
+  key: string; section: string; section_en: string | null; device_code: string | null;
   item: { id: string; label_zh: string; label_en: string | null; spec: ItemSpec; fault_level: number | null };
   answer: AnswerValue | null; outcome: Outcome | null; required: boolean; visible: boolean;
   fault_work_order_id: string | null;
 }
 export interface RunProgress {
   shown: number; answered: number; required: number; required_answered: number; failed: number; out_of_range: number;
-  missing: { key: string; label_zh: string }[];
+  missing: { key: string; label_zh: string; label_en: string }[];
 }
 export interface InspectionHeader {
   id: string; lane_id: string; lane_code: string; lane_name: string; site_name: string; template_id: string;
   kind: string; name: string; engineer_id: string; started_at: string; completed_at: string | null;
 }
-export interface RunView { id: string; header: InspectionHeader; started_at_text: string; state: string; editable: boolean; items: RunItem[]; progress: RunProgress }
+export interface RunView { id: string; header: InspectionHeader; name_en: string | null; started_at_text: string; state: string; editable: boolean; items: RunItem[]; progress: RunProgress }
 export interface DueInspection {
   lane_id: string; lane_code: string; lane_name: string; site_name: string; contract_number: string;
   due: string; status: string; status_label: string; status_label_en: string;
