@@ -242,6 +242,9 @@ pub struct Progress {
 pub struct Missing {
     pub key: String,
     pub label_zh: String,
+    /// The item's English label (the Chinese one where the template has none), with its
+    /// device: what an English screen lists instead of the raw key.
+    pub label_en: String,
 }
 
 impl State {
@@ -305,6 +308,7 @@ impl State {
                     p.missing.push(Missing {
                         key: i.key.clone(),
                         label_zh: label_with_device(i),
+                        label_en: label_with_device_en(i),
                     });
                 }
             }
@@ -383,6 +387,16 @@ pub fn label_with_device(i: &Instance) -> String {
     match &i.device_code {
         Some(c) => format!("{}（{c}）", i.item.label_zh),
         None => i.item.label_zh.clone(),
+    }
+}
+
+/// The item's English label and its device (`Barrier arm straight (XA01-L01-BG01)`); the
+/// Chinese label where the template has no English one.
+pub fn label_with_device_en(i: &Instance) -> String {
+    let label = i.item.label_en.as_deref().unwrap_or(&i.item.label_zh);
+    match &i.device_code {
+        Some(c) => format!("{label} ({c})"),
+        None => label.to_string(),
     }
 }
 
