@@ -86,7 +86,7 @@ fn named(fields: &[&'static str]) -> Vec<FieldName> {
     fields
         .iter()
         .map(|f| FieldName {
-            field: *f,
+            field: f,
             zh: crate::fields::label(f, crate::Lang::Zh),
             en: crate::fields::label(f, crate::Lang::En),
         })
