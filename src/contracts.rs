@@ -226,3 +226,65 @@ pub(crate) fn contract_for_site(
         .optional()?;
     id.map(|id| contract_in(conn, &id)).transpose()
 }
+
+/// One fault level as the fault form offers it: the label, the contract's definition (what
+/// counts as this level: 应用系统瘫痪…) and its time limits, so the engineer picks the level
+/// the contract means.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LevelChoice {
+    pub level: u8,
+    pub label_zh: &'static str,
+    pub label_en: &'static str,
+    /// The contract's definition, as written in it (Chinese).
+    pub definition: String,
+    /// An English rendering of the definition where it is one of the standard ones.
+    pub definition_en: Option<&'static str>,
+    pub response_minutes: i64,
+    pub on_site_minutes: i64,
+    /// The contract number the terms come from; `None` for the standard table (no contract
+    /// covers the lane today).
+    pub contract_number: Option<String>,
+}
+
+/// English for the definitions of the seed contracts' and the standard fault-level tables.
+fn definition_en(zh: &str) -> Option<&'static str> {
+    let t: String = zh.chars().filter(|c| !c.is_whitespace()).collect();
+    Some(match t.trim_end_matches(['。', '.']) {
+        "应用系统瘫痪" => "the application system is down",
+        "应用系统无法正常工作" | "系统不能正常工作" => {
+            "the application system cannot work normally"
+        }
+        "局部应用系统异常" | "系统部分异常" => {
+            "part of the application system is abnormal"
+        }
+        "出现事件，但暂时不影响应用系统的运行"
+        | "出现事件,但暂时不影响应用系统的运行"
+        | "出现事件，尚未影响运行" => "an event occurred, operation not yet affected",
+        _ => return None,
+    })
+}
+
+/// The fault levels for a lane (id or code) with the definitions and limits of the contract
+/// covering its site today, or the standard table when none does.
+pub fn fault_levels(store: &Store, lane_ref: &str) -> Result<Vec<LevelChoice>> {
+    let lane = crate::org::lane(store, lane_ref)?;
+    let today = crate::checklist::schedule::local_day(store.now());
+    let contract = contract_for_site(store.conn(), &lane.site_id, today)?;
+    let (levels, number) = match contract {
+        Some(c) => (c.levels.clone(), Some(c.number)),
+        None => (Contract::standard_levels(), None),
+    };
+    Ok(levels
+        .into_iter()
+        .map(|t| LevelChoice {
+            level: t.level.get(),
+            label_zh: t.level.label_zh(),
+            label_en: t.level.label_en(),
+            definition_en: definition_en(&t.definition),
+            definition: t.definition,
+            response_minutes: t.response_minutes,
+            on_site_minutes: t.on_site_minutes,
+            contract_number: number.clone(),
+        })
+        .collect())
+}

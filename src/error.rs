@@ -22,16 +22,17 @@ pub enum Lang {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A value a user typed (or a file supplied) is not acceptable. `field` names it, in the
-    /// English line as in the Chinese one.
-    #[error("{en} (field: {field})")]
+    /// A value a user typed (or a file supplied) is not acceptable. `field` is the stable
+    /// machine key (the UI puts the message beside that input); the messages name the thing
+    /// in the person's words ([`crate::fields`]), never by the key.
+    #[error("{}", crate::fields::human(field, en, Lang::En))]
     Invalid {
         field: String,
         zh: String,
         en: String,
     },
     /// A referenced record does not exist (or is tombstoned).
-    #[error("{entity} not found: {id:?}")]
+    #[error("{} not found: {id:?}", entity_en(entity))]
     NotFound { entity: &'static str, id: String },
     /// A work-order state change the state machine does not allow.
     #[error("illegal transition of work order {id}: {from} → {to}")]
@@ -50,9 +51,10 @@ pub enum Error {
         on_hand: i64,
         requested: i64,
     },
-    /// A record that is frozen (signed report, completed inspection) was asked to change.
-    #[error("{what} is final and cannot be changed: {why}")]
-    Immutable { what: String, why: String },
+    /// A record that is frozen (signed report, completed inspection) was asked to change. The
+    /// messages say so in the user's words and what to do instead (an addendum).
+    #[error("{en}")]
+    Immutable { zh: String, en: String },
     /// A rule refuses the action in the current state (e.g. completing with items missing).
     #[error("{en}")]
     Refused {
@@ -79,7 +81,7 @@ pub enum Error {
     Io(#[from] std::io::Error),
     /// A file a person named could not be read or written; made only by [`crate::files`], so
     /// the message names the path and `field` the option it came from (`db`, `out`, …).
-    #[error("{en} (field: {field})")]
+    #[error("{}", crate::fields::human(field, en, Lang::En))]
     File {
         field: String,
         path: String,
@@ -110,6 +112,7 @@ fn row_line(e: &Error, lang: Lang) -> String {
         Error::At { location, inner } => match inner.as_ref() {
             Error::Invalid { field, zh, en } => {
                 let msg = if lang == Lang::Zh { zh } else { en };
+                // `field` here is the column heading as written in the person's own file.
                 format!("{location}: {field}: {msg}")
             }
             other => format!("{location}: {}", other.message(lang)),
@@ -154,6 +157,13 @@ impl Error {
         Error::NotFound {
             entity,
             id: id.into(),
+        }
+    }
+
+    pub fn immutable(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Error::Immutable {
+            zh: zh.into(),
+            en: en.into(),
         }
     }
 
@@ -214,7 +224,7 @@ impl Error {
 
     pub fn message_zh(&self) -> String {
         match self {
-            Error::Invalid { field, zh, .. } => format!("{zh}（字段：{field}）"),
+            Error::Invalid { field, zh, .. } => crate::fields::human(field, zh, Lang::Zh),
             Error::NotFound { entity, id } => format!("未找到{}「{id}」", entity_zh(entity)),
             Error::IllegalTransition { from, to, .. } => format!(
                 "工单状态不能从「{}」变为「{}」",
@@ -227,7 +237,7 @@ impl Error {
                 on_hand,
                 requested,
             } => format!("{location} 的 {part} 库存不足：现有 {on_hand}，需要 {requested}"),
-            Error::Immutable { what, why } => format!("{what} 已定稿，不能修改：{why}"),
+            Error::Immutable { zh, .. } => zh.clone(),
             Error::Refused { zh, .. } => zh.clone(),
             Error::Template { location, zh, .. } => format!("模板错误 {location}：{zh}"),
             Error::SchemaTooNew { found, supported } => format!(
@@ -236,7 +246,7 @@ impl Error {
             Error::Storage(e) => format!("数据库错误：{e}"),
             Error::Migration(e) => format!("数据库升级失败：{e}"),
             Error::Io(e) => format!("文件错误：{e}"),
-            Error::File { field, zh, .. } => format!("{zh}（字段：{field}）"),
+            Error::File { field, zh, .. } => crate::fields::human(field, zh, Lang::Zh),
             Error::Report { zh, .. } => zh.clone(),
             Error::At { location, inner } => format!("{location}：{}", inner.message_zh()),
             Error::Rows { errors } => rows_zh(errors),
@@ -262,6 +272,18 @@ fn entity_zh(entity: &str) -> &str {
         "blob" => "文件",
         "report" => "报告",
         other => other,
+    }
+}
+
+fn entity_en(entity: &str) -> String {
+    match entity {
+        "work_order" => "work order".into(),
+        "spare_unit" => "spare unit".into(),
+        "template" => "checklist template".into(),
+        "item" => "checklist item".into(),
+        "blob" => "file".into(),
+        "location" => "stock location".into(),
+        other => other.replace('_', " "),
     }
 }
 

@@ -24,6 +24,9 @@ pub struct DueInspection {
     pub due: NaiveDate,
     pub status: SlotStatus,
     pub status_label: &'static str,
+    /// Earlier due dates of this contract whose window closed with nothing done: history to
+    /// mention, no longer work that today's inspection can do.
+    pub missed: Vec<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,7 +67,9 @@ pub fn today(store: &Store) -> Result<Today> {
         .into_iter()
         .filter_map(|l| {
             let slot = l.next_open()?.clone();
+            let missed = l.missed();
             Some(DueInspection {
+                missed,
                 lane_id: l.lane_id,
                 lane_code: l.lane_code,
                 lane_name: l.lane_name,

@@ -298,10 +298,16 @@ pub fn ensure_editable(conn: &rusqlite::Connection, id: &str) -> Result<WorkOrde
         wo.state,
         WorkOrderState::CustomerSigned | WorkOrderState::Closed
     ) {
-        return Err(Error::Immutable {
-            what: format!("work order {}", wo.id),
-            why: format!("state is {}", wo.state.code()),
-        });
+        return Err(Error::immutable(
+            format!(
+                "工单已{}，不能再修改；如需更正请添加补充说明",
+                wo.state.label_zh()
+            ),
+            format!(
+                "the work order is {} and cannot be changed; add an addendum to correct it",
+                wo.state.label_en()
+            ),
+        ));
     }
     Ok(wo)
 }

@@ -8,6 +8,8 @@
 //! - [`state`]: reading an inspection back (what is shown, required, answered).
 //! - [`schedule`]: due and overdue inspections per lane from the contract.
 
+pub mod addendum;
+pub mod complete;
 mod item_reader;
 pub mod run;
 pub mod schedule;

@@ -8,14 +8,17 @@
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-use super::state::{self, display, label_with_device, Header, ItemView, Progress, State};
+use super::state::{
+    self, display, label_with_device, label_with_device_en, Header, ItemView, Progress, State,
+};
 use super::template::{AnswerValue, Outcome, Target, Template};
-use crate::devices;
 use crate::domain::values::{optional_text, MAX_NOTE_CHARS};
 use crate::domain::work_order::{FaultReportInput, WorkOrderKind};
 use crate::error::{Error, Result};
 use crate::store::{new_id, Store, Tx};
 use crate::work_orders::{self, NewWorkOrder, WorkOrderSummary};
+
+pub use super::complete::{complete, complete_with, unopened_faults, OnFailed};
 
 /// What an engineer gave as an answer.
 #[derive(Debug, Clone)]
@@ -41,6 +44,9 @@ impl Given {
 /// What `start` returns.
 #[derive(Debug, Clone, Serialize)]
 pub struct Started {
+    /// True when the lane already had this template's inspection open: that one is returned
+    /// (and nothing new started), so the screen opens it instead of showing an error.
+    pub resumed: bool,
     pub header: Header,
     pub items: usize,
     pub devices: usize,
@@ -66,6 +72,8 @@ pub struct Ack {
 pub struct Failure {
     pub key: String,
     pub label_zh: String,
+    /// English label (the Chinese one where the template has none).
+    pub label_en: String,
     pub device_code: Option<String>,
     pub answer_text: String,
     pub out_of_range: bool,
@@ -84,8 +92,15 @@ pub struct Completed {
 #[derive(Debug, Clone, Serialize)]
 pub struct Detail {
     pub header: Header,
+    /// False once completed: answers are frozen, a correction is an addendum.
+    pub editable: bool,
     pub progress: Progress,
     pub items: Vec<ItemView>,
+    /// Failed items with a fault level whose fault work order is not opened yet: what
+    /// completing asks about ("open their faults?").
+    pub unopened_faults: Vec<Failure>,
+    /// Correction notes added after completion, oldest first.
+    pub addenda: Vec<super::addendum::Note>,
 }
 
 /// Start an inspection of a lane (id or code) with a template: one question per item for the
@@ -125,11 +140,8 @@ pub fn start(store: &mut Store, template: &Template, lane_ref: &str) -> Result<S
             )
             .optional()?;
         if let Some(other) = open {
-            return Err(Error::refused(
-                "inspection_already_open",
-                format!("车道 {} 已有未完成的「{}」巡检：{other}", lane.code, template.name_zh),
-                format!("lane {} already has an open {} inspection: {other}", lane.code, template.id),
-            ));
+            let st = state::load(conn, &other)?;
+            return Ok(started(&st, true));
         }
         let mut st = conn.prepare_cached(
             "SELECT id, code, device_type FROM device WHERE lane_id = ?1 AND deleted = 0 ORDER BY code",
@@ -154,7 +166,6 @@ pub fn start(store: &mut Store, template: &Template, lane_ref: &str) -> Result<S
             ]
 )?;
         let mut seq = 0i64;
-        let mut inspected = std::collections::BTreeSet::new();
         for section in &template.sections {
             let targets: Vec<Option<&(String, String, String)>> = match &section.applies_to {
                 Target::Lane => vec![None],
@@ -168,9 +179,6 @@ pub fn start(store: &mut Store, template: &Template, lane_ref: &str) -> Result<S
                         None => item.id.clone(),
                     };
                     let device_id = dev.map(|d| d.0.clone());
-                    if let Some(d) = &device_id {
-                        inspected.insert(d.clone());
-                    }
                     let spec = serde_json::to_string(item).map_err(|e| {
                         Error::invalid("template", e.to_string(), e.to_string())
                     })?;
@@ -201,21 +209,34 @@ pub fn start(store: &mut Store, template: &Template, lane_ref: &str) -> Result<S
             ));
         }
         let st = state::load(tx.conn(), &id)?;
-        Ok(Started {
-            header: st.header.clone(),
-            items: st.items.len(),
-            devices: inspected.len(),
-            progress: st.progress(),
-        })
+        Ok(started(&st, false))
     })
 }
 
-fn ensure_open(st: &State) -> Result<()> {
+fn started(st: &State, resumed: bool) -> Started {
+    let devices: std::collections::BTreeSet<&str> = st
+        .items
+        .iter()
+        .filter_map(|i| i.device_id.as_deref())
+        .collect();
+    Started {
+        resumed,
+        header: st.header.clone(),
+        items: st.items.len(),
+        devices: devices.len(),
+        progress: st.progress(),
+    }
+}
+
+pub(crate) fn ensure_open(st: &State) -> Result<()> {
     match &st.header.completed_at {
-        Some(at) => Err(Error::Immutable {
-            what: format!("inspection {}", st.header.id),
-            why: format!("completed at {at}; record a correction as an addendum"),
-        }),
+        Some(_) => Err(Error::immutable(
+            format!(
+                "「{}」巡检已完成，不能再修改答案；如需更正请添加补充说明",
+                st.header.name
+            ),
+            "this inspection is completed and its answers cannot be changed; add a correction (addendum) instead",
+        )),
         None => Ok(()),
     }
 }
@@ -329,16 +350,25 @@ pub fn answer(
         ensure_open(&st)?;
         let inst = st.find(tx.conn(), &row)?;
         if !st.shown(inst) {
-            let cond = inst
-                .item
-                .show_when
-                .as_ref()
-                .map(|c| format!("{} = {}", c.item, c.is))
-                .unwrap_or_default();
+            // The condition names the item it depends on by its label, as the screen does.
+            let on = inst.item.show_when.as_ref().and_then(|c| {
+                st.items
+                    .iter()
+                    .find(|i| i.item.id == c.item && i.device_id == inst.device_id)
+                    .or_else(|| st.items.iter().find(|i| i.item.id == c.item))
+                    .map(|i| (i.item.label_zh.clone(), i.item.label_en().to_string()))
+            });
+            let (on_zh, on_en) = on.unwrap_or_default();
             return Err(Error::refused(
                 "item_not_shown",
-                format!("「{}」只在 {cond} 时填写", label_with_device(inst)),
-                format!("item {} is only asked when {cond}", inst.key),
+                format!(
+                    "「{}」只在「{on_zh}」的答案需要时填写",
+                    label_with_device(inst)
+                ),
+                format!(
+                    "“{}” is only asked when the answer to “{on_en}” calls for it",
+                    label_with_device_en(inst)
+                ),
             ));
         }
         save(tx, st, &row, &value, note, None)
@@ -355,8 +385,11 @@ pub fn detail(store: &Store, inspection_id: &str) -> Result<Detail> {
     let st = state::load(store.conn(), inspection_id)?;
     Ok(Detail {
         header: st.header.clone(),
+        editable: !st.header.is_completed(),
         progress: st.progress(),
         items: st.items.iter().map(|i| st.view(i)).collect(),
+        unopened_faults: unopened_faults(&st),
+        addenda: super::addendum::notes(store.conn(), inspection_id)?,
     })
 }
 
@@ -364,77 +397,6 @@ pub fn detail(store: &Store, inspection_id: &str) -> Result<Detail> {
 pub fn list(store: &Store, lane_ref: Option<&str>) -> Result<Vec<Header>> {
     let lane = lane_ref.map(|l| crate::org::lane(store, l)).transpose()?;
     state::headers(store.conn(), lane.as_ref().map(|l| l.id.as_str()))
-}
-
-fn failures(st: &State) -> Vec<Failure> {
-    st.items
-        .iter()
-        .filter(|i| st.shown(i))
-        .filter_map(|i| st.effective(&i.id).filter(|a| a.failed).map(|a| (i, a)))
-        .map(|(i, a)| Failure {
-            key: i.key.clone(),
-            label_zh: i.item.label_zh.clone(),
-            device_code: i.device_code.clone(),
-            answer_text: display(&i.item, &a.value),
-            out_of_range: a.out_of_range,
-            fault_level: i.item.fault_level,
-            work_order_id: st.faults.get(&i.id).cloned(),
-        })
-        .collect()
-}
-
-/// Complete an inspection: refused while required items are unanswered (the error lists them).
-/// Once completed it is frozen; each inspected device's history notes the inspection.
-pub fn complete(store: &mut Store, inspection_id: &str) -> Result<Completed> {
-    store.write(|tx| {
-        let st = state::load(tx.conn(), inspection_id)?;
-        ensure_open(&st)?;
-        let p = st.progress();
-        if !p.missing.is_empty() {
-            let zh: Vec<String> = p
-                .missing
-                .iter()
-                .map(|m| format!("{}（{}）", m.label_zh, m.key))
-                .collect();
-            let en: Vec<String> = p
-                .missing
-                .iter()
-                .map(|m| format!("{} ({})", m.label_en, m.key))
-                .collect();
-            return Err(Error::refused(
-                "inspection_incomplete",
-                format!("还有 {} 个必填项未填写：{}", p.missing.len(), zh.join("；")),
-                format!(
-                    "{} required items are unanswered: {}",
-                    p.missing.len(),
-                    en.join("; ")
-                ),
-            ));
-        }
-        let at = tx.now().to_rfc3339();
-        tx.update("inspection", &st.header.id, &[("completed_at", &at)])?;
-        let mut per_device: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
-        for i in &st.items {
-            if let (Some(dev), Some(a)) = (&i.device_id, st.effective(&i.id)) {
-                let e = per_device.entry(dev.as_str()).or_default();
-                e.0 += 1;
-                e.1 += usize::from(a.failed);
-            }
-        }
-        for (dev, (n, failed)) in per_device {
-            let summary = format!(
-                "{}完成：{n} 项已检，{failed} 项不合格（巡检 {}）",
-                st.header.name, st.header.id
-            );
-            devices::add_event(tx, dev, "inspection", &summary, None)?;
-        }
-        let after = state::load(tx.conn(), inspection_id)?;
-        Ok(Completed {
-            header: after.header.clone(),
-            progress: after.progress(),
-            failures: failures(&after),
-        })
-    })
 }
 
 /// The engineer confirms that a failed item becomes a fault: a fault work order on the item's
@@ -448,6 +410,18 @@ pub fn open_fault(
 ) -> Result<WorkOrderSummary> {
     store.write(|tx| {
         let st = state::load(tx.conn(), inspection_id)?;
+        open_fault_in(tx, &st, item_ref, note)
+    })
+}
+
+/// [`open_fault`] inside a transaction (also used by [`complete_with`]).
+pub(crate) fn open_fault_in(
+    tx: &Tx,
+    st: &State,
+    item_ref: &str,
+    note: Option<&str>,
+) -> Result<WorkOrderSummary> {
+    {
         let inst = st.find(tx.conn(), item_ref)?;
         let Some(ans) = st.effective(&inst.id).filter(|a| a.failed) else {
             return Err(Error::refused(
@@ -456,21 +430,30 @@ pub fn open_fault(
                     "「{}」未判为不合格，不能据此开故障工单",
                     label_with_device(inst)
                 ),
-                format!("item {} has not failed; no fault to open", inst.key),
+                format!(
+                    "“{}” has not failed; there is no fault to open",
+                    label_with_device_en(inst)
+                ),
             ));
         };
         let Some(level) = inst.item.fault_level else {
             return Err(Error::refused(
                 "no_fault_level",
                 format!("模板没有为「{}」规定故障级别", inst.item.label_zh),
-                format!("the template maps no fault level for item {}", inst.item.id),
+                format!(
+                    "the checklist gives no fault level for “{}”",
+                    inst.item.label_en()
+                ),
             ));
         };
-        if let Some(wo) = st.faults.get(&inst.id) {
+        if st.faults.contains_key(&inst.id) {
             return Err(Error::refused(
                 "fault_already_open",
-                format!("「{}」已开过故障工单 {wo}", label_with_device(inst)),
-                format!("item {} already opened work order {wo}", inst.key),
+                format!("「{}」已开过故障工单", label_with_device(inst)),
+                format!(
+                    "“{}” has already opened a fault work order",
+                    label_with_device_en(inst)
+                ),
             ));
         }
         let mut phenomenon = format!(
@@ -521,7 +504,7 @@ pub fn open_fault(
             ],
         )?;
         Ok(wo)
-    })
+    }
 }
 
 /// Correct an answer of a completed inspection. The answer as completed stays on record; the

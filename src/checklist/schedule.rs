@@ -12,9 +12,16 @@
 //!   date itself is the last due date — a one-year contract gets all four quarters.
 //!
 //! Each due date closes a window that opened at the previous due date (the first at the
-//! contract start). A completed quarterly inspection counts for the earliest window still
-//! unsatisfied that had opened by the day it was done — so an inspection done late catches up
-//! the missed quarter (shown as late) rather than silently covering the next one.
+//! contract start). The contract asks for at least one inspection *in each quarter*
+//! ("每季度最低1次"), so a completed inspection counts for the window it falls in:
+//! `opens < day ≤ due` (the first window also takes its opening day, the contract start); on
+//! a due date it counts for the window that closes that day. An inspection done after the last
+//! due date counts for that last window, late. A window whose due date passed with nothing in
+//! it is **missed** and stays missed: a later inspection is that later quarter's work and
+//! cannot make up for it (crediting it backwards left the current quarter open: done today,
+//! yet still "due" and "overdue"). A missed window is history and statistics, not today's
+//! work; only the last window can still be overdue, because nothing comes after it.
+//! Two inspections in one window count once; the second is credited to nothing.
 
 use chrono::{Duration, FixedOffset, Months, NaiveDate, Utc};
 use serde::Serialize;
@@ -29,12 +36,16 @@ use crate::store::Store;
 pub enum SlotStatus {
     /// Done within its window.
     Done,
-    /// Done, but after the due date.
+    /// Done after the last due date of the contract (counts for the last window, late).
     DoneLate,
     /// The window is open today and nothing is done yet.
     Due,
-    /// The due date has passed with nothing done.
+    /// The last due date has passed with nothing done: nothing comes after it, so it is
+    /// still the work to do.
     Overdue,
+    /// The due date passed with nothing done in its window and a later window has opened:
+    /// history, not today's work.
+    Missed,
     /// The window has not opened yet.
     Upcoming,
 }
@@ -46,6 +57,7 @@ impl SlotStatus {
             SlotStatus::DoneLate => "逾期完成",
             SlotStatus::Due => "待巡检",
             SlotStatus::Overdue => "已逾期",
+            SlotStatus::Missed => "漏检",
             SlotStatus::Upcoming => "未到期",
         }
     }
@@ -56,6 +68,7 @@ impl SlotStatus {
             SlotStatus::DoneLate => "done late",
             SlotStatus::Due => "due",
             SlotStatus::Overdue => "overdue",
+            SlotStatus::Missed => "missed",
             SlotStatus::Upcoming => "upcoming",
         }
     }
@@ -119,43 +132,63 @@ pub fn due_dates(c: &Contract) -> Vec<NaiveDate> {
 /// Judges each due date of a contract against the days quarterly inspections were completed
 /// (in any order) as of `today`.
 pub fn slots(c: &Contract, completed: &[NaiveDate], today: NaiveDate) -> Vec<Slot> {
-    let dues = due_dates(c);
-    let mut done: Vec<NaiveDate> = completed
-        .iter()
-        .copied()
-        .filter(|d| *d >= c.start_date)
-        .collect();
+    slots_of(c.start_date, &due_dates(c), completed, today)
+}
+
+/// [`slots`] over explicit due dates (ascending, after `start`): the rule without the
+/// contract's calendar arithmetic, so it can be tested over any calendar.
+pub fn slots_of(
+    start: NaiveDate,
+    dues: &[NaiveDate],
+    completed: &[NaiveDate],
+    today: NaiveDate,
+) -> Vec<Slot> {
+    let mut done: Vec<NaiveDate> = completed.iter().copied().filter(|d| *d >= start).collect();
     done.sort();
     let mut slots: Vec<Slot> = dues
         .iter()
         .enumerate()
         .map(|(i, due)| Slot {
-            opens: if i == 0 { c.start_date } else { dues[i - 1] },
+            opens: if i == 0 { start } else { dues[i - 1] },
             due: *due,
             status: SlotStatus::Upcoming,
             done_on: None,
         })
         .collect();
     for d in done {
-        // The earliest unsatisfied window that had opened by `d`. A window's first day is the
-        // previous due date, which belongs to the previous window while that one is unsatisfied.
-        if let Some(s) = slots
-            .iter_mut()
-            .find(|s| s.done_on.is_none() && s.opens <= d)
-        {
-            s.done_on = Some(d);
+        if let Some(i) = window_of(&slots, d) {
+            if slots[i].done_on.is_none() {
+                slots[i].done_on = Some(d);
+            }
         }
     }
-    for s in &mut slots {
+    let last = slots.len().saturating_sub(1);
+    for (i, s) in slots.iter_mut().enumerate() {
         s.status = match s.done_on {
             Some(d) if d <= s.due => SlotStatus::Done,
             Some(_) => SlotStatus::DoneLate,
+            None if s.due < today && i < last => SlotStatus::Missed,
             None if s.due < today => SlotStatus::Overdue,
-            None if s.opens <= today => SlotStatus::Due,
+            // Today falls in this window (on a due date, the one that closes that day).
+            None if s.opens < today || (i == 0 && s.opens == today) => SlotStatus::Due,
             None => SlotStatus::Upcoming,
         };
     }
     slots
+}
+
+/// The window a day's inspection counts for: the one it falls in (`opens < day ≤ due`, the
+/// first one from its opening day), or the last one after the last due date. `None` before
+/// the contract start (callers drop those) or when there are no windows.
+fn window_of(slots: &[Slot], day: NaiveDate) -> Option<usize> {
+    let last = slots.len().checked_sub(1)?;
+    if day > slots[last].due {
+        return Some(last);
+    }
+    slots
+        .iter()
+        .enumerate()
+        .position(|(i, s)| (s.opens < day || (i == 0 && s.opens == day)) && day <= s.due)
 }
 
 /// The calendar day of an instant at the lanes (China Standard Time): what "due on" means to
@@ -181,11 +214,21 @@ pub struct LaneSchedule {
 }
 
 impl LaneSchedule {
-    /// The first due date still open (due or overdue), if any.
+    /// The first due date still open (due or overdue), if any. Missed windows are not open:
+    /// nothing done now can count for them.
     pub fn next_open(&self) -> Option<&Slot> {
         self.slots
             .iter()
             .find(|s| matches!(s.status, SlotStatus::Overdue | SlotStatus::Due))
+    }
+
+    /// The windows that closed with nothing done in them, earliest first.
+    pub fn missed(&self) -> Vec<NaiveDate> {
+        self.slots
+            .iter()
+            .filter(|s| s.status == SlotStatus::Missed)
+            .map(|s| s.due)
+            .collect()
     }
 }
 
@@ -237,4 +280,146 @@ pub fn schedule(store: &Store, contract: Option<&str>) -> Result<Vec<LaneSchedul
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    /// The seed contract's quarters, as in the issue: L01 due 2026-01-15, then every quarter.
+    fn quarters() -> (NaiveDate, Vec<NaiveDate>) {
+        let dues = ["2026-01-15", "2026-04-15", "2026-07-15", "2026-10-15"];
+        (d("2025-10-15"), dues.iter().map(|s| d(s)).collect())
+    }
+
+    fn statuses(slots: &[Slot]) -> Vec<SlotStatus> {
+        slots.iter().map(|s| s.status).collect()
+    }
+
+    #[test]
+    fn an_inspection_done_today_clears_the_current_quarter() {
+        let (start, dues) = quarters();
+        let today = d("2026-02-03");
+        let before = slots_of(start, &dues, &[], today);
+        use SlotStatus::*;
+        assert_eq!(statuses(&before), [Missed, Due, Upcoming, Upcoming]);
+        let after = slots_of(start, &dues, &[today], today);
+        assert_eq!(statuses(&after), [Missed, Done, Upcoming, Upcoming]);
+        assert_eq!(after[1].done_on, Some(today));
+    }
+
+    #[test]
+    fn a_missed_quarter_stays_missed() {
+        let (start, dues) = quarters();
+        let slots = slots_of(start, &dues, &[d("2026-01-16")], d("2026-05-01"));
+        use SlotStatus::*;
+        assert_eq!(statuses(&slots), [Missed, Done, Due, Upcoming]);
+    }
+
+    #[test]
+    fn on_the_due_day_it_counts_for_the_window_that_closes() {
+        let (start, dues) = quarters();
+        let slots = slots_of(start, &dues, &[d("2026-04-15")], d("2026-04-20"));
+        assert_eq!(slots[1].done_on, Some(d("2026-04-15")));
+        assert_eq!(slots[2].done_on, None);
+    }
+
+    #[test]
+    fn two_inspections_in_one_quarter_count_once() {
+        let (start, dues) = quarters();
+        let slots = slots_of(
+            start,
+            &dues,
+            &[d("2026-03-01"), d("2026-02-01")],
+            d("2026-05-01"),
+        );
+        assert_eq!(slots[1].done_on, Some(d("2026-02-01")));
+        assert_eq!(slots[2].status, SlotStatus::Due);
+    }
+
+    #[test]
+    fn after_the_last_due_date_it_counts_for_the_last_window_late() {
+        let (start, dues) = quarters();
+        let slots = slots_of(start, &dues, &[d("2026-10-20")], d("2026-10-25"));
+        assert_eq!(slots[3].status, SlotStatus::DoneLate);
+        let none = slots_of(start, &dues, &[], d("2026-10-25"));
+        assert_eq!(none[3].status, SlotStatus::Overdue);
+    }
+
+    #[test]
+    fn the_contract_start_day_counts_for_the_first_window() {
+        let (start, dues) = quarters();
+        let slots = slots_of(start, &dues, &[start], start);
+        assert_eq!(slots[0].status, SlotStatus::Done);
+    }
+
+    /// A start, its due dates, the completion days and today.
+    type Calendar = (NaiveDate, Vec<NaiveDate>, Vec<NaiveDate>, NaiveDate);
+
+    /// A calendar: a start, 1–12 due dates each 1–120 days after the previous, completions on
+    /// days from 30 days before the start to 60 after the last due date, and a today.
+    fn calendar() -> impl Strategy<Value = Calendar> {
+        (
+            0i64..3000,
+            prop::collection::vec(1i64..120, 1..12),
+            prop::collection::vec(0i64..2000, 0..20),
+            0i64..2000,
+        )
+            .prop_map(|(s, gaps, done, today)| {
+                let start = d("2020-01-01") + Duration::days(s);
+                let mut dues = Vec::new();
+                let mut at = start;
+                for g in gaps {
+                    at += Duration::days(g);
+                    dues.push(at);
+                }
+                let span = (at - start).num_days() + 90;
+                let day = |x: i64| start - Duration::days(30) + Duration::days(x % span.max(1));
+                let done = done.into_iter().map(day).collect();
+                (start, dues, done, day(today))
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn every_completion_counts_for_at_most_one_window_that_had_opened(
+            (start, dues, done, today) in calendar()
+        ) {
+            let slots = slots_of(start, &dues, &done, today);
+            prop_assert_eq!(slots.len(), dues.len());
+            let mut used = std::collections::HashSet::new();
+            for s in &slots {
+                if let Some(day) = s.done_on {
+                    // Credited from a real completion, each completion day once.
+                    prop_assert!(done.contains(&day));
+                    prop_assert!(used.insert(day));
+                    // Never to a window that had not opened on that day.
+                    prop_assert!(s.opens <= day);
+                    // Within its window, or late only for the last window.
+                    let last = Some(s.due) == dues.last().copied();
+                    prop_assert!(day <= s.due || last);
+                }
+            }
+            // A window with a completion inside it is never missed or overdue.
+            for s in &slots {
+                let inside = done
+                    .iter()
+                    .any(|&x| x <= s.due && (s.opens < x || (s.opens == start && x == start)));
+                if inside {
+                    prop_assert!(s.status == SlotStatus::Done, "{:?}", s);
+                }
+            }
+            // Only the last window can be overdue; at most one window is due today.
+            let open = slots.iter().filter(|s| s.status == SlotStatus::Due).count();
+            prop_assert!(open <= 1);
+            for s in &slots[..slots.len() - 1] {
+                prop_assert!(s.status != SlotStatus::Overdue);
+            }
+        }
+    }
 }

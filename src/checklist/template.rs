@@ -105,6 +105,14 @@ pub struct Section {
     pub items: Vec<Item>,
 }
 
+impl Item {
+    /// The English label, or the Chinese one where the template has none: what an English
+    /// message names the item by (never its key).
+    pub fn label_en(&self) -> &str {
+        self.label_en.as_deref().unwrap_or(&self.label_zh)
+    }
+}
+
 /// One question of a checklist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
@@ -299,21 +307,20 @@ fn bad_value(zh: String, en: String) -> Error {
     Error::invalid("value", zh, en)
 }
 
+/// A number answer, read by the core's one number parser (full-width digits yes, "1e3" no).
 fn parse_number(item: &Item, raw: &str) -> Result<f64> {
-    let t = raw.trim();
-    match t.parse::<f64>() {
-        Ok(n) if n.is_finite() => Ok(n),
-        _ => Err(bad_value(
+    crate::domain::number::decimal(raw).ok_or_else(|| {
+        bad_value(
             format!(
                 "「{}」需要一个数字，收到「{raw}」（单位不用写）",
                 item.label_zh
             ),
             format!(
-                "item {} needs a plain number, got {raw:?} (leave the unit out)",
-                item.id
+                "“{}” needs a plain number, got {raw:?} (leave the unit out)",
+                item.label_en()
             ),
-        )),
-    }
+        )
+    })
 }
 
 fn find_option<'a>(item: &Item, options: &'a [Choice], raw: &str) -> Result<&'a Choice> {
@@ -326,8 +333,8 @@ fn find_option<'a>(item: &Item, options: &'a [Choice], raw: &str) -> Result<&'a 
             bad_value(
                 format!("「{t}」不是本项的选项，可选：{}", offered.join("、")),
                 format!(
-                    "{t:?} is not an option of item {}; offered: {}",
-                    item.id,
+                    "{t:?} is not an option of “{}”; offered: {}",
+                    item.label_en(),
                     offered.join(", ")
                 ),
             )

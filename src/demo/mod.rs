@@ -57,6 +57,19 @@ pub fn load(
             format!("the demo scale must be 1 to {MAX_SCALE} devices, got {n}"),
         ));
     }
+    if only_a_profile(store)? {
+        return Err(Error::refused(
+            "demo_needs_own_database",
+            "该数据库已有您本人的工程师档案：演示数据自带一家虚构的公司、工程师（张伟等）和他们签名的报告，\
+             载入后这些虚构记录会与您的真实记录混在一起，并同步给办公室。请把演示数据载入单独的数据库\
+             （命令行：weibao --db demo.db demo），您的数据库保持空白，可导入台账或手工添加客户、站点、车道和设备",
+            "this database holds your own engineer profile: the demo brings a made-up company, its \
+             engineers (张伟 and others) and reports they signed, which would mix with your real \
+             records and sync to your office. Load the demo into a separate database (CLI: weibao \
+             --db demo.db demo) and keep yours empty: import an inventory file or add customers, \
+             sites, lanes and devices by hand",
+        ));
+    }
     if !crate::profile::is_empty(store)? {
         return Err(Error::refused(
             "demo_exists",
@@ -162,6 +175,18 @@ pub fn load(
         reports::load(store)?;
     }
     Ok(sum)
+}
+
+/// A database with an own profile (one company, its engineers) and nothing else: the demo is
+/// refused there with the way out, not with "already has data".
+fn only_a_profile(store: &Store) -> Result<bool> {
+    Ok(store.conn().query_row(
+        "SELECT (SELECT COUNT(*) FROM company) > 0
+            AND NOT EXISTS (SELECT 1 FROM customer) AND NOT EXISTS (SELECT 1 FROM part)
+            AND NOT EXISTS (SELECT 1 FROM stock_location)",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// The first-start screen's "load demo data": the demo (only into an empty database), used as

@@ -3,6 +3,7 @@
 
 pub mod contract;
 pub mod device;
+pub mod number;
 pub mod org;
 pub mod values;
 pub mod work_order;

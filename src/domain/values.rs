@@ -154,37 +154,49 @@ impl std::fmt::Display for DeviceCode {
     }
 }
 
-/// A phone number: mainland mobile (11 digits, starts with 1), a landline with area code, or an
-/// international number. Spaces and dashes are kept out of the stored form.
+/// A phone number, one rule everywhere (profile, contacts, fault reports): kept as the person
+/// wrote it — digits, spaces, `-`, parentheses and a leading `+` — so "029-8888 6666" reads
+/// back as typed, with full-width digits and punctuation from a Chinese input method made ASCII
+/// and runs of spaces made one. Valid when it has 7–15 digits (a local landline without area
+/// code up to an international number, E.164's limit); a number starting with 1 without `+` is
+/// a mainland mobile and must have exactly 11.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Phone(String);
 
 impl Phone {
     pub fn parse(field: &str, value: &str) -> Result<Self> {
-        let compact: String = value.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-        let (plus, digits) = match compact.strip_prefix('+') {
-            Some(rest) => (true, rest),
-            None => (false, compact.as_str()),
-        };
-        let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
-        let ok = all_digits
-            && if plus {
-                (8..=15).contains(&digits.len())
-            } else if digits.starts_with('1') {
-                digits.len() == 11
-            } else {
-                digits.starts_with('0') && (10..=12).contains(&digits.len())
-                    || (7..=8).contains(&digits.len())
-            };
-        if !ok {
+        let normal: String = crate::domain::number::normalise(value)
+            .chars()
+            .map(|c| match c {
+                '（' => '(',
+                '）' => ')',
+                '\u{3000}' => ' ',
+                other => other,
+            })
+            .collect();
+        let shown = normal.split_whitespace().collect::<Vec<_>>().join(" ");
+        let digits: String = shown.chars().filter(|c| c.is_ascii_digit()).collect();
+        let plus = shown.starts_with('+');
+        let chars_ok = shown.chars().enumerate().all(|(i, c)| {
+            c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0)
+        });
+        let count_ok = (7..=15).contains(&digits.len())
+            && (plus || !digits.starts_with('1') || digits.len() == 11);
+        if !(chars_ok && count_ok) {
             return Err(Error::invalid(
                 field,
-                format!("电话号码「{}」格式不正确（手机 11 位，座机如 029-88886666）", clip(value)),
-                format!("phone number '{}' is malformed (mobile: 11 digits; landline e.g. 029-88886666)", clip(value)),
+                format!(
+                    "电话号码「{}」格式不正确：应为 7–15 位数字，可含空格、-、括号和开头的 +（手机 11 位，座机如 029-88886666）",
+                    clip(value)
+                ),
+                format!(
+                    "phone number '{}' is malformed: 7–15 digits, with spaces, '-', parentheses or a leading '+' (mobile: 11 digits; landline e.g. 029-88886666)",
+                    clip(value)
+                ),
             ));
         }
-        Ok(Phone(compact))
+        Ok(Phone(shown))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -199,7 +211,10 @@ pub struct Fen(pub i64);
 impl Fen {
     /// Parse yuan with up to two decimals, e.g. `500`, `1234.5`, `0.05`; refuses negatives.
     pub fn parse_yuan(field: &str, value: &str) -> Result<Self> {
-        let v = value.trim().trim_start_matches('¥');
+        // Full-width digits and point as a Chinese input method types them (the one number
+        // normaliser of the core), and either yen sign.
+        let normal = crate::domain::number::normalise(value);
+        let v = normal.trim_start_matches(['¥', '￥']).trim();
         let bad = || {
             Error::invalid(
                 field,
@@ -279,6 +294,9 @@ impl FaultLevel {
     pub fn label_zh(self) -> &'static str {
         ["一级", "二级", "三级", "四级"][usize::from(self.0 - 1)]
     }
+    pub fn label_en(self) -> &'static str {
+        ["Level 1", "Level 2", "Level 3", "Level 4"][usize::from(self.0 - 1)]
+    }
 }
 
 impl TryFrom<u8> for FaultLevel {
@@ -309,6 +327,21 @@ impl Quantity {
             ));
         }
         Ok(Quantity(q))
+    }
+    /// A quantity as typed or sent by a form: a whole number (full-width digits accepted), in
+    /// range. "1.5" or 1.5 is refused in words, not by a JSON argument parser.
+    pub fn parse(field: &str, typed: &crate::domain::number::Typed) -> Result<Self> {
+        match typed.integer() {
+            Some(q) => Quantity::new(field, q),
+            None => Err(Error::invalid(
+                field,
+                format!("数量必须是整数，收到「{}」", clip(&typed.shown())),
+                format!(
+                    "the quantity must be a whole number, got '{}'",
+                    clip(&typed.shown())
+                ),
+            )),
+        }
     }
     pub fn get(self) -> i64 {
         self.0
@@ -357,3 +390,41 @@ macro_rules! code_enum {
     };
 }
 pub(crate) use code_enum;
+
+#[cfg(test)]
+mod phone_tests {
+    use super::Phone;
+
+    fn ok(s: &str) -> String {
+        match Phone::parse("contact.phone", s) {
+            Ok(p) => p.as_str().to_string(),
+            Err(e) => format!("refused: {e}"),
+        }
+    }
+
+    #[test]
+    fn a_phone_is_kept_as_typed_with_full_width_made_ascii() {
+        assert_eq!(ok("029-8888"), "029-8888");
+        assert_eq!(ok(" 029-8888  6666 "), "029-8888 6666");
+        assert_eq!(ok("０２９－８８８８６６６６"), "029-88886666");
+        assert_eq!(ok("（029）88886666"), "(029)88886666");
+        assert_eq!(ok("+86 138 0000 0000"), "+86 138 0000 0000");
+        assert_eq!(ok("13800000000"), "13800000000");
+    }
+
+    #[test]
+    fn a_phone_with_too_few_or_many_digits_or_letters_is_refused() {
+        for bad in [
+            "12345",
+            "1380000000",
+            "029-88a86666",
+            "1234567890123456",
+            "86+13800000000",
+            "",
+        ] {
+            let e = Phone::parse("contact.phone", bad).expect_err(bad);
+            assert_eq!(e.kind(), "invalid");
+            assert_eq!(e.field(), Some("contact.phone"));
+        }
+    }
+}

@@ -17,6 +17,8 @@ mod apply;
 pub mod columns;
 mod csv;
 mod export;
+mod outcome;
+pub use outcome::{import_outcome, ImportOutcome, RowProblem};
 mod plan;
 mod plan_contract;
 mod plan_device;

@@ -88,14 +88,16 @@ impl Check {
         }
         match r.cell(Field::InspectionsPerYear) {
             V::Text(t) if t.is_empty() => {}
-            V::Text(t) => match t.parse::<u32>() {
-                Ok(n) => c.inspections_per_year = n,
-                Err(_) => r.problem(
-                    Field::InspectionsPerYear,
-                    format!("应为 1–52 的整数，收到「{t}」"),
-                    format!("must be a whole number 1–52, got '{t}'"),
-                ),
-            },
+            V::Text(t) => {
+                match crate::domain::number::integer(&t).and_then(|n| u32::try_from(n).ok()) {
+                    Some(n) => c.inspections_per_year = n,
+                    None => r.problem(
+                        Field::InspectionsPerYear,
+                        format!("应为 1–52 的整数，收到「{t}」"),
+                        format!("must be a whole number 1–52, got '{t}'"),
+                    ),
+                }
+            }
             V::Absent | V::Bad => {}
         }
         let sites = match (&customer, r.cell(Field::Sites)) {

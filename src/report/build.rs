@@ -140,6 +140,7 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
 
     if let Some(st) = &inspection {
         doc.checklist = checklist_lines(st, l, false);
+        doc.checklist.extend(note_lines(conn, &st.header.id, l)?);
     }
     if let Some(rec) = &detail.service_record {
         doc.found_state = Some(rec.found_state.clone());
@@ -285,6 +286,34 @@ pub(crate) fn checklist_lines(st: &State, l: Lang, corrections_only: bool) -> Ve
             })
         })
         .collect()
+}
+
+/// The inspection's correction notes (补充说明) as rows after its checklist: who and when, and
+/// the note as written.
+pub(crate) fn note_lines(
+    conn: &rusqlite::Connection,
+    inspection_id: &str,
+    l: Lang,
+) -> Result<Vec<ChecklistLine>> {
+    Ok(crate::checklist::addendum::notes(conn, inspection_id)?
+        .into_iter()
+        .map(|n| {
+            let when = local(Some(&n.written_at))
+                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default();
+            ChecklistLine {
+                section: match l {
+                    Lang::Zh => "补充说明".into(),
+                    Lang::En => "Addenda".into(),
+                },
+                label: format!("{} {when}", n.engineer_name),
+                answer: n.text,
+                expected: None,
+                failed: false,
+                note: None,
+            }
+        })
+        .collect())
 }
 
 fn item_label(i: &Instance, l: Lang) -> String {

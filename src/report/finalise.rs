@@ -237,10 +237,16 @@ pub fn finalise_to(
 /// What finalising checks before and again inside its transaction.
 fn ready(conn: &rusqlite::Connection, work_order_id: &str) -> Result<(String, String)> {
     if let Some(r) = report_for(conn, work_order_id)? {
-        return Err(Error::Immutable {
-            what: format!("work order {work_order_id}"),
-            why: format!("its report {} is already signed", r.number),
-        });
+        return Err(Error::immutable(
+            format!(
+                "报告 {} 已签字定稿，不能再修改；如需更正请添加补充说明",
+                r.number
+            ),
+            format!(
+                "report {} is already signed and cannot be changed; add an addendum to correct it",
+                r.number
+            ),
+        ));
     }
     let wo = work_orders::ensure_editable(conn, work_order_id)?;
     if wo.state != WorkOrderState::Resolved {
@@ -457,6 +463,8 @@ pub fn addendum_to(
         if let Some(insp) = inspection_of_work_order(store.conn(), &original.work_order_id)? {
             let st = state::load(store.conn(), &insp)?;
             doc.checklist = checklist_lines(&st, lang, true);
+            doc.checklist
+                .extend(super::build::note_lines(store.conn(), &insp, lang)?);
             let touched: Vec<&str> = st
                 .items
                 .iter()

@@ -42,6 +42,7 @@ pub fn capture(
 ) -> Result<Confirmation> {
     let signer = required_text("signature.signer", signer, MAX_NAME_CHARS)?;
     check_state(store.conn(), work_order_id)?;
+    check_nothing_missing(store.conn(), work_order_id)?;
     let sig = crate::media::import_signature_png(png)?;
     store.write_with_blobs(&[png], |tx, shas| {
         let sha = &shas[0];
@@ -53,6 +54,7 @@ pub fn capture(
             });
         }
         let wo = check_state(tx.conn(), work_order_id)?;
+        check_nothing_missing(tx.conn(), work_order_id)?;
         register_blob(tx, sha, png.len(), "image/png")?;
         replace(tx, &wo, Some((sha, &signer)), None)
     })
@@ -116,6 +118,61 @@ fn check_state(conn: &rusqlite::Connection, work_order_id: &str) -> Result<Strin
         ));
     }
     Ok(wo.id)
+}
+
+/// The fields that must be stored before the customer signs, still missing: a repair's service
+/// record (state found, actions taken — what the customer confirms by signing). An inspection's
+/// work order needs none (its checklist is the record). The work-order screen asks for these
+/// *before* showing the signature pad, so the customer never signs twice because the app
+/// asked too late; [`capture`] refuses while any is missing, before anything is stored.
+pub fn missing_before_signing(
+    conn: &rusqlite::Connection,
+    work_order_id: &str,
+) -> Result<Vec<&'static str>> {
+    let wo = work_orders::summary_in(conn, work_order_id)?;
+    if wo.kind == crate::domain::work_order::WorkOrderKind::Inspection {
+        return Ok(Vec::new());
+    }
+    let stored: Option<(Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT found_state, process FROM service_record
+             WHERE work_order_id = ?1 AND deleted = 0",
+            [work_order_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (found_state, process) = stored.unwrap_or_default();
+    let (found_state, process) = (found_state.unwrap_or_default(), process.unwrap_or_default());
+    Ok(crate::domain::work_order::ServiceRecordInput {
+        found_state,
+        process,
+        ..Default::default()
+    }
+    .missing())
+}
+
+fn check_nothing_missing(conn: &rusqlite::Connection, work_order_id: &str) -> Result<()> {
+    let missing = missing_before_signing(conn, work_order_id)?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let names = |lang| {
+        missing
+            .iter()
+            .map(|f| crate::fields::label(f, lang))
+            .collect::<Vec<_>>()
+    };
+    Err(Error::refused(
+        "service_record_required",
+        format!(
+            "请先填写服务记录（{}），再请客户签字",
+            names(crate::Lang::Zh).join("、")
+        ),
+        format!(
+            "fill in the service record ({}) before the customer signs",
+            names(crate::Lang::En).join(", ")
+        ),
+    ))
 }
 
 /// Tombstone the previous confirmation (if any) and insert the new one, in one transaction.

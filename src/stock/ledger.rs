@@ -170,6 +170,44 @@ pub struct MovementInput {
     pub note: Option<String>,
 }
 
+/// A movement as a form sends it: the quantity as typed (text or a JSON number, whole or
+/// not), checked by the core like every other field.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MovementForm {
+    pub kind: String,
+    pub part: String,
+    pub qty: crate::domain::number::Typed,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub work_order_id: Option<String>,
+    pub unit_id: Option<String>,
+    pub condition: Option<String>,
+    pub note: Option<String>,
+}
+
+impl MovementForm {
+    /// The movement it asks for, or why the quantity is not one (`movement.qty`).
+    pub fn input(self) -> Result<MovementInput> {
+        let qty = Quantity::parse("movement.qty", &self.qty)?.get();
+        Ok(MovementInput {
+            kind: self.kind,
+            part: self.part,
+            qty,
+            from: self.from,
+            to: self.to,
+            work_order_id: self.work_order_id,
+            unit_id: self.unit_id,
+            condition: self.condition,
+            note: self.note,
+        })
+    }
+}
+
+/// [`record_movement`] from a form.
+pub fn record_form(tx: &Tx, form: MovementForm) -> Result<Movement> {
+    record_movement(tx, &form.input()?)
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Movement {
     pub id: String,
@@ -340,17 +378,49 @@ pub struct StockLine {
     pub category: String,
     pub unit: String,
     pub on_hand: i64,
+    /// The device type the part fits (`barrier_gate`, …), or `None` for a generic part.
+    pub device_type: Option<String>,
 }
 
 pub fn stock_at(store: &Store, location_id_or_name: &str) -> Result<Vec<StockLine>> {
     let loc = location(store.conn(), location_id_or_name)?;
-    let mut st = store.conn().prepare(
+    lines(store.conn(), &loc.id, None)
+}
+
+/// The parts at a location that fit a device: those made for its type, and generic ones
+/// (no type). What the work-order screen offers, so a camera repair is not offered gate pads.
+pub fn stock_for_device(
+    store: &Store,
+    location_id_or_name: &str,
+    device_id_or_code: &str,
+) -> Result<Vec<StockLine>> {
+    let loc = location(store.conn(), location_id_or_name)?;
+    let device_type: String = store
+        .conn()
+        .query_row(
+            "SELECT device_type FROM device WHERE (id = ?1 OR code = ?1) AND deleted = 0",
+            [device_id_or_code],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| Error::not_found("device", device_id_or_code))?;
+    lines(store.conn(), &loc.id, Some(&device_type))
+}
+
+fn lines(
+    conn: &Connection,
+    location_id: &str,
+    device_type: Option<&str>,
+) -> Result<Vec<StockLine>> {
+    let mut st = conn.prepare(
         "SELECT p.id, p.code, p.name, p.category, p.unit,
-                COALESCE(SUM(CASE WHEN m.to_location = ?1 THEN m.qty WHEN m.from_location = ?1 THEN -m.qty END), 0) AS q
+                COALESCE(SUM(CASE WHEN m.to_location = ?1 THEN m.qty WHEN m.from_location = ?1 THEN -m.qty END), 0) AS q,
+                p.device_type
          FROM part p JOIN stock_movement m ON m.part_id = p.id AND m.deleted = 0 AND (m.to_location = ?1 OR m.from_location = ?1)
-         WHERE p.deleted = 0 GROUP BY p.id HAVING q <> 0 ORDER BY p.code",
+         WHERE p.deleted = 0 AND (?2 IS NULL OR p.device_type IS NULL OR p.device_type = ?2)
+         GROUP BY p.id HAVING q <> 0 ORDER BY p.code",
     )?;
-    let rows = st.query_map([&loc.id], |r| {
+    let rows = st.query_map(rusqlite::params![location_id, device_type], |r| {
         Ok(StockLine {
             part_id: r.get(0)?,
             part_code: r.get(1)?,
@@ -358,17 +428,21 @@ pub fn stock_at(store: &Store, location_id_or_name: &str) -> Result<Vec<StockLin
             category: r.get(3)?,
             unit: r.get(4)?,
             on_hand: r.get(5)?,
+            device_type: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Movements touching a location, newest first.
+/// Movements touching a location, newest first by when they happened (`at`; a movement
+/// recorded later for an earlier time, or synced from another laptop, sorts by its time, not
+/// by when it was written), then by write order.
 pub fn movements_at(store: &Store, location_id_or_name: &str, limit: i64) -> Result<Vec<Movement>> {
     let loc = location(store.conn(), location_id_or_name)?;
     let mut st = store.conn().prepare(
         "SELECT id, kind, part_id, qty, from_location, to_location, work_order_id, unit_id, condition, at, note
-         FROM stock_movement WHERE deleted = 0 AND (from_location = ?1 OR to_location = ?1) ORDER BY hlc DESC, id DESC LIMIT ?2",
+         FROM stock_movement WHERE deleted = 0 AND (from_location = ?1 OR to_location = ?1)
+         ORDER BY julianday(at) DESC, hlc DESC, id DESC LIMIT ?2",
     )?;
     let rows = st.query_map(rusqlite::params![loc.id, limit], |r| {
         Ok((

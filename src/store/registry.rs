@@ -176,6 +176,9 @@ pub static TABLES: &[Table] = &[
         addendum_text: Text,
     }),
     table!(inspection_work_order, Event, { inspection_id: Text, work_order_id: Text }),
+    table!(inspection_addendum, Event, {
+        inspection_id: Text, text: Text, engineer_id: Text, written_at: Text,
+    }),
     table!(conflict_resolution, Record, {
         conflict_key: Text, action: Text, note: Text, resolved_at: Text,
     }),

@@ -163,10 +163,10 @@ impl<'a> Tx<'a> {
     pub fn tombstone(&self, table: &'static str, id: &str) -> Result<()> {
         let t = registered(table)?;
         if !t.mutable() {
-            return Err(Error::Immutable {
-                what: format!("{table} {id}"),
-                why: "append-only".into(),
-            });
+            return Err(Error::immutable(
+                format!("该记录只能追加，不能删除（{table} {id}）"),
+                format!("this record is append-only and cannot be deleted ({table} {id})"),
+            ));
         }
         let live: bool = self
             .tx

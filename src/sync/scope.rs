@@ -292,6 +292,11 @@ pub static RULES: &[Rule] = &[
         "inspection → lane → site",
         VIA_INSPECTION,
     ),
+    sites(
+        "inspection_addendum",
+        "inspection → lane → site",
+        VIA_INSPECTION,
+    ),
     global("conflict_resolution"),
 ];
 

@@ -44,6 +44,21 @@ pub struct RunView {
     pub editable: bool,
     pub items: Vec<RunItem>,
     pub progress: Progress,
+    /// Failed items whose fault is not opened yet (label, device, answer, level): what the
+    /// screen asks about when completing is refused with `faults_not_opened`.
+    pub unopened_faults: Vec<run::Failure>,
+    /// Correction notes (补充说明) added after completion, oldest first; with `editable:
+    /// false` the screen offers "add a correction" instead of inputs.
+    pub addenda: Vec<crate::checklist::addendum::Note>,
+}
+
+/// What starting returns: the inspection's header, and whether it was one already in progress
+/// on that lane (then it is opened, not started again).
+#[derive(Debug, Clone, Serialize)]
+pub struct StartedRow {
+    #[serde(flatten)]
+    pub header: Header,
+    pub resumed: bool,
 }
 
 /// An inspection in a list (Today's "in progress").
@@ -137,6 +152,8 @@ pub fn view(store: &Store, id: &str) -> Result<RunView> {
         editable: !completed,
         name_en: english.name_en,
         progress: st.progress(),
+        unopened_faults: run::unopened_faults(&st),
+        addenda: crate::checklist::addendum::notes(store.conn(), id)?,
         header: st.header,
         items,
     })
@@ -166,12 +183,24 @@ pub fn templates() -> Result<Vec<TemplateInfo>> {
 
 /// Start the inspection a due slot on Today asks for: the lane's quarterly inspection, from the
 /// shipped quarterly template (the schedule counts quarterly inspections only).
-pub fn start_due(store: &mut Store, lane_id: &str) -> Result<Header> {
+pub fn start_due(store: &mut Store, lane_id: &str) -> Result<StartedRow> {
     let lib = Library::shipped()?;
     let template = lib
         .templates()
         .iter()
         .find(|t| t.kind == InspectionKind::Quarterly)
         .ok_or_else(|| Error::not_found("template", InspectionKind::Quarterly.as_str()))?;
-    run::start(store, template, lane_id).map(|st| st.header)
+    start(store, template, lane_id)
+}
+
+/// Start an inspection of a lane, or open the one in progress there.
+pub fn start(
+    store: &mut Store,
+    template: &crate::checklist::Template,
+    lane_id: &str,
+) -> Result<StartedRow> {
+    run::start(store, template, lane_id).map(|st| StartedRow {
+        header: st.header,
+        resumed: st.resumed,
+    })
 }

@@ -52,14 +52,24 @@ pub struct WorkOrderView {
     /// branches). `customer_signed` is never one: it is reached only by finalising the signed
     /// report. Nor is `closed`: closing follows the office's review of the signed report.
     pub next_steps: Vec<WorkOrderState>,
-    /// The customer may now sign (or refuse): the next step is `customer_signed`.
+    /// The customer may now sign: the work is resolved and nothing the report needs is
+    /// missing (`missing`). Show the signature pad only then; ask for `missing` first.
     pub can_sign: bool,
+    /// The customer may refuse to sign now (the work is resolved): a refusal with its reason
+    /// needs nothing else first.
+    pub can_refuse: bool,
     /// The customer has signed: a signed report exists to show.
     pub has_report: bool,
     /// The service record, parts and swaps may still change (not yet signed).
     pub editable: bool,
-    /// Required service-record fields not yet stored (`service.found_state`, …).
+    /// Fields that must be stored before the customer signs (`service.found_state`, …; none
+    /// for an inspection's work order): stable keys.
     pub missing: Vec<&'static str>,
+    /// The same, named for people (`{field, zh, en}`), in order.
+    pub missing_labels: Vec<FieldName>,
+    /// Who signs by default: the fault report's caller, else the site's (customer's) first
+    /// contact; the engineer may change it.
+    pub default_signer: Option<String>,
     pub transitions: Vec<TransitionRow>,
     pub fault_report: Option<FaultReportView>,
     /// The fault report's phenomenon in English (see [`super::english::phenomenon_en`]).
@@ -67,6 +77,25 @@ pub struct WorkOrderView {
     pub fault_time_text: Option<String>,
     pub service_record: Option<ServiceRecord>,
     pub parts: Vec<PartUse>,
+}
+
+/// A field key with its labels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldName {
+    pub field: &'static str,
+    pub zh: String,
+    pub en: String,
+}
+
+fn named(fields: &[&'static str]) -> Vec<FieldName> {
+    fields
+        .iter()
+        .map(|f| FieldName {
+            field: f,
+            zh: crate::fields::label(f, crate::Lang::Zh),
+            en: crate::fields::label(f, crate::Lang::En),
+        })
+        .collect()
 }
 
 /// What saving a service record as typed did.
@@ -168,11 +197,9 @@ fn editable(store: &Store, id: &str) -> Result<bool> {
 pub fn view(store: &Store, id: &str) -> Result<WorkOrderView> {
     let d = work_orders::detail(store, id)?;
     let state = d.summary.state;
-    let stored_input = d.service_record.as_ref().map(|r| ServiceRecordInput {
-        found_state: r.found_state.clone(),
-        process: r.process.clone(),
-        ..Default::default()
-    });
+    let missing = crate::report::signature::missing_before_signing(store.conn(), &d.summary.id)?;
+    let resolved = state.next() == Some(WorkOrderState::CustomerSigned);
+    let default_signer = default_signer(store, &d)?;
     let row = row_of(
         d.summary.clone(),
         &d.transitions,
@@ -181,10 +208,13 @@ pub fn view(store: &Store, id: &str) -> Result<WorkOrderView> {
     );
     Ok(WorkOrderView {
         next_steps: next_steps(state),
-        can_sign: state.next() == Some(WorkOrderState::CustomerSigned),
+        can_sign: resolved && missing.is_empty(),
+        can_refuse: resolved,
         has_report: reached(state, WorkOrderState::CustomerSigned),
         editable: editable(store, &d.summary.id)?,
-        missing: stored_input.unwrap_or_default().missing(),
+        missing_labels: named(&missing),
+        missing,
+        default_signer,
         transitions: d
             .transitions
             .iter()
@@ -207,6 +237,30 @@ pub fn view(store: &Store, id: &str) -> Result<WorkOrderView> {
         parts: d.parts,
         row,
     })
+}
+
+/// The signer to offer: the person who reported the fault, else the first contact of the
+/// customer whose site the lane is at.
+fn default_signer(store: &Store, d: &work_orders::WorkOrderDetail) -> Result<Option<String>> {
+    if let Some(name) = d
+        .fault_report
+        .as_ref()
+        .and_then(|f| f.contact_name.clone())
+        .filter(|n| !n.trim().is_empty())
+    {
+        return Ok(Some(name));
+    }
+    use rusqlite::OptionalExtension;
+    Ok(store
+        .conn()
+        .query_row(
+            "SELECT c.name FROM lane l JOIN site s ON s.id = l.site_id
+             JOIN contact c ON c.customer_id = s.customer_id AND c.deleted = 0
+             WHERE l.id = ?1 ORDER BY c.name LIMIT 1",
+            [&d.summary.lane_id],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// Take one plain step (`to` as the screen sends it) and show the work order after it. The

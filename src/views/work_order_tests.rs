@@ -96,8 +96,24 @@ fn resolved_work_order_asks_for_the_customer_not_a_button() {
         v.next_steps.is_empty(),
         "customer_signed is not a plain step"
     );
-    assert!(v.can_sign);
     assert!(v.editable);
+    // Resolved, but the service record is not written: the screen asks for it before the
+    // signature pad, naming it in words.
+    assert!(!v.can_sign);
+    assert!(v.can_refuse);
+    assert_eq!(v.missing, vec!["service.found_state", "service.process"]);
+    assert_eq!(v.missing_labels[0].zh, "现场情况");
+    assert_eq!(v.missing_labels[1].en, "repair process");
+    let id = w.work_order.clone();
+    let record = ServiceRecordInput {
+        found_state: "读卡器指示灯不亮".into(),
+        process: "更换读卡模块".into(),
+        ..Default::default()
+    };
+    save_service(&mut w.store, &id, &record).expect("saved");
+    let v = view(&w.store, &id).expect("view");
+    assert!(v.can_sign, "nothing missing: the customer may sign now");
+    assert!(v.missing.is_empty() && v.missing_labels.is_empty());
 }
 
 #[test]

@@ -133,10 +133,9 @@ fn inspection_from_start_to_fault_by_script() {
     assert_eq!(out.status.code(), Some(1));
     let err: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
     assert_eq!(err["kind"], "inspection_incomplete");
-    assert!(err["message_en"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("lane.weatherproof"));
+    let en = err["message_en"].as_str().unwrap_or_default();
+    assert!(!en.contains("lane.weatherproof"), "{en}: labels, not keys");
+    assert!(en.contains("required items are unanswered"), "{en}");
 
     // Answer the rest through the library, then complete and open the fault from the CLI.
     let mut store = t.open();
@@ -144,7 +143,15 @@ fn inspection_from_start_to_fault_by_script() {
     drop(store);
     let progress = json(&weibao(db, &["--json", "inspection", "progress", &id]));
     assert_eq!(progress["required"], progress["required_answered"]);
-    let done = json(&weibao(db, &["--json", "inspection", "complete", &id]));
+    // A failed item without its fault: completing asks first (refused, naming it).
+    let out = weibao(db, &["--json", "inspection", "complete", &id]);
+    assert_eq!(out.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
+    assert_eq!(err["kind"], "faults_not_opened");
+    let done = json(&weibao(
+        db,
+        &["--json", "inspection", "complete", &id, "--keep-failures"],
+    ));
     assert_eq!(done["failures"][0]["key"], current.as_str());
     let wo = json(&weibao(
         db,

@@ -35,10 +35,14 @@ fn completion_with_required_items_missing_is_refused_and_names_them() {
     assert_eq!(err.kind(), "inspection_incomplete");
     let en = err.to_string();
     assert!(en.starts_with("2 required items are unanswered"), "{en}");
-    assert!(
-        en.contains("lane.pass_rate") && en.contains(&open_time),
-        "{en}"
-    );
+    // Named by their labels in English (with the device), never by raw item keys.
+    let d = run::detail(&store, &id).expect("detail");
+    for key in ["lane.pass_rate", open_time.as_str()] {
+        let item = d.items.iter().find(|i| i.key == key).expect("item");
+        let label = item.label_en.as_deref().unwrap_or(&item.label_zh);
+        assert!(en.contains(label), "{en} names {label}");
+        assert!(!en.contains(key), "{en} shows no raw key {key}");
+    }
     let zh = err.message_zh();
     assert!(zh.contains("测试通过率") && zh.contains("开闸时间"), "{zh}");
     // Still open: nothing was frozen.
@@ -140,10 +144,12 @@ fn bad_answers_are_clear_errors_and_store_nothing() {
 
     assert_eq!(answers(&store), before, "no bad answer was stored");
 
-    // A second open quarterly inspection of the same lane is refused.
+    // Starting the quarterly inspection of that lane again opens the one in progress.
     let lib = Library::shipped().expect("templates");
-    let err = run::start(&mut store, lib.get("quarterly_lane").expect("q"), &lane).unwrap_err();
-    assert_eq!(err.kind(), "inspection_already_open");
+    let again = run::start(&mut store, lib.get("quarterly_lane").expect("q"), &lane)
+        .expect("resumes the open inspection");
+    assert!(again.resumed);
+    assert_eq!(again.header.id, a);
 }
 
 #[test]

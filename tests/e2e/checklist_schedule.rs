@@ -101,11 +101,11 @@ fn month_ends_do_not_drift_and_odd_counts_use_days() {
 }
 
 #[test]
-fn slots_judge_done_late_overdue_and_due() {
+fn slots_credit_the_quarter_an_inspection_falls_in_and_keep_missed_ones_missed() {
     let (_t, store) = TestDb::demo();
     let c1 = contracts::contract(&store, "HT-2026-001").expect("c1");
-    // Done 02-10 (Q1 in time), 07-20 (Q2 was missed: caught up late), 07-25 (nothing left
-    // open by then except Q3, whose window opened 07-01: counts for Q3).
+    // Done 02-10 (Q1), 07-20 (in Q3's window, which opened 07-01: it counts for Q3, and Q2,
+    // with nothing in it, is missed), 07-25 (Q3 again: counted once).
     let done = ds(&["2026-07-25", "2026-02-10", "2026-07-20"]);
     let slots = schedule::slots(&c1, &done, d("2026-11-23"));
     let got: Vec<(NaiveDate, SlotStatus, Option<NaiveDate>)> =
@@ -114,18 +114,18 @@ fn slots_judge_done_late_overdue_and_due() {
         got,
         vec![
             (d("2026-04-01"), SlotStatus::Done, Some(d("2026-02-10"))),
-            (d("2026-07-01"), SlotStatus::DoneLate, Some(d("2026-07-20"))),
-            (d("2026-10-01"), SlotStatus::Done, Some(d("2026-07-25"))),
+            (d("2026-07-01"), SlotStatus::Missed, None),
+            (d("2026-10-01"), SlotStatus::Done, Some(d("2026-07-20"))),
             (d("2026-12-31"), SlotStatus::Due, None),
         ]
     );
-    // Nothing done at all, seen on 2026-05-01: Q1 overdue, Q2 due, the rest upcoming.
+    // Nothing done at all, seen on 2026-05-01: Q1 missed, Q2 due, the rest upcoming.
     let statuses: Vec<SlotStatus> = schedule::slots(&c1, &[], d("2026-05-01"))
         .iter()
         .map(|s| s.status)
         .collect();
     use SlotStatus::*;
-    assert_eq!(statuses, [Overdue, Due, Upcoming, Upcoming]);
+    assert_eq!(statuses, [Missed, Due, Upcoming, Upcoming]);
 }
 
 /// A one-item quarterly template: the schedule counts completed quarterly inspections, and
@@ -167,7 +167,8 @@ fn due_and_overdue_per_lane_from_completed_inspections() {
     let lane = fresh[0].clone();
 
     // Inspect that lane on 2026-02-10 and 2026-07-20 (10:00 China time = 02:00 UTC); on
-    // 2026-09-30 at 23:30 China time, which is still 09-30 at the lane though 15:30 UTC.
+    // 2026-09-30 at 23:30 China time, which is still 09-30 at the lane though 15:30 UTC (so
+    // still Q3, already done: counted once).
     for (y, m, day, h, min) in [
         (2026, 2, 10, 2, 0),
         (2026, 7, 20, 2, 0),
@@ -212,29 +213,27 @@ fn due_and_overdue_per_lane_from_completed_inspections() {
         got,
         vec![
             (d("2026-04-01"), SlotStatus::Done, Some(d("2026-02-10"))),
-            (d("2026-07-01"), SlotStatus::DoneLate, Some(d("2026-07-20"))),
-            (d("2026-10-01"), SlotStatus::Done, Some(d("2026-09-30"))),
+            (d("2026-07-01"), SlotStatus::Missed, None),
+            (d("2026-10-01"), SlotStatus::Done, Some(d("2026-07-20"))),
             (d("2026-12-31"), SlotStatus::Due, None),
         ]
     );
+    assert_eq!(mine.missed(), vec![d("2026-07-01")]);
     assert_eq!(mine.next_open().map(|s| s.due), Some(d("2026-12-31")));
-    // Another lane of the same contract, never inspected: three overdue, one due.
+    // Another lane of the same contract, never inspected: three missed, one due; only the due
+    // one is open work.
     let other = lanes
         .iter()
         .find(|l| l.lane_id == fresh[1])
         .expect("other lane");
-    let open: Vec<(NaiveDate, SlotStatus)> = other
-        .slots
-        .iter()
-        .map(|s| (s.due, s.status))
-        .filter(|(_, s)| matches!(s, SlotStatus::Overdue | SlotStatus::Due))
-        .collect();
+    let open: Vec<(NaiveDate, SlotStatus)> =
+        other.slots.iter().map(|s| (s.due, s.status)).collect();
     assert_eq!(
         open,
         vec![
-            (d("2026-04-01"), SlotStatus::Overdue),
-            (d("2026-07-01"), SlotStatus::Overdue),
-            (d("2026-10-01"), SlotStatus::Overdue),
+            (d("2026-04-01"), SlotStatus::Missed),
+            (d("2026-07-01"), SlotStatus::Missed),
+            (d("2026-10-01"), SlotStatus::Missed),
             (d("2026-12-31"), SlotStatus::Due),
         ]
     );
@@ -242,4 +241,53 @@ fn due_and_overdue_per_lane_from_completed_inspections() {
     let all = schedule::schedule(&store, None).expect("all");
     assert!(all.iter().any(|l| l.contract_number == "HT-2026-002"));
     assert!(all.len() > lanes.len());
+}
+
+#[test]
+fn an_inspection_completed_today_clears_that_lanes_due_item_on_today() {
+    let (t, mut store) = TestDb::demo();
+    let tiny = validate::parse(TINY, "tiny.toml").expect("tiny");
+    let lanes = schedule::schedule(&store, Some("HT-2026-001")).expect("schedule");
+    let lane = lanes
+        .iter()
+        .find(|l| l.slots.iter().all(|s| s.done_on.is_none()))
+        .expect("an uninspected lane")
+        .lane_id
+        .clone();
+    // 2026-05-10, 10:00 China time: Q1 (due 04-01) was missed, Q2 (due 07-01) is open.
+    t.clock.set(
+        Utc.with_ymd_and_hms(2026, 5, 10, 2, 0, 0)
+            .single()
+            .expect("t"),
+    );
+    let on_today = |store: &weibao::store::Store| {
+        weibao::today::today(store)
+            .expect("today")
+            .due
+            .into_iter()
+            .find(|d| d.lane_id == lane)
+    };
+    let before = on_today(&store).expect("the lane is due");
+    assert_eq!(
+        (before.due, before.status),
+        (d("2026-07-01"), SlotStatus::Due)
+    );
+    assert_eq!(before.missed, vec![d("2026-04-01")]);
+
+    let id = run::start(&mut store, &tiny, &lane)
+        .expect("start")
+        .header
+        .id;
+    run::answer(&mut store, &id, "lane.ok", &Given::text("pass"), None).expect("answer");
+    run::complete(&mut store, &id).expect("complete");
+
+    assert!(
+        on_today(&store).is_none(),
+        "done this quarter: nothing left to do on Today"
+    );
+    let mine = schedule::schedule(&store, Some("HT-2026-001")).expect("schedule");
+    let mine = mine.iter().find(|l| l.lane_id == lane).expect("lane");
+    assert!(mine.next_open().is_none());
+    assert_eq!(mine.slots[0].status, SlotStatus::Missed);
+    assert_eq!(mine.slots[1].done_on, Some(d("2026-05-10")));
 }

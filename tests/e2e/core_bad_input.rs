@@ -31,10 +31,19 @@ fn assert_field(err: Error, kind: &str, field: &str) {
     assert_eq!(err.kind(), kind, "{err}");
     if kind == "invalid" {
         assert_eq!(err.field(), Some(field), "{err}");
+        // Named in the person's words, never by the internal key.
+        let label = weibao::fields::label(field, weibao::Lang::Zh);
         assert!(
-            err.message_zh().contains(field),
-            "Chinese message names the field: {}",
+            err.message_zh().contains(&label) && !err.message_zh().contains(field),
+            "Chinese message names the field as {label}: {}",
             err.message_zh()
+        );
+        let label_en = weibao::fields::label(field, weibao::Lang::En);
+        assert!(
+            err.to_string()
+                .to_lowercase()
+                .contains(&label_en.to_lowercase()),
+            "English message names the field as {label_en}: {err}"
         );
     }
     let json = serde_json::to_value(&err).unwrap();

@@ -17,6 +17,7 @@ mod hostile_paths;
 mod inventory_bad_input;
 mod inventory_import;
 mod inventory_support;
+mod newcomer;
 mod photo_evidence;
 mod photo_import;
 mod report_byte_range;

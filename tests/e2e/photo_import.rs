@@ -85,7 +85,11 @@ fn assert_invalid(result: weibao::Result<impl std::fmt::Debug>, field: &str, nee
     assert_eq!(err.field(), Some(field));
     let msg = err.message_zh();
     assert!(msg.contains(needle), "{msg:?} lacks {needle:?}");
-    assert!(msg.contains(field), "the message names the field: {msg}");
+    let label = weibao::fields::label(field, weibao::Lang::Zh);
+    assert!(
+        msg.contains(&label),
+        "the message names the field as {label}: {msg}"
+    );
 }
 
 #[test]

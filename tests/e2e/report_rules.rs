@@ -305,7 +305,8 @@ fn report_bad_images_are_refused_and_nothing_is_stored() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("invalid") && err.contains("photo") && err.contains("JPEG"),
+        // The field named in words (照片 / Photo), not by its key.
+        err.contains("invalid") && err.contains("照片") && err.contains("JPEG"),
         "{err}"
     );
 

@@ -382,7 +382,12 @@ fn sync_a_cut_or_foreign_change_file_is_refused_and_imports_nothing() {
             ],
         );
         assert_eq!(out.status.code(), Some(1), "--max-skew-hours {hours}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("max_skew"));
+        // Named in words ("allowed clock skew"), not by the key `max_skew`.
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("时钟偏差") && err.contains("clock skew"),
+            "{err}"
+        );
     }
     // The whole file imports; `conflicts` then lists nothing.
     ok(

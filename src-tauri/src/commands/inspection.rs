@@ -2,11 +2,11 @@
 //! Every answer is one core transaction, so a killed app loses nothing already entered.
 
 use super::{Cmd, St};
-use weibao::checklist::run::{self, Given};
+use weibao::checklist::run::{self, Given, OnFailed};
 use weibao::checklist::state::Header;
 use weibao::checklist::Library;
 use weibao::report::photos::{self, PhotoOwner};
-use weibao::views::inspection::{self as view, RunView, TemplateInfo};
+use weibao::views::inspection::{self as view, RunView, StartedRow, TemplateInfo};
 use weibao::views::work_order::{self, WorkOrderView};
 use weibao::work_orders::WorkOrderSummary;
 
@@ -29,16 +29,17 @@ pub fn lane_inspections(state: St, lane_id: String) -> Cmd<Vec<Header>> {
     state.with(|s| run::list(s, Some(&lane_id)))
 }
 
+/// Start an inspection, or open the one in progress on that lane (`resumed: true`).
 #[tauri::command]
-pub fn inspection_start(state: St, lane_id: String, template_id: String) -> Cmd<Header> {
+pub fn inspection_start(state: St, lane_id: String, template_id: String) -> Cmd<StartedRow> {
     let lib = Library::shipped()?;
     let template = lib.get(&template_id)?;
-    state.with(|s| run::start(s, template, &lane_id).map(|st| st.header))
+    state.with(|s| view::start(s, template, &lane_id))
 }
 
-/// Start the quarterly inspection a due slot on Today asks for.
+/// Start the quarterly inspection a due slot on Today asks for (or open the one in progress).
 #[tauri::command]
-pub fn inspection_start_due(state: St, lane_id: String) -> Cmd<Header> {
+pub fn inspection_start_due(state: St, lane_id: String) -> Cmd<StartedRow> {
     state.with(|s| view::start_due(s, &lane_id))
 }
 
@@ -80,11 +81,22 @@ pub fn inspection_add_photo_bytes(
     })
 }
 
-/// Complete: refused (with the missing items named) while required items are unanswered.
+/// Complete: refused (with the missing items named) while required items are unanswered, and
+/// (`faults_not_opened`) while failed items have no fault, unless `on_failed` says
+/// `"keep"` or `"open_faults"` (default `"ask"`).
 #[tauri::command]
-pub fn inspection_complete(state: St, id: String) -> Cmd<RunView> {
+pub fn inspection_complete(state: St, id: String, on_failed: Option<OnFailed>) -> Cmd<RunView> {
     state.with(|s| {
-        run::complete(s, &id)?;
+        run::complete_with(s, &id, on_failed.unwrap_or_default())?;
+        view::view(s, &id)
+    })
+}
+
+/// A correction note (补充说明) on a completed inspection; the view shows it under the answers.
+#[tauri::command]
+pub fn inspection_add_note(state: St, id: String, text: String) -> Cmd<RunView> {
+    state.with(|s| {
+        weibao::checklist::addendum::add_note(s, &id, &text)?;
         view::view(s, &id)
     })
 }

@@ -2,8 +2,11 @@
 
 use super::{Cmd, St};
 use weibao::devices;
-use weibao::domain::device::Device;
+use weibao::domain::device::{Device, DeviceInput};
+use weibao::domain::org::{Customer, Lane, Site};
+use weibao::inventory::{self, ImportOptions, ImportOutcome};
 use weibao::org::{self, LaneView, SiteView};
+use weibao::setup::{self, CustomerForm, LaneForm, SiteForm};
 use weibao::store::search::{self, DeviceHit, DeviceQuery};
 use weibao::views::archive::{self, ArchiveView};
 
@@ -31,4 +34,42 @@ pub fn search_devices(state: St, query: DeviceQuery) -> Cmd<Vec<DeviceHit>> {
 #[tauri::command]
 pub fn open_archive(state: St, device: String, purpose: Option<String>) -> Cmd<ArchiveView> {
     state.with(|s| archive::open(s, &device, purpose.as_deref()))
+}
+
+/// Customers, by name (for the new-site form).
+#[tauri::command]
+pub fn list_customers(state: St) -> Cmd<Vec<Customer>> {
+    state.with(|s| setup::customers(s))
+}
+
+/// A customer (and its contact when a name or phone is given), created by hand.
+#[tauri::command]
+pub fn create_customer(state: St, input: CustomerForm) -> Cmd<Customer> {
+    state.with(|s| setup::create_customer(s, &input))
+}
+
+#[tauri::command]
+pub fn create_site(state: St, input: SiteForm) -> Cmd<Site> {
+    state.with(|s| setup::create_site(s, &input))
+}
+
+#[tauri::command]
+pub fn create_lane(state: St, input: LaneForm) -> Cmd<Lane> {
+    state.with(|s| setup::create_lane(s, &input))
+}
+
+#[tauri::command]
+pub fn create_device(state: St, input: DeviceInput) -> Cmd<Device> {
+    state.with(|s| setup::create_device(s, &input))
+}
+
+/// An inventory file (XLSX or CSV) picked on the desktop: imported all or nothing; the bad
+/// rows come back as a list (`problems`), not as one error.
+#[tauri::command]
+pub fn import_inventory(state: St, path: String, dry_run: Option<bool>) -> Cmd<ImportOutcome> {
+    let opts = ImportOptions {
+        kind: None,
+        dry_run: dry_run.unwrap_or(false),
+    };
+    state.with(|s| inventory::import_outcome(s, &[std::path::PathBuf::from(&path)], opts))
 }

@@ -32,6 +32,13 @@ pub fn create_profile(state: St, input: ProfileInput) -> Cmd<Profile> {
     state.with(|s| profile::create(s, &input))
 }
 
+/// Correct the profile (company, name, phone; the report prefix only while no report was
+/// issued).
+#[tauri::command]
+pub fn update_profile(state: St, input: ProfileInput) -> Cmd<Profile> {
+    state.with(|s| profile::update(s, &input))
+}
+
 /// Load the demo data set (only into an empty database), as its engineer.
 #[tauri::command]
 pub fn load_demo(state: St) -> Cmd<weibao::demo::DemoSummary> {

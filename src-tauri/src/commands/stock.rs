@@ -1,7 +1,7 @@
 //! Van and warehouse stock: the ledger, parts used on a job, and 备机 swaps.
 
 use super::{Cmd, St};
-use weibao::stock::{self, Location, Movement, MovementInput, Rma, StockLine};
+use weibao::stock::{self, Location, Movement, MovementForm, Rma, StockLine};
 use weibao::views::stock::{self as view, MovementRow};
 
 #[tauri::command]
@@ -14,15 +14,22 @@ pub fn stock_at(state: St, location: String) -> Cmd<Vec<StockLine>> {
     state.with(|s| stock::stock_at(s, &location))
 }
 
+/// The parts at a location that fit a device (its type's parts and generic ones).
+#[tauri::command]
+pub fn stock_for_device(state: St, location: String, device_id: String) -> Cmd<Vec<StockLine>> {
+    state.with(|s| stock::stock_for_device(s, &location, &device_id))
+}
+
 #[tauri::command]
 pub fn stock_movements(state: St, location: String, limit: Option<i64>) -> Cmd<Vec<MovementRow>> {
     state.with(|s| view::movements(s, &location, limit.unwrap_or(50)))
 }
 
-/// Any ledger movement; a part used on a job is `kind: "issue"` with the work order.
+/// Any ledger movement; a part used on a job is `kind: "issue"` with the work order. `qty` is
+/// sent as typed (a number or text): the core refuses "1.5" as `invalid` on `movement.qty`.
 #[tauri::command]
-pub fn record_movement(state: St, input: MovementInput) -> Cmd<Movement> {
-    state.with(|s| s.write(|tx| stock::record_movement(tx, &input)))
+pub fn record_movement(state: St, input: MovementForm) -> Cmd<Movement> {
+    state.with(|s| s.write(|tx| stock::record_form(tx, input)))
 }
 
 #[tauri::command]

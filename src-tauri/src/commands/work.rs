@@ -49,3 +49,9 @@ pub fn record_service(state: St, id: String, input: ServiceRecordInput) -> Cmd<S
 pub fn report_fault(state: St, input: FaultReportInput) -> Cmd<WorkOrderSummary> {
     state.with(|s| s.write(|tx| work_orders::report_fault(tx, &input)))
 }
+
+/// The fault levels for a lane with the contract's definitions (应用系统瘫痪…) and limits.
+#[tauri::command]
+pub fn fault_levels(state: St, lane_id: String) -> Cmd<Vec<weibao::contracts::LevelChoice>> {
+    state.with(|s| weibao::contracts::fault_levels(s, &lane_id))
+}

@@ -64,8 +64,19 @@ pub enum InspectionCmd {
         #[arg(long)]
         lane: Option<String>,
     },
-    /// Complete: refused while required items are missing; then frozen.
-    Complete { id: String },
+    /// Complete: refused while required items are missing, and while failed items have no
+    /// fault opened unless told what to do with them; then frozen.
+    Complete {
+        id: String,
+        /// Open a fault work order for every failed item that has none.
+        #[arg(long, conflicts_with = "keep_failures")]
+        open_faults: bool,
+        /// Complete anyway, leaving failed items without a fault.
+        #[arg(long)]
+        keep_failures: bool,
+    },
+    /// Add a correction note (补充说明) to a completed inspection: text, who, when.
+    Note { id: String, text: String },
     /// Open a fault work order from a failed item, at the level the template maps (the engineer confirms).
     OpenFault {
         id: String,
@@ -147,7 +158,8 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
             let s = run::start(&mut ctx.store, t, &lane)?;
             emit(ctx, &s, || {
                 format!(
-                    "巡检 {}\n  {} v{} · {} {} · {} 台设备 · {} 项\n{}",
+                    "{}巡检 {}\n  {} v{} · {} {} · {} 台设备 · {} 项\n{}",
+                    if s.resumed { "继续未完成的" } else { "" },
                     s.header.id,
                     s.header.name,
                     s.header.template_version,
@@ -311,8 +323,17 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
                 )
             })
         }
-        InspectionCmd::Complete { id } => {
-            let c = run::complete(&mut ctx.store, &id)?;
+        InspectionCmd::Complete {
+            id,
+            open_faults,
+            keep_failures,
+        } => {
+            let on_failed = match (open_faults, keep_failures) {
+                (true, _) => run::OnFailed::OpenFaults,
+                (false, true) => run::OnFailed::Keep,
+                (false, false) => run::OnFailed::Ask,
+            };
+            let c = run::complete_with(&mut ctx.store, &id, on_failed)?;
             emit(ctx, &c, || {
                 let mut out = format!(
                     "巡检 {} 已完成（{}）\n{}",
@@ -370,6 +391,12 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
                 &reason,
             )?;
             emit(ctx, &a, || format!("已记录更正（附录）：{}", ack_line(&a)))
+        }
+        InspectionCmd::Note { id, text } => {
+            let n = weibao::checklist::addendum::add_note(&mut ctx.store, &id, &text)?;
+            emit(ctx, &n, || {
+                format!("已添加补充说明（{} {}）\n", n.engineer_name, n.written_at)
+            })
         }
         InspectionCmd::Due { contract, all } => {
             let lanes = schedule::schedule(&ctx.store, contract.as_deref())?;

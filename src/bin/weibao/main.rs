@@ -8,6 +8,7 @@ mod inspection;
 mod inventory;
 mod output;
 mod report;
+mod setup;
 mod stock;
 mod sync;
 mod sync_http;
@@ -49,6 +50,18 @@ enum Cmd {
     /// Devices: search, archive (设备档案).
     #[command(subcommand)]
     Device(devices::DeviceCmd),
+    /// Add a customer, site, lane or device by hand (starting from an empty database).
+    #[command(subcommand)]
+    Add(setup::AddCmd),
+    /// The own engineer profile: show, or correct it.
+    #[command(subcommand)]
+    Profile(setup::ProfileCmd),
+    /// The fault levels for a lane, with the contract's definitions and time limits.
+    FaultLevels {
+        /// Lane id, or site name/code (咸阳/L01).
+        #[arg(long)]
+        lane: String,
+    },
     /// Sites and lanes.
     Lanes {
         /// Only this site (id).
@@ -153,6 +166,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             })
         }
         Cmd::Device(c) => devices::run(&mut ctx, c),
+        Cmd::Add(c) => setup::add(&mut ctx, c),
+        Cmd::Profile(c) => setup::profile(&mut ctx, c),
+        Cmd::FaultLevels { lane } => setup::fault_levels(&mut ctx, &lane),
         Cmd::Lanes { site } => {
             let lanes = weibao::org::lanes(&ctx.store, site.as_deref())?;
             output::emit(&ctx, &lanes, || {

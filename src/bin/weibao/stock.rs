@@ -11,7 +11,12 @@ pub enum StockCmd {
     /// All stock locations (warehouse, vans).
     Locations,
     /// Quantity on hand per part at a location (库存).
-    Show { location: String },
+    Show {
+        location: String,
+        /// Only the parts that fit this device (its type's parts and generic ones).
+        #[arg(long)]
+        device: Option<String>,
+    },
     /// Movements at a location, newest first (出入库记录).
     Movements {
         location: String,
@@ -24,8 +29,9 @@ pub enum StockCmd {
         kind: String,
         #[arg(long)]
         part: String,
+        /// A whole number (full-width digits accepted); checked by the core.
         #[arg(long, allow_negative_numbers = true)]
-        qty: i64,
+        qty: String,
         #[arg(long)]
         from: Option<String>,
         #[arg(long)]
@@ -64,8 +70,11 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
                 )
             })
         }
-        StockCmd::Show { location } => {
-            let lines = stock::stock_at(&ctx.store, &location)?;
+        StockCmd::Show { location, device } => {
+            let lines = match device {
+                Some(d) => stock::stock_for_device(&ctx.store, &location, &d)?,
+                None => stock::stock_at(&ctx.store, &location)?,
+            };
             emit(ctx, &lines, || {
                 table(
                     &["编码", "名称", "类别", "数量", "单位"],
@@ -114,17 +123,18 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
             condition,
             note,
         } => {
-            let input = stock::MovementInput {
+            let input = stock::MovementForm {
                 kind,
                 part,
-                qty,
+                qty: weibao::domain::number::Typed::Text(qty),
                 from,
                 to,
                 work_order_id: work_order,
                 unit_id: None,
                 condition,
                 note,
-            };
+            }
+            .input()?;
             let m = ctx.store.write(|tx| stock::record_movement(tx, &input))?;
             emit(ctx, &m, || {
                 format!("已记录 {}：{} × {}\n", m.kind.label_zh(), input.part, m.qty)

@@ -9,8 +9,22 @@ use rusqlite::types::Value;
 use rusqlite::Transaction;
 use rusqlite_migration::{HookError, HookResult};
 
+/// Whether a table exists yet: the registry is today's schema, and this hook runs at version 4,
+/// before later migrations created their tables (`inspection_addendum`), which get these
+/// columns in their own `CREATE TABLE`.
+fn exists(tx: &Transaction, table: &str) -> rusqlite::Result<bool> {
+    tx.query_row(
+        "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [table],
+        |r| r.get(0),
+    )
+}
+
 pub fn sync_ready(tx: &Transaction) -> HookResult {
     for t in TABLES {
+        if !exists(tx, t.name)? {
+            continue;
+        }
         // conflict_resolution and rma_event were created by this migration with created_hlc
         for col in ["created_hlc", "created_by", "created_device"] {
             let has: bool = tx.query_row(
@@ -110,6 +124,9 @@ fn change_log(tx: &Transaction) -> HookResult {
     let mut seq: i64 = 0;
     let mut tombstoned = Vec::new();
     for t in TABLES {
+        if !exists(tx, t.name)? {
+            continue;
+        }
         // The registry is today's schema; this runs at version 4, before later migrations
         // added columns (`photo.taken_at_raw`), so only the columns the table has now.
         let present: Vec<String> = tx

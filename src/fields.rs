@@ -1,0 +1,344 @@
+//! What each field an error can name is called by the people who see the message.
+//!
+//! An error's `field` is a stable machine key (`movement.qty`): the UI puts the message beside
+//! that input and tests match on it. A person reads "数量" / "quantity", never the key, so every
+//! displayed message goes through [`label`]. A key missing from the table falls back to its
+//! last part in words (`report_prefix` → "report prefix"), never to the dotted key; a test scans
+//! the sources so every key used is in the table.
+
+/// A field's name in Chinese and English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+const fn l(zh: &'static str, en: &'static str) -> Label {
+    Label { zh, en }
+}
+
+/// Every field key an error names, with its label.
+pub const FIELDS: &[(&str, Label)] = &[
+    (
+        "addendum.reason",
+        l("更正原因", "reason for the correction"),
+    ),
+    ("addendum.text", l("补充说明", "addendum text")),
+    (
+        "acknowledged",
+        l("已确认的同步位置", "acknowledged sync position"),
+    ),
+    ("blob.sha256", l("文件编号", "file hash")),
+    ("branding.logo", l("公司标志", "company logo")),
+    ("ca-cert", l("办公室证书", "office certificate")),
+    ("certificate", l("证书", "certificate")),
+    ("change", l("同步数据", "synced data")),
+    ("change.seq", l("同步序号", "sync sequence number")),
+    ("change.value", l("同步数据", "synced data")),
+    ("common_name", l("证书名称", "certificate name")),
+    ("company.address", l("公司地址", "company address")),
+    ("company.name", l("公司名称", "company name")),
+    ("company.phone", l("公司电话", "company phone")),
+    ("conflict.note", l("处理说明", "resolution note")),
+    ("contact.name", l("联系人姓名", "contact name")),
+    ("contact.phone", l("联系电话", "contact phone")),
+    ("contact.role", l("职务", "role")),
+    ("contract.calendar", l("服务时间", "service hours")),
+    ("contract.end_date", l("合同结束日期", "contract end date")),
+    ("contract.fee", l("合同金额", "contract fee")),
+    (
+        "contract.inspections_per_year",
+        l("每年巡检次数", "inspections per year"),
+    ),
+    ("contract.levels", l("故障级别表", "fault-level table")),
+    ("contract.name", l("合同名称", "contract name")),
+    ("contract.number", l("合同编号", "contract number")),
+    (
+        "contract.start_date",
+        l("合同开始日期", "contract start date"),
+    ),
+    ("contract.terms", l("合同条款", "contract terms")),
+    ("cursor", l("同步位置", "sync position")),
+    ("customer.address", l("客户地址", "customer address")),
+    ("customer.name", l("客户名称", "customer name")),
+    ("db", l("数据库文件", "database file")),
+    ("device.code", l("设备编号", "device code")),
+    ("device.confidentiality", l("涉密等级", "confidentiality")),
+    ("device.install_date", l("安装日期", "installation date")),
+    ("device.lane_id", l("所属车道", "lane")),
+    ("device.manufacture_date", l("出厂日期", "manufacture date")),
+    ("device.manufacturer", l("厂家", "manufacturer")),
+    ("device.model", l("型号", "model")),
+    ("device.notes", l("设备备注", "device notes")),
+    ("device.position", l("安装位置", "position")),
+    ("device.serial", l("序列号", "serial number")),
+    ("device.status", l("设备状态", "device status")),
+    ("device.type", l("设备类型", "device type")),
+    (
+        "device.warranty_end",
+        l("保修截止日期", "warranty end date"),
+    ),
+    ("device_event.summary", l("履历内容", "history entry")),
+    ("encoding", l("文件编码", "file encoding")),
+    ("engineer.name", l("工程师姓名", "engineer's name")),
+    ("engineer.phone", l("工程师电话", "engineer's phone")),
+    (
+        "engineer.report_prefix",
+        l("报告编号前缀", "report number prefix"),
+    ),
+    ("fault.contact_name", l("报修人", "caller's name")),
+    ("fault.contact_phone", l("报修人电话", "caller's phone")),
+    ("fault.fault_time", l("故障时间", "fault time")),
+    ("fault.level", l("故障级别", "fault level")),
+    ("fault.location", l("故障位置", "fault location")),
+    ("fault.phenomenon", l("故障现象", "fault description")),
+    ("fault.taken_by", l("受理人", "taken by")),
+    ("file", l("文件", "file")),
+    ("files", l("文件", "files")),
+    ("blobs", l("文件存储", "file store")),
+    ("reports", l("报告文件夹", "reports folder")),
+    ("format", l("文件格式", "file format")),
+    ("from", l("来源", "from")),
+    ("kind", l("类型", "kind")),
+    ("lane", l("车道", "lane")),
+    ("lane.code", l("车道编号", "lane code")),
+    ("lane.name", l("车道名称", "lane name")),
+    ("lang", l("语言", "language")),
+    ("location.kind", l("库位类型", "location type")),
+    ("location.name", l("库位名称", "location name")),
+    ("max_skew", l("允许的时钟偏差", "allowed clock skew")),
+    ("movement.condition", l("备件状态", "part condition")),
+    ("movement.from", l("来源库位", "source location")),
+    ("movement.kind", l("出入库类型", "movement type")),
+    ("movement.note", l("备注", "note")),
+    ("movement.qty", l("数量", "quantity")),
+    ("movement.to", l("目标库位", "destination location")),
+    ("movement.work_order_id", l("工单", "work order")),
+    ("note", l("备注", "note")),
+    ("out", l("输出文件", "output file")),
+    ("output", l("输出文件", "output file")),
+    ("part.category", l("备件类别", "part category")),
+    ("part.code", l("备件编号", "part code")),
+    ("part.name", l("备件名称", "part name")),
+    ("part.unit", l("单位", "unit")),
+    ("photo", l("照片", "photo")),
+    ("photos", l("照片", "photo")),
+    ("photo.caption", l("照片说明", "photo caption")),
+    ("photo.item", l("巡检项", "inspection item")),
+    ("photo.taken_at", l("拍摄时间", "time taken")),
+    (
+        "profile.report_prefix",
+        l("报告编号前缀", "report number prefix"),
+    ),
+    ("qty", l("数量", "quantity")),
+    ("reason", l("更正原因", "reason for the correction")),
+    ("rma.to_location", l("返修去向", "RMA destination")),
+    ("scale", l("规模", "scale")),
+    ("server", l("办公室服务器地址", "office server address")),
+    ("service.analysis", l("原因分析", "cause analysis")),
+    (
+        "service.customer_feedback",
+        l("客户意见", "customer feedback"),
+    ),
+    ("service.found_state", l("现场情况", "state found")),
+    ("service.process", l("处理过程", "repair process")),
+    ("service.satisfaction", l("满意度", "satisfaction")),
+    ("sha256", l("文件编号", "file hash")),
+    ("signature", l("签名", "signature")),
+    (
+        "signature.refusal_reason",
+        l("拒签原因", "reason for refusing"),
+    ),
+    ("signature.signer", l("签字人", "signer")),
+    ("site.address", l("站点地址", "site address")),
+    ("site.name", l("站点名称", "site name")),
+    ("sites", l("站点", "sites")),
+    ("spare_unit.part", l("备机型号", "spare unit part")),
+    (
+        "spare_unit.serial",
+        l("备机序列号", "spare unit serial number"),
+    ),
+    ("swap.work_order_id", l("工单", "work order")),
+    ("template", l("巡检模板", "checklist template")),
+    ("templates", l("模板文件夹", "templates folder")),
+    ("token", l("登记令牌", "enrolment token")),
+    ("value", l("答案", "answer")),
+    ("work_order", l("工单", "work order")),
+    ("work_order.kind", l("工单类型", "work-order type")),
+    ("work_order.note", l("备注", "note")),
+    ("work_order.state", l("工单状态", "work-order state")),
+    ("work_order.title", l("工单标题", "work-order title")),
+];
+
+/// The label of a field key, if the table has it.
+pub fn known(field: &str) -> Option<Label> {
+    FIELDS.iter().find(|(k, _)| *k == field).map(|(_, l)| *l)
+}
+
+/// What a person calls a field, in the wanted language: the table's label, else the key's last
+/// part in words (never a dotted key).
+pub fn label(field: &str, lang: crate::Lang) -> String {
+    if let Some(l) = known(field) {
+        return match lang {
+            crate::Lang::Zh => l.zh,
+            crate::Lang::En => l.en,
+        }
+        .to_string();
+    }
+    // One of several (`photos[2]`, the third photo named on the command line): its label and
+    // its number as people count.
+    if let Some((base, rest)) = field.strip_suffix(']').and_then(|f| f.split_once('[')) {
+        if let Ok(i) = rest.parse::<usize>() {
+            return format!("{} {}", label(base, lang), i.saturating_add(1));
+        }
+    }
+    let last = field.rsplit(['.', ':']).next().unwrap_or(field);
+    last.replace(['_', '-'], " ")
+}
+
+/// A message naming its field in the person's words: the message alone when it already names
+/// the thing ("数量必须是整数"), else `label：message` / `Label: message`.
+pub fn human(field: &str, message: &str, lang: crate::Lang) -> String {
+    let name = label(field, lang);
+    if name.is_empty() || message.to_lowercase().contains(&name.to_lowercase()) {
+        return message.to_string();
+    }
+    match lang {
+        crate::Lang::Zh => format!("{name}：{message}"),
+        crate::Lang::En => {
+            let mut cs = name.chars();
+            let cap: String = cs
+                .next()
+                .map(|c| c.to_uppercase().chain(cs).collect())
+                .unwrap_or_default();
+            format!("{cap}: {message}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Error, Lang};
+
+    /// Every string literal that is the first argument of a call that makes a field error,
+    /// in the sources of the core (tests excluded).
+    fn keys_in_sources() -> Vec<(String, String)> {
+        let calls = [
+            "Error::invalid(",
+            "required_text(",
+            "optional_text(",
+            "Phone::parse(",
+            "Quantity::new(",
+            "Quantity::parse(",
+            "parse_yuan(",
+            "check_date_range(",
+            "read_photo_file(",
+            "read_bounded(",
+            "read_text(",
+            "create_dir(",
+            "Output::create(",
+            "write_file(",
+            "parse_time(",
+            "read_template(",
+            "not_image(",
+            "corrupt(",
+            "io_error(",
+            "Error::File {\n            field: ",
+        ];
+        let mut out = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        while let Some(p) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&p) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let name = path.to_string_lossy().to_string();
+                if !name.ends_with(".rs") || name.contains("test") {
+                    continue;
+                }
+                let whole = std::fs::read_to_string(&path).unwrap_or_default();
+                // Only the code that ships: a file's tests come after its `#[cfg(test)]`.
+                let text = whole.split("#[cfg(test)]").next().unwrap_or_default();
+                for call in calls {
+                    for (i, _) in text.match_indices(call) {
+                        let rest = text[i + call.len()..].trim_start();
+                        let Some(lit) = rest.strip_prefix('"') else {
+                            continue;
+                        };
+                        let key: String = lit.chars().take_while(|c| *c != '"').collect();
+                        let is_key = !key.is_empty()
+                            && key
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || "._-".contains(c));
+                        if is_key {
+                            out.push((key, name.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_field_an_error_names_has_a_label_in_both_languages() {
+        let keys = keys_in_sources();
+        assert!(keys.len() > 40, "the scan finds the call sites");
+        let missing: Vec<String> = keys
+            .into_iter()
+            .filter(|(key, _)| known(key).is_none())
+            .map(|(key, file)| format!("{key} (in {file})"))
+            .collect();
+        assert!(missing.is_empty(), "no label: {missing:#?}");
+    }
+
+    #[test]
+    fn no_displayed_message_contains_a_dotted_internal_key() {
+        for (key, _) in FIELDS {
+            let e = Error::invalid(*key, "格式不正确", "is malformed");
+            for shown in [e.message_zh(), e.to_string(), e.message(Lang::En)] {
+                let dotted = key.contains('.');
+                assert!(!(dotted && shown.contains(key)), "{shown:?} shows {key}");
+                assert!(!shown.contains("字段"), "{shown:?}");
+            }
+        }
+        // A key nobody put in the table still reads as words.
+        let e = Error::invalid("device.something_new", "不能为空", "must not be empty");
+        assert_eq!(e.to_string(), "Something new: must not be empty");
+        // The messages people met in the field.
+        let qty = crate::domain::values::Quantity::parse("movement.qty", &1.5f64.into_typed());
+        let e = qty.expect_err("1.5 is not a quantity");
+        assert_eq!(e.field(), Some("movement.qty"));
+        assert!(
+            e.message_zh().starts_with("数量必须是整数"),
+            "{}",
+            e.message_zh()
+        );
+        assert!(!e.message_zh().contains("movement"));
+        let e = crate::domain::values::Phone::parse("company.phone", "12").expect_err("short");
+        assert!(
+            e.message_zh().starts_with("公司电话："),
+            "{}",
+            e.message_zh()
+        );
+        assert!(e.to_string().starts_with("Company phone: "), "{e}");
+    }
+
+    trait IntoTyped {
+        fn into_typed(self) -> crate::domain::number::Typed;
+    }
+    impl IntoTyped for f64 {
+        fn into_typed(self) -> crate::domain::number::Typed {
+            crate::domain::number::Typed::Float(self)
+        }
+    }
+}
