@@ -192,7 +192,9 @@ fn the_inspection_view_carries_english_for_every_text_it_shows() {
     answer_rest_passing(&mut store, &id, &["lane.pass_rate"]);
     let err = run::complete(&mut store, &id).unwrap_err();
     let en = err.to_string();
-    assert!(en.contains("Test pass rate (lane.pass_rate)"), "{en}");
+    // Named in the person's words, never by the item's key.
+    assert!(en.contains("Test pass rate"), "{en}");
+    assert!(!en.contains("lane.pass_rate"), "{en}");
     assert_eq!(cjk_in(&en), None, "{en}");
 
     // Today's in-progress row names the template in English too.
