@@ -112,6 +112,17 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("movement.kind", l("出入库类型", "movement type")),
     ("movement.note", l("备注", "note")),
     ("movement.qty", l("数量", "quantity")),
+    (
+        "tls-key",
+        l("TLS 私钥文件（--tls-key）", "TLS key file (--tls-key)"),
+    ),
+    (
+        "tls-cert",
+        l(
+            "TLS 证书文件（--tls-cert）",
+            "TLS certificate file (--tls-cert)",
+        ),
+    ),
     ("report.from", l("开始日期", "first day")),
     ("report.to", l("结束日期", "last day")),
     ("report.text", l("报告编号或标题", "report number or title")),
