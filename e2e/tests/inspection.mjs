@@ -125,6 +125,11 @@ export const tests = [
         await app.tap('[data-testid="complete"]');
         await app.el('[data-testid="to-signature"]');
         const progress = await app.text('[data-testid="progress"]');
+        // Completed: the answers are read-only, and a correction is added as a note.
+        assert(await app.b.execute(() => document.querySelector('fieldset.answers')?.disabled === true), 'a completed inspection is read-only');
+        await app.type('textarea[name="correction"]', '复测：开闸时间 2.1 s');
+        await app.tap('[data-testid="add-correction"]');
+        await app.waitText('[data-testid="addenda"]', '复测：开闸时间 2.1 s');
         console.log(`     figure: ${items} checklist items answered with ${answerActions} UI actions = ${(answerActions / items).toFixed(2)} actions per item` +
           ` (plus ${badActions} for the bad-number and out-of-range checks on 1 item, ${faultActions} to confirm the fault); ${progress}`);
 

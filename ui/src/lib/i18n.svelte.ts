@@ -26,7 +26,7 @@ export function setLang(l: Lang) {
 
 const zh = {
   app: '维保', today: '今日工作', sites: '站点与设备', stock: '备件库存', reports: '报告', back: '返回', lang: 'English',
-  loading: '正在加载…', saved: '已保存', saving: '正在保存…', retry: '重试', cancel: '取消', confirm: '确认', close: '关闭', ask_open_faults: '有不合格项还没有报障。要为它们开报障工单吗？', open_faults_and_complete: '开报障并完成', complete_without_faults: '不报障，直接完成', draft_loading: '正在生成报告草稿…（约 2 秒）', opened_in_viewer: '已交给系统阅读器打开；如未弹出窗口，请到此位置打开文件',
+  loading: '正在加载…', saved: '已保存', saving: '正在保存…', retry: '重试', cancel: '取消', confirm: '确认', close: '关闭', corrections: '更正说明', correction_hint: '巡检已完成，答案不能再改；如需更正，请在此写明并添加。', add_correction: '添加更正', ask_open_faults: '有不合格项还没有报障。要为它们开报障工单吗？', open_faults_and_complete: '开报障并完成', complete_without_faults: '不报障，直接完成', draft_loading: '正在生成报告草稿…（约 2 秒）', opened_in_viewer: '已交给系统阅读器打开；如未弹出窗口，请到此位置打开文件',
   setup_title: '首次启动：连接办公室，或建立工程师档案', setup_hint: '档案保存在本机，离线可用。之后写入的每条记录都署您的名字；同时生成您签署报告用的数字签名密钥（只存在本机）。',
   company: '公司名称', name: '姓名', phone: '手机号（可选）', prefix: '报告编号前缀（2–6 个英文字母）',
   create_profile: '建立档案', or: '或者', load_demo: '载入演示数据', demo_hint: '3 个客户、5 个站点、20 条通道、约 300 台设备，以工程师「张伟」的身份使用。',
@@ -69,7 +69,7 @@ export type Key = keyof typeof zh;
 
 const en: Record<Key, string> = {
   app: 'weibao', today: 'Today', sites: 'Sites & devices', stock: 'Spare stock', reports: 'Reports', back: 'Back', lang: '中文',
-  loading: 'Loading…', saved: 'Saved', saving: 'Saving…', retry: 'Retry', cancel: 'Cancel', confirm: 'Confirm', close: 'Close', ask_open_faults: 'Some failed items have no fault opened. Open fault work orders for them?', open_faults_and_complete: 'Open faults and complete', complete_without_faults: 'Complete without faults', draft_loading: 'Making the draft report… (about 2 s)', opened_in_viewer: 'Handed to the system viewer; if no window appeared, open the file from here',
+  loading: 'Loading…', saved: 'Saved', saving: 'Saving…', retry: 'Retry', cancel: 'Cancel', confirm: 'Confirm', close: 'Close', corrections: 'Corrections', correction_hint: 'The inspection is complete and its answers are final; to correct one, write it here and add it.', add_correction: 'Add correction', ask_open_faults: 'Some failed items have no fault opened. Open fault work orders for them?', open_faults_and_complete: 'Open faults and complete', complete_without_faults: 'Complete without faults', draft_loading: 'Making the draft report… (about 2 s)', opened_in_viewer: 'Handed to the system viewer; if no window appeared, open the file from here',
   setup_title: 'First start: connect to the office, or create your profile', setup_hint: 'Kept on this machine and usable offline. Every record you write carries your name; your report-signing key is made now and never leaves this machine.',
   company: 'Company', name: 'Name', phone: 'Mobile (optional)', prefix: 'Report number prefix (2–6 letters)',
   create_profile: 'Create profile', or: 'or', load_demo: 'Load demo data', demo_hint: '3 customers, 5 sites, 20 lanes, ~300 devices, used as engineer 张伟.',

@@ -88,7 +88,8 @@ export interface InspectionHeader {
   id: string; lane_id: string; lane_code: string; lane_name: string; site_name: string; template_id: string;
   kind: string; name: string; engineer_id: string; started_at: string; completed_at: string | null;
 }
-export interface RunView { id: string; header: InspectionHeader; name_en: string | null; started_at_text: string; state: string; editable: boolean; items: RunItem[]; progress: RunProgress }
+export interface InspectionNote { id: string; text: string; engineer_name: string; written_at: string }
+export interface RunView { id: string; header: InspectionHeader; name_en: string | null; started_at_text: string; state: string; editable: boolean; items: RunItem[]; progress: RunProgress; addenda?: InspectionNote[] }
 export interface DueInspection {
   lane_id: string; lane_code: string; lane_name: string; site_name: string; contract_number: string;
   due: string; status: string; status_label: string; status_label_en: string;
