@@ -85,7 +85,7 @@ fn reason(path: &Path, op: Op, e: &io::Error) -> (String, String) {
     (zh.to_string(), en.to_string())
 }
 
-fn too_large(field: &str, path: &Path, limit: u64) -> Error {
+pub(crate) fn too_large(field: &str, path: &Path, limit: u64) -> Error {
     let shown = path.display();
     let (zh_limit, en_limit) = size_words(limit);
     Error::File {

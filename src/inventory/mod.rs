@@ -18,7 +18,7 @@ pub mod columns;
 mod csv;
 mod export;
 mod outcome;
-pub use outcome::{import_outcome, ImportOutcome, RowProblem};
+pub use outcome::{import_outcome, import_uploads_outcome, ImportOutcome, RowProblem};
 mod plan;
 mod plan_contract;
 mod plan_device;
@@ -186,7 +186,37 @@ impl TextEncoding {
 /// checked before anything is written; any problem → `Error::Rows` listing each one and the
 /// store untouched. Otherwise every row is written in one transaction.
 pub fn import(store: &mut Store, paths: &[PathBuf], opts: ImportOptions) -> Result<ImportSummary> {
-    let (tables, skipped) = read_all(paths, opts.kind)?;
+    let (uploads, unreadable) = read_paths(paths)?;
+    import_read(store, &uploads, unreadable, opts)
+}
+
+/// An inventory file already in memory: what the desktop app's file input hands over (the
+/// webview gives bytes, not a path). `name` is the file's name as the user chose it; problems
+/// are reported against it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Import files given as bytes, all or nothing, exactly as [`import`] does for paths.
+pub fn import_uploads(
+    store: &mut Store,
+    uploads: &[Upload],
+    opts: ImportOptions,
+) -> Result<ImportSummary> {
+    import_read(store, uploads, Vec::new(), opts)
+}
+
+/// Import what was read; `unreadable` are the files that could not be read, reported with the
+/// problems of the others.
+fn import_read(
+    store: &mut Store,
+    uploads: &[Upload],
+    unreadable: Vec<Error>,
+    opts: ImportOptions,
+) -> Result<ImportSummary> {
+    let (tables, skipped) = read_all(uploads, unreadable, opts.kind)?;
     let mut summary = if opts.dry_run {
         let today = store.now().date_naive();
         plan::build(store.conn(), &tables, today)?.summary()
@@ -216,8 +246,9 @@ pub(crate) fn rejected(mut errors: Vec<Error>) -> Error {
     Error::Rows { errors }
 }
 
-/// Read every file into tables, collecting every problem of every file.
-fn read_all(paths: &[PathBuf], kind: Option<Kind>) -> Result<(Vec<table::Table>, Vec<String>)> {
+/// Every named file (a folder: its `.csv` and `.xlsx` files), read whole within
+/// [`MAX_FILE_BYTES`]; the files that cannot be read come back as errors beside them.
+fn read_paths(paths: &[PathBuf]) -> Result<(Vec<Upload>, Vec<Error>)> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -226,18 +257,38 @@ fn read_all(paths: &[PathBuf], kind: Option<Kind>) -> Result<(Vec<table::Table>,
             files.push(p.clone());
         }
     }
-    if files.is_empty() {
+    let mut uploads = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in &files {
+        match crate::files::read_bounded("file", path, MAX_FILE_BYTES) {
+            Ok(bytes) => uploads.push(Upload {
+                name: path.display().to_string(),
+                bytes,
+            }),
+            Err(e) => unreadable.push(e),
+        }
+    }
+    Ok((uploads, unreadable))
+}
+
+/// Read every file into tables, collecting every problem of every file.
+fn read_all(
+    uploads: &[Upload],
+    unreadable: Vec<Error>,
+    kind: Option<Kind>,
+) -> Result<(Vec<table::Table>, Vec<String>)> {
+    if uploads.is_empty() && unreadable.is_empty() {
         return Err(Error::invalid(
             "file",
             "没有可导入的文件（文件夹中没有 .csv 或 .xlsx）",
             "nothing to import (no .csv or .xlsx files)",
         ));
     }
-    let mut errors = Vec::new();
+    let mut errors = unreadable;
     let mut tables = Vec::new();
     let mut skipped = Vec::new();
-    for path in &files {
-        match read_file(path, kind, &mut errors) {
+    for up in uploads {
+        match read_file(up, kind, &mut errors) {
             Ok((t, s)) => {
                 tables.extend(t);
                 skipped.extend(s);
@@ -279,20 +330,27 @@ fn extension(path: &Path) -> String {
 /// `.xls` is refused), then its name (a `.xlsx` that is not a zip is damaged or not a
 /// workbook), else it is CSV text.
 fn read_file(
-    path: &Path,
+    up: &Upload,
     kind: Option<Kind>,
     errors: &mut Vec<Error>,
 ) -> Result<(Vec<table::Table>, Vec<String>)> {
-    let file = path.display().to_string();
-    let bytes = crate::files::read_bounded("file", path, MAX_FILE_BYTES)?;
+    let file = up.name.clone();
+    let bytes = &up.bytes;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_FILE_BYTES {
+        return Err(crate::files::too_large(
+            "file",
+            Path::new(&file),
+            MAX_FILE_BYTES,
+        ));
+    }
     if bytes.is_empty() {
         return Err(problem(&file, "file", "文件是空的", "the file is empty"));
     }
-    let ext = extension(path);
+    let ext = extension(Path::new(&file));
     if bytes.starts_with(b"PK\x03\x04") {
         let mut tables = Vec::new();
         let mut skipped = Vec::new();
-        for grid in xlsx::read(&file, &bytes)? {
+        for grid in xlsx::read(&file, bytes)? {
             let named = columns::Kind::from_name(&grid.sheet);
             if kind.is_some_and(|k| named.is_some_and(|n| n != k)) {
                 continue;
@@ -342,7 +400,7 @@ fn read_file(
             "neither a text file nor an XLSX workbook",
         ));
     }
-    let text = csv::decode(&file, &bytes)?;
+    let text = csv::decode(&file, bytes)?;
     let grid = csv::read(&file, kind.map_or("", |k| k.sheet_zh()), &text)?;
     if grid.rows.is_empty() {
         return Err(problem(&file, "file", "文件是空的", "the file is empty"));

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{import, ImportOptions, ImportSummary};
+use super::{import, import_uploads, ImportOptions, ImportSummary, Upload};
 use crate::error::{Error, Lang};
 use crate::store::Store;
 use crate::Result;
@@ -54,7 +54,20 @@ pub fn import_outcome(
     paths: &[PathBuf],
     opts: ImportOptions,
 ) -> Result<ImportOutcome> {
-    match import(store, paths, opts) {
+    outcome(import(store, paths, opts))
+}
+
+/// [`import_outcome`] for files the desktop app hands over as bytes.
+pub fn import_uploads_outcome(
+    store: &mut Store,
+    uploads: &[Upload],
+    opts: ImportOptions,
+) -> Result<ImportOutcome> {
+    outcome(import_uploads(store, uploads, opts))
+}
+
+fn outcome(result: Result<ImportSummary>) -> Result<ImportOutcome> {
+    match result {
         Ok(summary) => Ok(ImportOutcome {
             imported: !summary.dry_run,
             summary: Some(summary),

@@ -346,3 +346,54 @@ fn the_laptop_cli_imports_and_exports_through_the_same_core_functions() {
         "{err}"
     );
 }
+
+#[test]
+fn a_workbook_chosen_in_the_desktop_app_imports_from_its_bytes_under_its_own_name() {
+    let t = TestDb::new();
+    let mut store = t.open();
+    let upload = |name: &str, bytes: Vec<u8>| inventory::Upload {
+        name: name.to_string(),
+        bytes,
+    };
+    let dry = ImportOptions {
+        kind: None,
+        dry_run: true,
+    };
+    // The preview first: counted, nothing written.
+    let files = [upload("台账.xlsx", office_workbook())];
+    let preview = inventory::import_uploads_outcome(&mut store, &files, dry).unwrap();
+    assert!(!preview.imported && preview.problems.is_empty());
+    assert_eq!(preview.summary.as_ref().map(|s| s.devices), Some(added(3)));
+    assert_eq!(count(&store, "device"), 0);
+
+    // A bad row is named by the file's own name, and nothing is written.
+    let mut rows = owned(SITES);
+    rows[1][0] = "没有这个客户".into();
+    let bad = [upload("站点.csv", csv_text(&rows).into_bytes())];
+    let out =
+        inventory::import_uploads_outcome(&mut store, &bad, ImportOptions::default()).unwrap();
+    assert!(!out.imported);
+    assert!(
+        out.problems.iter().any(|p| p.at.starts_with("站点.csv")),
+        "{:?}",
+        out.problems
+    );
+    assert_eq!(count(&store, "site"), 0);
+
+    // An oversized upload is refused before it is parsed, naming the file.
+    let big = vec![b'a'; usize::try_from(inventory::MAX_FILE_BYTES).unwrap() + 1];
+    let out = inventory::import_uploads_outcome(&mut store, &[upload("huge.csv", big)], dry);
+    let problem = match out {
+        Ok(o) => o.problems.first().map(|p| p.message_en.clone()),
+        Err(e) => Some(e.to_string()),
+    };
+    assert!(
+        problem.as_deref().is_some_and(|m| m.contains("huge.csv")),
+        "{problem:?}"
+    );
+
+    let done =
+        inventory::import_uploads_outcome(&mut store, &files, ImportOptions::default()).unwrap();
+    assert!(done.imported);
+    assert_eq!(count(&store, "device"), 3);
+}

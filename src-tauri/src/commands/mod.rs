@@ -59,6 +59,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         org::create_lane,
         org::create_device,
         org::import_inventory,
+        org::import_inventory_files,
         work::today,
         work::work_orders,
         work::work_order_detail,

@@ -4,7 +4,7 @@ use super::{Cmd, St};
 use weibao::devices;
 use weibao::domain::device::{Device, DeviceInput};
 use weibao::domain::org::{Customer, Lane, Site};
-use weibao::inventory::{self, ImportOptions, ImportOutcome};
+use weibao::inventory::{self, ImportOptions, ImportOutcome, Upload};
 use weibao::org::{self, LaneView, SiteView};
 use weibao::setup::{self, CustomerForm, LaneForm, SiteForm};
 use weibao::store::search::{self, DeviceHit, DeviceQuery};
@@ -72,4 +72,19 @@ pub fn import_inventory(state: St, path: String, dry_run: Option<bool>) -> Cmd<I
         dry_run: dry_run.unwrap_or(false),
     };
     state.with(|s| inventory::import_outcome(s, &[std::path::PathBuf::from(&path)], opts))
+}
+
+/// Inventory files chosen in the webview's file input (names and bytes: the webview has no
+/// paths). `dry_run` checks and counts without writing, for the preview before importing.
+#[tauri::command]
+pub fn import_inventory_files(
+    state: St,
+    files: Vec<Upload>,
+    dry_run: Option<bool>,
+) -> Cmd<ImportOutcome> {
+    let opts = ImportOptions {
+        kind: None,
+        dry_run: dry_run.unwrap_or(false),
+    };
+    state.with(|s| inventory::import_uploads_outcome(s, &files, opts))
 }
