@@ -49,7 +49,15 @@ pub struct RunView {
     pub unopened_faults: Vec<run::Failure>,
     /// Correction notes (补充说明) added after completion, oldest first; with `editable:
     /// false` the screen offers "add a correction" instead of inputs.
-    pub addenda: Vec<crate::checklist::addendum::Note>,
+    pub addenda: Vec<NoteView>,
+}
+
+/// A correction note with its time as people read it (China time, to the minute).
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    #[serde(flatten)]
+    pub note: crate::checklist::addendum::Note,
+    pub written_at_text: String,
 }
 
 /// What starting returns: the inspection's header, and whether it was one already in progress
@@ -153,7 +161,13 @@ pub fn view(store: &Store, id: &str) -> Result<RunView> {
         name_en: english.name_en,
         progress: st.progress(),
         unopened_faults: run::unopened_faults(&st),
-        addenda: crate::checklist::addendum::notes(store.conn(), id)?,
+        addenda: crate::checklist::addendum::notes(store.conn(), id)?
+            .into_iter()
+            .map(|note| NoteView {
+                written_at_text: time::china_text(&note.written_at),
+                note,
+            })
+            .collect(),
         header: st.header,
         items,
     })

@@ -74,7 +74,14 @@ fn completing_with_a_failed_item_asks_whether_to_open_its_fault() {
     assert_eq!(note.engineer_id, store.current_engineer());
     assert!(!note.engineer_name.is_empty());
     let v = view::view(&store, &id).expect("view");
-    assert_eq!(v.addenda, vec![note.clone()]);
+    assert_eq!(v.addenda.len(), 1);
+    assert_eq!(v.addenda[0].note, note);
+    // Its time as people read it: China time to the minute, not the stored RFC 3339.
+    let shown = &v.addenda[0].written_at_text;
+    assert!(
+        shown.len() == "2026-06-02 09:30".len() && !shown.contains('T'),
+        "{shown}"
+    );
     assert_eq!(
         run::detail(&store, &id).expect("detail").addenda,
         vec![note]

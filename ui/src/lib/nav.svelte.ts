@@ -10,7 +10,9 @@ export type Route =
   | { name: 'report'; id: string }
   | { name: 'reports'; deviceId?: string; deviceCode?: string }
   | { name: 'stock' }
-  | { name: 'sync' };
+  | { name: 'sync' }
+  | { name: 'inventory' }
+  | { name: 'profile' };
 
 export const nav = $state<{ route: Route; stack: Route[] }>({ route: { name: 'today' }, stack: [] });
 

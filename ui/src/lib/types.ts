@@ -39,7 +39,7 @@ export interface TransitionRow { to: string; at_text: string; note: string | nul
 export interface FaultReportView { fault_time: string; phenomenon: string; location: string | null; contact_name: string | null; contact_phone: string | null; taken_by: string | null }
 /** The work-order screen: what it may do next and what is missing, decided by the core. */
 export interface WorkOrderView extends WorkOrderRow {
-  next_steps: string[]; can_sign: boolean; has_report: boolean; editable: boolean; missing: string[];
+  next_steps: string[]; can_sign: boolean; default_signer: string | null; has_report: boolean; editable: boolean; missing: string[];
   transitions: TransitionRow[]; fault_report: FaultReportView | null; phenomenon_en: string | null; fault_time_text: string | null;
   service_record: ServiceRecord | null; parts: PartUse[];
 }
@@ -88,7 +88,7 @@ export interface InspectionHeader {
   id: string; lane_id: string; lane_code: string; lane_name: string; site_name: string; template_id: string;
   kind: string; name: string; engineer_id: string; started_at: string; completed_at: string | null;
 }
-export interface InspectionNote { id: string; text: string; engineer_name: string; written_at: string }
+export interface InspectionNote { id: string; text: string; engineer_name: string; written_at: string; written_at_text: string }
 export interface RunView { id: string; header: InspectionHeader; name_en: string | null; started_at_text: string; state: string; editable: boolean; items: RunItem[]; progress: RunProgress; addenda?: InspectionNote[] }
 export interface DueInspection {
   lane_id: string; lane_code: string; lane_name: string; site_name: string; contract_number: string;
