@@ -103,6 +103,7 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("lane", l("车道", "lane")),
     ("lane.code", l("车道编号", "lane code")),
     ("lane.name", l("车道名称", "lane name")),
+    ("lane.site_id", l("所属站点", "site")),
     ("lang", l("语言", "language")),
     ("location.kind", l("库位类型", "location type")),
     ("location.name", l("库位名称", "location name")),
@@ -166,6 +167,7 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("signature.signer", l("签字人", "signer")),
     ("site.address", l("站点地址", "site address")),
     ("site.name", l("站点名称", "site name")),
+    ("site.customer_id", l("所属客户", "customer")),
     ("sites", l("站点", "sites")),
     ("spare_unit.part", l("备机型号", "spare unit part")),
     (

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::device::{Device, DeviceInput};
 use crate::domain::org::{Customer, Lane, Site};
+use crate::inventory::columns;
 use crate::store::Store;
 use crate::{devices, org, Error, Result};
 
@@ -94,22 +95,50 @@ pub fn create_customer(store: &mut Store, form: &CustomerForm) -> Result<Custome
 
 /// Create a site of a live customer.
 pub fn create_site(store: &mut Store, form: &SiteForm) -> Result<Site> {
-    if !live(store, "customer", &form.customer_id)? {
-        return Err(Error::not_found("customer", &form.customer_id));
+    let customer_id = by_id_or_name(store, "customer", "site.customer_id", &form.customer_id)?;
+    store.write(|tx| org::add_site(tx, &customer_id, &form.name, form.address.as_deref()))
+}
+
+/// A live customer or site named by its id (what the forms send) or by its exact name (what a
+/// person types at the command line). Two sites of one name are told apart by id.
+fn by_id_or_name(
+    store: &Store,
+    table: &'static str,
+    field: &str,
+    reference: &str,
+) -> Result<String> {
+    let r = reference.trim();
+    if r.is_empty() {
+        return Err(Error::invalid(field, "请选择", "choose one"));
     }
-    store.write(|tx| org::add_site(tx, &form.customer_id, &form.name, form.address.as_deref()))
+    if live(store, table, r)? {
+        return Ok(r.to_string());
+    }
+    // `table` is one of this module's constants, never user input.
+    let sql = format!("SELECT id FROM {table} WHERE name = ?1 AND deleted = 0 LIMIT 2");
+    let mut st = store.conn().prepare(&sql)?;
+    let ids: Vec<String> = st
+        .query_map([r], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    match ids.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(Error::not_found(table, r)),
+        _ => Err(Error::invalid(
+            field,
+            format!("有多个名为「{r}」的记录，请用编号（id）指明"),
+            format!("more than one is named '{r}': give its id"),
+        )),
+    }
 }
 
 /// Create a lane at a live site; its code (`L01`) must be new at that site, since people name
 /// lanes by site and code.
 pub fn create_lane(store: &mut Store, form: &LaneForm) -> Result<Lane> {
-    if !live(store, "site", &form.site_id)? {
-        return Err(Error::not_found("site", &form.site_id));
-    }
+    let site_id = by_id_or_name(store, "site", "lane.site_id", &form.site_id)?;
     let code = form.code.trim();
     let taken: bool = store.conn().query_row(
         "SELECT EXISTS (SELECT 1 FROM lane WHERE site_id = ?1 AND code = ?2 AND deleted = 0)",
-        rusqlite::params![form.site_id, code],
+        rusqlite::params![site_id, code],
         |r| r.get(0),
     )?;
     if taken {
@@ -119,12 +148,32 @@ pub fn create_lane(store: &mut Store, form: &LaneForm) -> Result<Lane> {
             format!("this site already has a lane {code}"),
         ));
     }
-    store.write(|tx| org::add_lane(tx, &form.site_id, &form.name, code))
+    store.write(|tx| org::add_lane(tx, &site_id, &form.name, code))
 }
 
 /// Create a device archive on a live lane (its code must be new; see [`devices::add_device`]).
+///
+/// The lane may be named as `org::lane` reads it (id, code, `site/code`), and the type, status
+/// and confidentiality by code or by their Chinese or English label (道闸, barrier gate), as the
+/// inventory import reads them.
 pub fn create_device(store: &mut Store, input: &DeviceInput) -> Result<Device> {
-    store.write(|tx| devices::add_device(tx, input))
+    let mut input = input.clone();
+    if input.lane_id.trim().is_empty() {
+        return Err(Error::invalid("device.lane_id", "请选择", "choose one"));
+    }
+    input.lane_id = org::lane(store, &input.lane_id)?.id;
+    input.device_type = columns::device_type(&input.device_type)?.code().to_string();
+    if let Some(v) = input.status.as_deref().filter(|v| !v.trim().is_empty()) {
+        input.status = Some(columns::device_status(v)?.code().to_string());
+    }
+    if let Some(v) = input
+        .confidentiality
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+    {
+        input.confidentiality = Some(columns::confidentiality(v)?.code().to_string());
+    }
+    store.write(|tx| devices::add_device(tx, &input))
 }
 
 #[cfg(test)]
@@ -218,5 +267,88 @@ mod tests {
         .expect_err("no customer");
         assert_eq!(e.kind(), "not_found");
         assert_eq!(e.field(), Some("customer"));
+    }
+
+    #[test]
+    fn at_the_command_line_records_are_named_as_people_name_them() {
+        let (_d, mut s) = empty();
+        let form = |name: &str| CustomerForm {
+            name: name.into(),
+            ..Default::default()
+        };
+        create_customer(&mut s, &form("渭南物流园")).expect("customer");
+        let site = create_site(
+            &mut s,
+            &SiteForm {
+                customer_id: " 渭南物流园 ".into(),
+                name: "渭南物流园卡口".into(),
+                address: None,
+            },
+        )
+        .expect("a customer by its name");
+        let lane = create_lane(
+            &mut s,
+            &LaneForm {
+                site_id: "渭南物流园卡口".into(),
+                name: "1 号进口车道".into(),
+                code: "L01".into(),
+            },
+        )
+        .expect("a site by its name");
+        assert_eq!(lane.site_id, site.id);
+        let dev = create_device(
+            &mut s,
+            &DeviceInput {
+                code: "WN01-L01-BG01".into(),
+                device_type: "道闸".into(),
+                status: Some("运行正常".into()),
+                model: "JSDZ0601".into(),
+                manufacturer: "捷顺".into(),
+                serial: "JS2401".into(),
+                lane_id: "渭南物流园卡口/L01".into(),
+                ..Default::default()
+            },
+        )
+        .expect("a lane by site/code and the type by its Chinese label");
+        assert_eq!(dev.lane_id, lane.id);
+        assert_eq!(dev.device_type.code(), "barrier_gate");
+
+        // Nothing chosen in a form names the field; a name used twice asks for the id.
+        let e = create_site(&mut s, &SiteForm::default()).expect_err("no customer chosen");
+        assert_eq!(e.field(), Some("site.customer_id"));
+        let e = create_device(&mut s, &DeviceInput::default()).expect_err("no lane chosen");
+        assert_eq!(e.field(), Some("device.lane_id"));
+        let second = create_customer(&mut s, &form("第二客户"))
+            .expect("customer")
+            .id;
+        create_site(
+            &mut s,
+            &SiteForm {
+                customer_id: second,
+                name: "渭南物流园卡口".into(),
+                address: None,
+            },
+        )
+        .expect("the same site name at another customer");
+        let e = create_lane(
+            &mut s,
+            &LaneForm {
+                site_id: "渭南物流园卡口".into(),
+                name: "2".into(),
+                code: "L02".into(),
+            },
+        )
+        .expect_err("two sites of that name");
+        assert_eq!(e.field(), Some("lane.site_id"));
+        let e = create_device(
+            &mut s,
+            &DeviceInput {
+                device_type: "风扇".into(),
+                lane_id: lane.id.clone(),
+                ..Default::default()
+            },
+        )
+        .expect_err("unknown type");
+        assert!(e.to_string().contains("风扇"), "{e}");
     }
 }

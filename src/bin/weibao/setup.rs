@@ -22,7 +22,7 @@ pub enum AddCmd {
         #[arg(long)]
         phone: Option<String>,
     },
-    /// A site (站点) of a customer (id).
+    /// A site (站点) of a customer (its name or id).
     Site {
         #[arg(long)]
         customer: String,
@@ -30,7 +30,7 @@ pub enum AddCmd {
         #[arg(long)]
         address: Option<String>,
     },
-    /// A lane (车道) at a site (id); the code (L01) is new at that site.
+    /// A lane (车道) at a site (its name or id); the code (L01) is new at that site.
     Lane {
         #[arg(long)]
         site: String,
@@ -38,7 +38,7 @@ pub enum AddCmd {
         #[arg(long)]
         code: String,
     },
-    /// A device archive (设备档案) on a lane (id).
+    /// A device archive (设备档案) on a lane (its id, its code, or SITE/CODE).
     Device {
         #[arg(long)]
         lane: String,
