@@ -1,7 +1,7 @@
 // Helpers for driving the real app through tauri-driver: a session per test, actions that are
 // counted (so we can say how many taps an inspection item costs), waits, screenshots.
 import { remote } from 'webdriverio';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const env = {
@@ -84,4 +84,24 @@ export class App {
 
 export function assert(cond, msg) {
   if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+
+/** The files a database is made of (the SQLite file, its journal, its photo folder). */
+export const DB_FILES = ['', '-wal', '-shm', '.blobs'];
+
+function moveDatabase(from, to) {
+  for (const ext of DB_FILES) if (existsSync(from + ext)) renameSync(from + ext, to + ext);
+}
+
+/** Run `body` on a database of its own (the app starts empty, as on a new laptop), then put
+ *  the suite's shared database back, whatever happened. */
+export async function withOwnDatabase(body) {
+  const shared = `${env.db}.shared`;
+  moveDatabase(env.db, shared);
+  try {
+    return await body();
+  } finally {
+    for (const ext of DB_FILES) rmSync(env.db + ext, { recursive: true, force: true });
+    moveDatabase(shared, env.db);
+  }
 }

@@ -52,7 +52,9 @@ export const tests = [
       const app = await launch();
       try {
         await app.el('[data-screen="today"]', 30000);
-        await app.tap('[data-due]');
+        const due = await app.el('[data-due]');
+        const dueLane = `[data-due="${await due.getAttribute('data-due')}"][data-site="${await due.getAttribute('data-site')}"]`;
+        await app.tap(dueLane);
         await app.el('[data-screen="inspection"]');
         await app.el('[data-key]');
         await app.shot('08-inspection-start');
@@ -176,6 +178,11 @@ export const tests = [
         await app.tap('[data-testid="back"]');
         await app.el('[data-screen="inspection"]');
         assert(!(await app.$('[data-screen="signature"]').isExisting()), 'back skips the used signature pad');
+        // Done today: the lane is no longer due on Today.
+        await app.tap('[data-nav="today"]');
+        await app.el('[data-screen="today"]');
+        await app.el('[data-due]');
+        assert(!(await app.$(dueLane).isExisting()), `the inspected lane ${dueLane} left Today's due list`);
       } finally {
         await app.quit();
       }

@@ -7,16 +7,15 @@
 // The suite shares one database (the demo, loaded by the first test); this test needs a fresh
 // one, so it moves the shared database aside and puts it back at the end.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { launch, assert, env } from '../lib.mjs';
+import { launch, assert, env, withOwnDatabase } from '../lib.mjs';
 
 const officeBin = process.env.E2E_OFFICE;
 const data = join(env.work ?? '/tmp', 'office-data');
 const port = 20000 + Math.floor(Math.random() * 9000);
 const url = `http://127.0.0.1:${port}`;
-const DB_FILES = ['', '-wal', '-shm', '.blobs'];
 
 function office(args) {
   return execFileSync(officeBin, ['--data', data, ...args], { encoding: 'utf8' });
@@ -54,10 +53,6 @@ async function stop(child) {
   const gone = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await gone;
-}
-
-function moveShared(from, to) {
-  for (const ext of DB_FILES) if (existsSync(from + ext)) renameSync(from + ext, to + ext);
 }
 
 /** Report a fault on the first device of the first lane (an edit the app already offers). */
@@ -136,18 +131,16 @@ export const tests = [
         await demo.quit();
       }
 
-      const shared = `${env.db}.shared`;
-      moveShared(env.db, shared);
-      try {
-        await enrolEditOffline(server, token, officeDb, first, second);
-        server = null; // stopped inside, to go offline
-        seedSetAside();
-        server = await catchUp(officeDb, second);
-      } finally {
-        await stop(server);
-        for (const ext of DB_FILES) rmSync(env.db + ext, { recursive: true, force: true });
-        moveShared(shared, env.db);
-      }
+      await withOwnDatabase(async () => {
+        try {
+          await enrolEditOffline(server, token, officeDb, first, second);
+          server = null; // stopped inside, to go offline
+          seedSetAside();
+          server = await catchUp(officeDb, second);
+        } finally {
+          await stop(server);
+        }
+      });
     },
   },
 ];

@@ -202,7 +202,7 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
         })
         .collect();
 
-    doc.photos = report_photos(store, &wo.id, inspection.as_ref())?;
+    doc.photos = report_photos(store, &wo.id, inspection.as_ref(), l)?;
     doc.signature = match signature::current(conn, &wo.id)? {
         Some(signature::Confirmation::Signed {
             png_sha256,
@@ -256,6 +256,16 @@ fn device_lines(conn: &rusqlite::Connection, ids: &[String], l: Lang) -> Result<
 /// an addendum): only the items corrected after completion, showing the corrected answer and,
 /// in the note, what was recorded before and why it changed.
 pub(crate) fn checklist_lines(st: &State, l: Lang, corrections_only: bool) -> Vec<ChecklistLine> {
+    // In English the answers (合格 → pass, units, instruments, options) and section titles are
+    // the templates' English, as the screen shows them.
+    let english = (l == Lang::En).then(|| crate::views::inspection::english_of(&st.header));
+    let answer = |item: &crate::checklist::Item, v: &crate::checklist::AnswerValue| {
+        let zh = state::display(item, v);
+        match l {
+            Lang::Zh => zh,
+            Lang::En => crate::views::english::answer_en(item, &zh),
+        }
+    };
     st.items
         .iter()
         .filter(|i| st.shown(i))
@@ -264,7 +274,7 @@ pub(crate) fn checklist_lines(st: &State, l: Lang, corrections_only: bool) -> Ve
             let (a, note) = if corrections_only {
                 let c = st.corrections.get(&i.id)?;
                 let before = recorded
-                    .map(|r| state::display(&i.item, &r.value))
+                    .map(|r| answer(&i.item, &r.value))
                     .unwrap_or_else(|| "—".into());
                 let reason = c.reason.clone().unwrap_or_default();
                 let note = match l {
@@ -277,9 +287,12 @@ pub(crate) fn checklist_lines(st: &State, l: Lang, corrections_only: bool) -> Ve
                 (r, r.note.clone())
             };
             Some(ChecklistLine {
-                section: i.section_zh.clone(),
+                section: english
+                    .as_ref()
+                    .and_then(|e| e.titles.get(&i.section_zh).cloned())
+                    .unwrap_or_else(|| i.section_zh.clone()),
                 label: item_label(i, l),
-                answer: state::display(&i.item, &a.value),
+                answer: answer(&i.item, &a.value),
                 expected: expected(&i.item.spec, l),
                 failed: a.failed,
                 note,
@@ -362,13 +375,34 @@ fn expected(spec: &ItemKind, l: Lang) -> Option<String> {
 /// inspection answer names but that has no `photo` row (stored by a path that kept only the
 /// original) gets its report copy made here, once per render; every photo attached through
 /// `report::photos` already has one and no original is decoded.
-fn report_photos(store: &Store, wo: &str, inspection: Option<&State>) -> Result<Vec<ReportPhoto>> {
+///
+/// In English, a caption the app wrote (an item's label with its device) is the item's English
+/// label; a caption someone typed is printed as typed.
+fn report_photos(
+    store: &Store,
+    wo: &str,
+    inspection: Option<&State>,
+    l: Lang,
+) -> Result<Vec<ReportPhoto>> {
     let listed = photos::list(store.conn(), wo, inspection.map(|s| s.header.id.as_str()))?;
+    let caption_in = |i: &state::Instance| match l {
+        Lang::Zh => state::label_with_device(i),
+        Lang::En => state::label_with_device_en(i),
+    };
     let mut out = Vec::with_capacity(listed.len());
     for p in &listed {
+        let item = inspection.and_then(|st| {
+            st.items
+                .iter()
+                .find(|i| Some(&i.id) == p.inspection_item_id.as_ref())
+        });
+        let caption = match item {
+            Some(i) if p.caption == state::label_with_device(i) => caption_in(i),
+            _ => p.caption.clone(),
+        };
         out.push(ReportPhoto {
             jpeg: store.blobs().get_for(&p.report_sha256, BlobKind::Photo)?,
-            caption: p.caption.clone(),
+            caption,
             taken_at: p.taken_at,
         });
     }
@@ -389,7 +423,7 @@ fn report_photos(store: &Store, wo: &str, inspection: Option<&State>) -> Result<
             let p = crate::media::import_photo(&original, "photo")?;
             out.push(ReportPhoto {
                 jpeg: p.report_jpeg,
-                caption: state::label_with_device(i),
+                caption: caption_in(i),
                 taken_at: p.taken_at,
             });
         }

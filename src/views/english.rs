@@ -205,7 +205,7 @@ fn inspection_finding_en(s: &str) -> Option<String> {
 }
 
 /// An answer as `checklist::state::display` writes it, in English.
-fn answer_en(item: &Item, zh: &str) -> String {
+pub(crate) fn answer_en(item: &Item, zh: &str) -> String {
     let fixed = match zh {
         "合格" => Some("pass"),
         "不合格" => Some("fail"),

@@ -94,12 +94,12 @@ pub fn row(header: Header) -> InspectionRow {
 /// that no shipped template has stays Chinese, so an office-made template without English
 /// shows its Chinese.
 #[derive(Default)]
-struct English {
-    name_en: Option<String>,
-    titles: HashMap<String, String>,
+pub(crate) struct English {
+    pub(crate) name_en: Option<String>,
+    pub(crate) titles: HashMap<String, String>,
 }
 
-fn english_of(header: &Header) -> English {
+pub(crate) fn english_of(header: &Header) -> English {
     let Some(lib) = super::english::shipped() else {
         return English::default();
     };

@@ -420,3 +420,22 @@ fn a_fault_an_inspection_opened_reads_in_english() {
         a.history.iter().map(|h| &h.summary_en).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn an_english_inspection_report_prints_answers_and_sections_in_english() {
+    use crate::report_support::{demo_reports, stdout, tool};
+    let (_t, store) = TestDb::demo();
+    // The demo's completed quarterly inspection (real photos), rendered in English.
+    let (inspection, _) = demo_reports(&store);
+    let assets = weibao::report::ReportAssets::locate().expect("assets");
+    let pdf = weibao::report::preview(&store, &assets, &inspection.work_order_id, weibao::Lang::En)
+        .expect("preview");
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("inspection-en.pdf");
+    std::fs::write(&p, &pdf).expect("write");
+    let text = stdout(&tool("pdftotext", &[p.to_str().expect("utf-8"), "-"]));
+    for zh in ["合格", "不适用", "张照片", "（"] {
+        assert!(!text.contains(zh), "{zh} in the English report:\n{text}");
+    }
+    assert!(text.contains("pass"), "{text}");
+}
