@@ -311,8 +311,9 @@ fn add_demo_contract(
         }),
         billing: BillingTerms {
             labour_per_day: Fen(50_000),
+            labour_per_day_later: Some(Fen(75_000)),
             parts_at_cost: true,
-            note: Some("保修期外：配件按成本价，人工 500 元/人/天".into()),
+            note: Some("保修期外：配件按成本价，人工第一年 500 元/人/天，以后 750 元/人/天".into()),
         },
         exclusions: vec![
             "人为损坏".into(),

@@ -37,8 +37,13 @@ pub struct EarlyInspections {
 /// What is billable and at what rate once outside warranty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct BillingTerms {
-    /// Labour per engineer per day, in fen (e.g. 500 元/人/天 = 50000).
+    /// Labour per engineer per day, in fen (e.g. 500 元/人/天 = 50000), in the first year
+    /// after warranty.
     pub labour_per_day: Fen,
+    /// Labour per day in later years (the seeds' 750 元); absent in older records, which then
+    /// read as the company's default.
+    #[serde(default)]
+    pub labour_per_day_later: Option<Fen>,
     pub parts_at_cost: bool,
     pub note: Option<String>,
 }

@@ -179,6 +179,13 @@ pub static TABLES: &[Table] = &[
     table!(inspection_addendum, Event, {
         inspection_id: Text, text: Text, engineer_id: Text, written_at: Text,
     }),
+    table!(work_order_billing, Record, {
+        work_order_id: Text, cause: Text, labour_half_days: Int, travel_fen: Int, survey_fen: Int,
+    }),
+    table!(billing_consent, Event, {
+        work_order_id: Text, signer: Text, total_fen: Int, refurbished_ok: Int, engineer_id: Text,
+        consented_at: Text,
+    }),
     table!(conflict_resolution, Record, {
         conflict_key: Text, action: Text, note: Text, resolved_at: Text,
     }),

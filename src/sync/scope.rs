@@ -297,6 +297,16 @@ pub static RULES: &[Rule] = &[
         "inspection → lane → site",
         VIA_INSPECTION,
     ),
+    sites(
+        "work_order_billing",
+        "work order → lane → site",
+        VIA_WORK_ORDER,
+    ),
+    sites(
+        "billing_consent",
+        "work order → lane → site",
+        VIA_WORK_ORDER,
+    ),
     global("conflict_resolution"),
 ];
 

@@ -59,6 +59,7 @@ pub fn world() -> World {
                     early: None,
                     billing: BillingTerms {
                         labour_per_day: Fen(50_000),
+                        labour_per_day_later: Some(Fen(75_000)),
                         parts_at_cost: true,
                         note: None,
                     },
