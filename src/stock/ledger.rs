@@ -312,7 +312,12 @@ pub fn record_movement(tx: &Tx, input: &MovementInput) -> Result<Movement> {
         }
     }
     let condition = match input.condition.as_deref() {
-        None | Some("") => PartCondition::New,
+        // A serialised unit keeps the condition it came into stock with: a unit back from
+        // repair (RMA) is refurbished wherever it goes next, never printed as new.
+        None | Some("") => match &input.unit_id {
+            Some(unit) => unit_condition(tx.conn(), unit)?,
+            None => PartCondition::New,
+        },
         Some(c) => PartCondition::parse(c)?,
     };
     let m = Movement {
@@ -484,6 +489,20 @@ pub struct PartUse {
     pub unit: String,
     pub condition: String,
     pub unit_serial: Option<String>,
+}
+
+/// The condition a unit last came into stock with (new when it never did).
+fn unit_condition(conn: &Connection, unit_id: &str) -> Result<PartCondition> {
+    let c: Option<String> = conn
+        .query_row(
+            "SELECT condition FROM stock_movement WHERE unit_id = ?1 AND kind = 'receive'
+               AND deleted = 0 ORDER BY hlc DESC, id DESC LIMIT 1",
+            [unit_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(c.and_then(|c| PartCondition::parse(&c).ok())
+        .unwrap_or(PartCondition::New))
 }
 
 pub fn parts_used(conn: &Connection, work_order_id: &str) -> Result<Vec<PartUse>> {

@@ -176,4 +176,16 @@ fn spare_unit_swap_leaves_the_faulty_unit_tracked_as_rma_until_it_returns() {
         .unwrap();
     assert!(stock::open_rmas(&store).unwrap().is_empty());
     assert_eq!(on_hand(&store, "总仓", "CAM-HK"), wh_before + 1);
+
+    // Swapped in again from the warehouse: it goes in as the refurbished unit it is, not as
+    // new, and the customer must agree to a refurbished part in writing.
+    let wo3 = open_fault(&mut store, "XA01-L01-CM02");
+    store
+        .write(|tx| stock::swap_unit(tx, &wo3, &faulty_serial, "总仓"))
+        .unwrap();
+    let used = stock::parts_used(store.conn(), &wo3).unwrap();
+    assert_eq!(used.len(), 1);
+    assert_eq!(used[0].condition, "refurbished", "{used:?}");
+    let bill = weibao::billing::view(&store, &wo3).unwrap();
+    assert!(bill.refurbished_parts && bill.needs_consent);
 }
