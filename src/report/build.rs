@@ -155,29 +155,14 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
         });
     }
 
-    let warranty_end: Option<String> = match &wo.device_id {
-        Some(d) => conn
-            .query_row("SELECT warranty_end FROM device WHERE id = ?1", [d], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .flatten(),
-        None => None,
-    };
-    // Parts are free when the device was in warranty on the day the fault was reported;
-    // otherwise (or with no device or no warranty date on record) the customer is billed.
-    let job_day = doc
-        .times
-        .reported
-        .or(doc.times.arrived)
-        .or(doc.times.resolved)
-        .map(|t| t.date());
-    let in_warranty = match (
-        warranty_end.and_then(|w| w.parse::<chrono::NaiveDate>().ok()),
-        job_day,
-    ) {
-        (Some(end), Some(day)) => day <= end,
-        _ => false,
+    // Who pays, line by line, from the warranty, the contract and the recorded cause.
+    let billing = crate::billing::view(store, &wo.id)?;
+    let billable_part = |code: &str| {
+        billing.quote.lines.iter().any(|line| {
+            line.kind == crate::billing::LineKind::Part
+                && line.label.split(' ').next() == Some(code)
+                && line.billable
+        })
     };
     doc.parts = detail
         .parts
@@ -194,13 +179,14 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
             } else {
                 PartCondition::New
             },
-            billing: if in_warranty {
-                Billing::Warranty
-            } else {
+            billing: if billable_part(&p.part_code) {
                 Billing::Billable
+            } else {
+                Billing::Warranty
             },
         })
         .collect();
+    doc.bill = super::bill::printed(&billing, l);
 
     doc.photos = report_photos(store, &wo.id, inspection.as_ref(), l)?;
     doc.signature = match signature::current(conn, &wo.id)? {

@@ -4,6 +4,7 @@
 //! below tie them to the store: photos and the customer's signature are captured into it,
 //! [`build`] reads a report's content from it, [`finalise`] renders, signs and files the PDF
 //! and freezes the work order, [`verify`] checks a file against its signature and the record.
+mod bill;
 pub mod build;
 pub(crate) mod common;
 pub mod finalise;

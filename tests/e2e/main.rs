@@ -1,3 +1,4 @@
+mod billing_report;
 mod checklist_cli;
 mod checklist_crash;
 mod checklist_english;

@@ -3,6 +3,7 @@
 //! Every read command prints a readable table, or JSON with `--json`. Exit codes: 0 ok,
 //! 1 a domain error (message on stderr, Chinese then English), 2 a usage error.
 
+mod billing;
 mod devices;
 mod inspection;
 mod inventory;
@@ -71,6 +72,9 @@ enum Cmd {
     /// Spare stock (备品备件): on hand, movements, record a movement, 备机 swap.
     #[command(subcommand)]
     Stock(stock::StockCmd),
+    /// Charges (费用) of a work order: the quote, the cause that decides it, the consent.
+    #[command(subcommand)]
+    Billing(billing::BillingCmd),
     /// Work orders (工单): list, show, report a fault, advance, service record.
     #[command(subcommand, name = "wo", alias = "work-order")]
     WorkOrder(work_orders::WoCmd),
@@ -188,6 +192,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             })
         }
         Cmd::Stock(c) => stock::run(&mut ctx, c),
+        Cmd::Billing(c) => billing::run(&mut ctx, c),
         Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
         // Handled above, before a database is opened.
         Cmd::Template(_) | Cmd::Verify(_) => Ok(()),

@@ -9,6 +9,7 @@
 //! Module map: `model` (input), `text` (font, measuring, line breaking), `layout` (page flow
 //! into drawing ops), `sections` + `evidence` (what goes where), `draw` (ops → PDF).
 
+mod bill;
 mod draw;
 mod evidence;
 mod layout;

@@ -43,6 +43,9 @@ pub struct ReportDoc {
     /// Cause analysis (原因分析).
     pub analysis: Option<String>,
     pub parts: Vec<PartLine>,
+    /// The bill (费用): every part and labour line free or billable with why, and the total,
+    /// when the job has any line (from `crate::billing`).
+    pub bill: Option<Bill>,
     /// Photos with their report-size JPEGs (made once at import; the renderer never decodes a
     /// camera original).
     pub photos: Vec<ReportPhoto>,
@@ -130,6 +133,27 @@ pub struct PartLine {
     pub billing: Billing,
 }
 
+/// The bill as printed: its lines in the report's language, the total in fen, and the
+/// customer's agreement to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bill {
+    /// The cause the engineer recorded (故障原因), in the report's language.
+    pub cause: String,
+    pub lines: Vec<BillLine>,
+    pub total_fen: i64,
+    /// "王建国 agreed 2026-06-01 10:30", or that the customer has not agreed yet.
+    pub consent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillLine {
+    pub label: String,
+    pub qty: String,
+    pub amount_fen: i64,
+    pub billable: bool,
+    pub reason: String,
+}
+
 /// Replacement parts are new unless the customer agreed in writing to a refurbished one, so the
 /// report states which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,6 +229,7 @@ impl ReportDoc {
             actions: None,
             analysis: None,
             parts: Vec::new(),
+            bill: None,
             photos: Vec::new(),
             customer_feedback: None,
             satisfaction: None,

@@ -74,6 +74,7 @@ pub(crate) fn compose(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> 
         &doc.analysis,
     );
     parts(&mut flow, doc);
+    super::bill::bill(&mut flow, doc);
     evidence::photos(&mut flow, doc, images);
     evidence::feedback(&mut flow, doc);
     evidence::signatures(&mut flow, doc, images);
@@ -274,7 +275,7 @@ fn info_table(flow: &mut Flow<'_>, doc: &ReportDoc) {
     });
 }
 
-fn col(title: &str, weight: f32, align: Align) -> Col {
+pub(crate) fn col(title: &str, weight: f32, align: Align) -> Col {
     Col {
         title: title.to_string(),
         weight,
@@ -317,7 +318,12 @@ fn devices(flow: &mut Flow<'_>, doc: &ReportDoc) {
 }
 
 /// A heading kept on the same page as the start of its table (and an optional summary line).
-fn titled_table(flow: &mut Flow<'_>, heading: &str, summary: Option<(&str, Rgb)>, table: &Table) {
+pub(crate) fn titled_table(
+    flow: &mut Flow<'_>,
+    heading: &str,
+    summary: Option<(&str, Rgb)>,
+    table: &Table,
+) {
     let extra = if summary.is_some() {
         BODY_LH + 3.0
     } else {
@@ -419,7 +425,7 @@ fn parts(flow: &mut Flow<'_>, doc: &ReportDoc) {
                         ..Cell::new(if billable {
                             tr(l, "计费", "Billable")
                         } else {
-                            tr(l, "保内免费", "Warranty")
+                            tr(l, "免费", "Free")
                         })
                     },
                 ],
