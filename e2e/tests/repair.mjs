@@ -38,6 +38,17 @@ export const tests = [
         const before = parseInt(await row.$('td.num').getText(), 10);
         await app.tap(`[data-testid="parts-panel"] tr[data-part="${partCode}"] [data-testid="use-part"]`);
         await app.waitText('[data-testid="parts-used"]', '× 1');
+        // The cause decides who pays: human damage bills the part and the labour; the quote
+        // is the core's, and the customer agrees to it before the work.
+        await (await app.el('[data-testid="billing"] select[name="cause"]')).selectByAttribute('value', 'human_damage');
+        await app.type('[data-testid="billing"] input[name="labour_days"]', '1');
+        await app.b.keys('Tab');
+        await app.b.waitUntil(async () => Number(await app.text('[data-testid="total"]')) >= 500,
+          { timeout: 10000, timeoutMsg: 'the quote counts a day of labour' });
+        assert(!(await app.$('[data-testid="billing"] tr[data-billable="no"]').isExisting()), 'human damage: every line billable');
+        await app.type('[data-testid="billing"] input[name="consent_signer"]', '王建国');
+        await app.tap('[data-testid="agree"]');
+        await app.waitText('[data-testid="consent"]', '王建国');
         await app.shot('06-fault-repair');
         await app.tap('[data-testid="advance"][data-to="resolved"]');
         await app.waitText('[data-testid="wo-state"]', '已解决');

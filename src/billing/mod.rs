@@ -54,6 +54,8 @@ pub struct Consent {
     pub total_fen: i64,
     pub refurbished_ok: bool,
     pub consented_at: String,
+    /// The time as people read it (China time, to the minute).
+    pub consented_at_text: String,
 }
 
 /// The billing panel of a work order.
@@ -228,11 +230,13 @@ fn latest_consent(conn: &rusqlite::Connection, work_order_id: &str) -> Result<Op
              ORDER BY julianday(consented_at) DESC, hlc DESC LIMIT 1",
             [work_order_id],
             |r| {
+                let at: String = r.get(3)?;
                 Ok(Consent {
                     signer: r.get(0)?,
                     total_fen: r.get(1)?,
                     refurbished_ok: r.get::<_, i64>(2)? != 0,
-                    consented_at: r.get(3)?,
+                    consented_at_text: crate::views::time::china_text(&at),
+                    consented_at: at,
                 })
             },
         )

@@ -126,6 +126,20 @@ pub struct Quote {
     pub total_fen: i64,
 }
 
+impl Line {
+    /// The quantity as people read it: labour in person-days ("1.5 人天"), the rest as counted.
+    pub fn quantity(&self, l: crate::Lang) -> String {
+        if self.kind != LineKind::Labour {
+            return self.qty.to_string();
+        }
+        let half = if self.qty % 2 == 1 { ".5" } else { "" };
+        match l {
+            crate::Lang::Zh => format!("{}{half} 人天", self.qty / 2),
+            crate::Lang::En => format!("{}{half} person-days", self.qty / 2),
+        }
+    }
+}
+
 fn overflow(field: &str) -> Error {
     Error::invalid(field, "金额过大", "amount too large")
 }

@@ -26,20 +26,7 @@ pub(crate) fn printed(b: &BillingView, l: Lang) -> Option<Bill> {
                 (k, Lang::Zh) => k.label_zh().to_string(),
                 (k, Lang::En) => capitalised(k.label_en()),
             };
-            let qty = match line.kind {
-                LineKind::Labour => {
-                    let days = format!(
-                        "{}{}",
-                        line.qty / 2,
-                        if line.qty % 2 == 1 { ".5" } else { "" }
-                    );
-                    match l {
-                        Lang::Zh => format!("{days} 人天"),
-                        Lang::En => format!("{days} person-days"),
-                    }
-                }
-                _ => line.qty.to_string(),
-            };
+            let qty = line.quantity(l);
             BillLine {
                 label,
                 qty,
@@ -52,12 +39,11 @@ pub(crate) fn printed(b: &BillingView, l: Lang) -> Option<Bill> {
             }
         })
         .collect();
-    let when = |at: &str| crate::views::time::china_text(at);
     let consent = match (&b.consent, &b.stale_consent, b.needs_consent, l) {
         (Some(c), _, _, Lang::Zh) => {
-            format!("客户 {} 已于 {} 确认", c.signer, when(&c.consented_at))
+            format!("客户 {} 已于 {} 确认", c.signer, c.consented_at_text)
         }
-        (Some(c), _, _, Lang::En) => format!("agreed by {} on {}", c.signer, when(&c.consented_at)),
+        (Some(c), _, _, Lang::En) => format!("agreed by {} on {}", c.signer, c.consented_at_text),
         (None, Some(_), true, Lang::Zh) => "费用已变更，客户尚未重新确认".to_string(),
         (None, Some(_), true, Lang::En) => {
             "changed since the customer agreed; not agreed again".to_string()

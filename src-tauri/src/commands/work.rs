@@ -55,3 +55,32 @@ pub fn report_fault(state: St, input: FaultReportInput) -> Cmd<WorkOrderSummary>
 pub fn fault_levels(state: St, lane_id: String) -> Cmd<Vec<weibao::contracts::LevelChoice>> {
     state.with(|s| weibao::contracts::fault_levels(s, &lane_id))
 }
+
+/// The billing panel of a work order: the quote (who pays, line by line) and the consent.
+#[tauri::command]
+pub fn billing_view(state: St, work_order_id: String) -> Cmd<weibao::billing::BillingView> {
+    state.with(|s| weibao::billing::view(s, &work_order_id))
+}
+
+/// Record the cause, labour, travel or survey fee (fields left out keep their value).
+#[tauri::command]
+pub fn billing_set(
+    state: St,
+    work_order_id: String,
+    input: weibao::billing::BillingInput,
+) -> Cmd<weibao::billing::BillingView> {
+    state.with(|s| weibao::billing::set(s, &work_order_id, &input))
+}
+
+/// The customer agrees to the current quote (and, if asked, to a refurbished part in writing).
+#[tauri::command]
+pub fn billing_consent(
+    state: St,
+    work_order_id: String,
+    signer: String,
+    refurbished_ok: Option<bool>,
+) -> Cmd<weibao::billing::BillingView> {
+    state.with(|s| {
+        weibao::billing::consent(s, &work_order_id, &signer, refurbished_ok.unwrap_or(false))
+    })
+}

@@ -56,7 +56,7 @@ fn shown(v: &BillingView) -> String {
         v.quote.lines.iter().map(|l| {
             vec![
                 l.label.clone(),
-                l.qty.to_string(),
+                l.quantity(weibao::Lang::Zh),
                 yuan(l.amount_fen),
                 if l.billable { "计费" } else { "免费" }.to_string(),
                 l.reason_zh.clone(),
