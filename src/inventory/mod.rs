@@ -15,7 +15,7 @@
 
 mod apply;
 pub mod columns;
-mod csv;
+pub(crate) mod csv;
 mod export;
 mod outcome;
 pub use outcome::{import_outcome, import_uploads_outcome, ImportOutcome, RowProblem};
@@ -24,7 +24,7 @@ mod plan_contract;
 mod plan_device;
 mod plan_org;
 mod table;
-mod xlsx;
+pub(crate) mod xlsx;
 
 pub use columns::Kind;
 pub use export::{export, ExportSummary};

@@ -128,12 +128,22 @@ fn number(f: f64) -> String {
 /// A workbook of one sheet per kind: a bold, frozen header row, every cell written as text
 /// (so `L01` and `2025-03-01` come back as typed), columns as wide as their content.
 pub(crate) fn write(sheets: &[(Kind, Vec<Vec<String>>)]) -> Result<Vec<u8>> {
+    let named: Vec<(&str, &[Vec<String>])> = sheets
+        .iter()
+        .map(|(k, rows)| (k.sheet_zh(), rows.as_slice()))
+        .collect();
+    write_named(&named)
+}
+
+/// A workbook of named sheets (headings first in each), written as [`write`] writes them:
+/// also the statistics and fault-register exports (`crate::stats`).
+pub(crate) fn write_named(sheets: &[(&str, &[Vec<String>])]) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
-    for (kind, rows) in sheets {
+    for (name, rows) in sheets {
         let ws = book.add_worksheet();
-        ws.set_name(kind.sheet_zh()).map_err(write_error)?;
+        ws.set_name(*name).map_err(write_error)?;
         let mut widths: Vec<usize> = Vec::new();
         for (r, row) in rows.iter().enumerate() {
             let r = u32::try_from(r).map_err(|_| write_error("too many rows"))?;

@@ -10,6 +10,7 @@ mod inventory;
 mod output;
 mod report;
 mod setup;
+mod stats;
 mod stock;
 mod sync;
 mod sync_http;
@@ -75,6 +76,8 @@ enum Cmd {
     /// Charges (费用) of a work order: the quote, the cause that decides it, the consent.
     #[command(subcommand)]
     Billing(billing::BillingCmd),
+    /// The customer's quarterly statistics (季度统计), or with --out the files sent to them.
+    Stats(stats::StatsArgs),
     /// Work orders (工单): list, show, report a fault, advance, service record.
     #[command(subcommand, name = "wo", alias = "work-order")]
     WorkOrder(work_orders::WoCmd),
@@ -193,6 +196,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Cmd::Stock(c) => stock::run(&mut ctx, c),
         Cmd::Billing(c) => billing::run(&mut ctx, c),
+        Cmd::Stats(a) => stats::run(&mut ctx, a),
         Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
         // Handled above, before a database is opened.
         Cmd::Template(_) | Cmd::Verify(_) => Ok(()),

@@ -1,0 +1,159 @@
+//! The customer's quarterly statistics (季度故障统计): what the contract promises to send each
+//! quarter, computed from the records of one customer (optionally one site) over a period.
+//!
+//! Everything is counted from what happened, in China time: a fault belongs to the period its
+//! report falls in; the time to respond, to arrive and to repair come from the work order's
+//! state changes (the evidence every SLA rests on); an inspection is due when a contract's
+//! window closes in the period and done when the schedule credits one to it. The common faults
+//! and remedies table (常见故障现象与处理表) grows from resolved repairs: the same phenomenon
+//! on the same kind of device, with the causes found and the remedies applied.
+
+mod export;
+mod query;
+
+pub use export::{export, ExportFormat, ExportSummary};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::values::check_date_range;
+use crate::store::Store;
+use crate::{Error, Result};
+
+/// What to count: one customer (id or name), optionally one site, over `from..=to`.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub customer: String,
+    pub site: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Scope {
+    /// A quarter as people write it: `2026Q3`, `2026-Q3`, `2026 Q3`.
+    pub fn quarter(customer: &str, site: Option<&str>, text: &str) -> Result<Scope> {
+        let bad = || {
+            Error::invalid(
+                "stats.quarter",
+                format!("季度「{text}」格式不对，应如 2026Q3"),
+                format!("quarter '{text}' is not like 2026Q3"),
+            )
+        };
+        let t = text.trim().to_ascii_uppercase().replace([' ', '-'], "");
+        let (y, q) = t.split_once('Q').ok_or_else(bad)?;
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let q: u32 = q.parse().map_err(|_| bad())?;
+        if !(1..=4).contains(&q) {
+            return Err(bad());
+        }
+        let from = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1).ok_or_else(bad)?;
+        let to = from
+            .checked_add_months(chrono::Months::new(3))
+            .and_then(|d| d.pred_opt())
+            .ok_or_else(bad)?;
+        Scope::new(customer, site, from, to)
+    }
+
+    pub fn new(
+        customer: &str,
+        site: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Scope> {
+        check_date_range("stats.from", from)?;
+        check_date_range("stats.to", to)?;
+        if to < from {
+            return Err(Error::invalid(
+                "stats.to",
+                format!("结束日期 {to} 早于开始日期 {from}"),
+                format!("the period ends ({to}) before it starts ({from})"),
+            ));
+        }
+        Ok(Scope {
+            customer: customer.to_string(),
+            site: site.map(str::to_string),
+            from,
+            to,
+        })
+    }
+}
+
+/// A count under a label (device type, level, cause…), with the label in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub key: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub count: i64,
+}
+
+/// Hits of one SLA clock: kept / judged (work orders whose step happened or is overdue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct HitRate {
+    pub kept: i64,
+    pub judged: i64,
+}
+
+/// A device with more than one fault in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recurring {
+    pub device_code: String,
+    pub device_type_zh: String,
+    pub faults: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartCount {
+    pub code: String,
+    pub name: String,
+    pub qty: i64,
+}
+
+/// The quarter's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub customer: String,
+    pub site: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub inspections_due: i64,
+    pub inspections_done: i64,
+    pub faults: i64,
+    pub by_device_type: Vec<Count>,
+    pub by_level: Vec<Count>,
+    pub by_cause: Vec<Count>,
+    /// Mean minutes from the report to the first response, to arrival, and from arrival to
+    /// resolution, over the work orders where both ends happened.
+    pub mean_respond_minutes: Option<i64>,
+    pub mean_arrive_minutes: Option<i64>,
+    pub mean_repair_minutes: Option<i64>,
+    pub respond_hits: HitRate,
+    pub on_site_hits: HitRate,
+    pub recurring: Vec<Recurring>,
+    pub parts: Vec<PartCount>,
+}
+
+/// One row of the common faults and remedies table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommonFault {
+    pub device_type_zh: String,
+    pub phenomenon: String,
+    pub causes: Vec<String>,
+    pub remedies: Vec<String>,
+    pub count: i64,
+}
+
+/// The statistics of `scope`.
+pub fn stats(store: &Store, scope: &Scope) -> Result<Stats> {
+    query::stats(store, scope)
+}
+
+/// The common faults and remedies of `scope`'s customer, most frequent first: resolved repairs
+/// grouped by device type and phenomenon.
+pub fn common_faults(store: &Store, scope: &Scope) -> Result<Vec<CommonFault>> {
+    query::common_faults(store, scope)
+}
+
+#[cfg(test)]
+#[path = "stats_tests.rs"]
+mod tests;
