@@ -284,7 +284,7 @@ pub fn view(store: &Store, work_order_id: &str) -> Result<BillingView> {
 
 /// The day a fault counts from: when it happened, as reported.
 pub(crate) fn fault_day(reported_at: &str) -> Option<NaiveDate> {
-    crate::views::time::parse(reported_at).map(|t| crate::checklist::schedule::local_day(t))
+    crate::views::time::parse(reported_at).map(crate::checklist::schedule::local_day)
 }
 
 #[cfg(test)]

@@ -12,10 +12,13 @@ use crate::store::Store;
 use crate::views::time;
 use crate::{billing, Error, Result};
 
+/// An id with the name people know it by.
+type Named = (String, String);
+
 /// The customer (id or exact name) and site (id or name, of that customer) a scope names.
-fn resolve(conn: &Connection, scope: &Scope) -> Result<(String, String, Option<(String, String)>)> {
+fn resolve(conn: &Connection, scope: &Scope) -> Result<(String, String, Option<Named>)> {
     let c = scope.customer.trim();
-    let customer: (String, String) = conn
+    let customer: Named = conn
         .query_row(
             "SELECT id, name FROM customer WHERE (id = ?1 OR name = ?1) AND deleted = 0",
             [c],
