@@ -186,6 +186,123 @@ pub fn swap_unit(
     Ok(rma)
 }
 
+/// Take back a loan unit (借用备机): the device's own unit is back from repair (its RMA is
+/// `returned` and the unit is in `from_location`), so it goes back into the device and the spare
+/// that stood in for it returns to `to_location`, in the condition it went out in. Refused while
+/// the original is not back, or when the spare is no longer what the device holds.
+pub fn take_back_loan(
+    tx: &Tx,
+    work_order_id: &str,
+    original_serial: &str,
+    from_location: &str,
+    to_location: &str,
+) -> Result<Rma> {
+    let wo = crate::work_orders::ensure_editable(tx.conn(), work_order_id)?;
+    let device_id = wo.device_id.clone().ok_or_else(|| {
+        Error::invalid(
+            "swap.work_order_id",
+            "该工单没有关联设备，无法换回原设备",
+            "this work order has no device to swap back",
+        )
+    })?;
+    let device = devices::device_in(tx.conn(), &device_id)?;
+    let original = original_serial.trim();
+    let rma_id: String = tx
+        .conn()
+        .query_row(
+            "SELECT id FROM rma WHERE device_id = ?1 AND faulty_serial = ?2 AND deleted = 0
+             ORDER BY opened_at DESC LIMIT 1",
+            [&device.id, original],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| Error::not_found("rma", original))?;
+    let rma = rma_in(tx.conn(), &rma_id)?;
+    if rma.status != "returned" {
+        return Err(Error::refused(
+            "original_not_back",
+            format!("原设备 SN {original} 尚未修复返回（返厂状态：{}），借用备机暂不能取回", rma.status),
+            format!("the original unit SN {original} is not back from repair yet ({}): the loan unit stays", rma.status),
+        ));
+    }
+    let loan: SpareUnit = match &rma.spare_unit_id {
+        Some(u) => tx.conn().query_row(
+            "SELECT id, part_id, serial FROM spare_unit WHERE id = ?1",
+            [u],
+            |r| {
+                Ok(SpareUnit {
+                    id: r.get(0)?,
+                    part_id: r.get(1)?,
+                    serial: r.get(2)?,
+                })
+            },
+        )?,
+        None => return Err(Error::not_found("spare_unit", original)),
+    };
+    if device.serial != loan.serial {
+        return Err(Error::refused(
+            "loan_not_installed",
+            format!(
+                "设备 {} 现装的是 SN {}，不是借用备机 SN {}",
+                device.code, device.serial, loan.serial
+            ),
+            format!(
+                "device {} now holds SN {}, not the loan unit SN {}",
+                device.code, device.serial, loan.serial
+            ),
+        ));
+    }
+    let own: String = tx
+        .conn()
+        .query_row(
+            "SELECT id FROM spare_unit WHERE serial = ?1 AND deleted = 0",
+            [original],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| Error::not_found("spare_unit", original))?;
+    let from = super::ledger::location(tx.conn(), from_location)?;
+    if unit_location(tx.conn(), &own)?.as_deref() != Some(from.id.as_str()) {
+        return Err(Error::InsufficientStock {
+            part: format!("原设备 {original}"),
+            location: from.name,
+            on_hand: 0,
+            requested: 1,
+        });
+    }
+    let to = super::ledger::location(tx.conn(), to_location)?;
+    for (kind, unit, src, dst) in [
+        ("issue", &own, Some(from.id.clone()), None),
+        ("receive", &loan.id, None, Some(to.id.clone())),
+    ] {
+        record_movement(
+            tx,
+            &MovementInput {
+                kind: kind.into(),
+                part: loan.part_id.clone(),
+                qty: 1,
+                from: src,
+                to: dst,
+                work_order_id: (kind == "issue").then(|| wo.id.clone()),
+                unit_id: Some(unit.clone()),
+                note: Some(format!("取回借用备机 {}", device.code)),
+                ..Default::default()
+            },
+        )?;
+    }
+    devices::set_serial(
+        tx,
+        &device.id,
+        original,
+        &format!(
+            "取回借用备机 SN {}，装回修复的原设备 SN {original}",
+            loan.serial
+        ),
+        Some(&wo.id),
+    )?;
+    Ok(rma)
+}
+
 /// Move an RMA along: `at_factory` when shipped, `returned` when the repaired unit is back —
 /// it then enters `to_location` as a refurbished spare unit.
 pub fn advance_rma(tx: &Tx, rma_id: &str, status: &str, to_location: Option<&str>) -> Result<Rma> {

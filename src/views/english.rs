@@ -93,6 +93,12 @@ fn translate_line(kind: &str, s: &str) -> Option<String> {
             if let Some(r) = s.strip_prefix("序列号更正：") {
                 return Some(format!("Serial number corrected: {r}"));
             }
+            if let Some(r) = s.strip_prefix("取回借用备机 SN ") {
+                let (loan, own) = r.split_once("，装回修复的原设备 SN ")?;
+                return Some(format!(
+                    "Loan unit SN {loan} taken back, the repaired original SN {own} refitted"
+                ));
+            }
             let r = s.strip_prefix("备机替换：故障件 SN ")?;
             let (faulty, spare) = r.split_once(" 返厂维修（RMA），装上备机 SN ")?;
             Some(format!(

@@ -366,6 +366,10 @@ fn a_spare_swap_line_reads_in_english() {
         en,
         "Spare unit swap: faulty unit SN A1 sent for factory repair (RMA), spare unit SN B2 fitted"
     );
+    assert_eq!(
+        views::english::history_line_en("swap", "取回借用备机 SN B2，装回修复的原设备 SN A1"),
+        "Loan unit SN B2 taken back, the repaired original SN A1 refitted"
+    );
     // A line in a format no version of the core wrote stays as written rather than guessed.
     assert_eq!(views::english::history_line_en("note", "随手记"), "随手记");
 }

@@ -189,3 +189,50 @@ fn spare_unit_swap_leaves_the_faulty_unit_tracked_as_rma_until_it_returns() {
     let bill = weibao::billing::view(&store, &wo3).unwrap();
     assert!(bill.refurbished_parts && bill.needs_consent);
 }
+
+#[test]
+fn a_loan_unit_is_taken_back_once_the_original_returns_from_repair() {
+    let (_t, mut store) = TestDb::demo();
+    let cam = "XA01-L01-CM01";
+    let own = devices::device(&store, cam).unwrap().serial;
+    let wo = open_fault(&mut store, cam);
+    let rma = store
+        .write(|tx| stock::swap_unit(tx, &wo, "CAM-HK-SP001", "张伟车载库"))
+        .unwrap();
+    let back = open_fault(&mut store, cam);
+    // Not before the original is back from the factory.
+    let err = store
+        .write(|tx| stock::take_back_loan(tx, &back, &own, "总仓", "张伟车载库"))
+        .unwrap_err();
+    assert_eq!(err.kind(), "original_not_back");
+    for status in ["at_factory", "returned"] {
+        store
+            .write(|tx| stock::advance_rma(tx, &rma.id, status, Some("总仓")))
+            .unwrap();
+    }
+    let van_before = on_hand(&store, "张伟车载库", "CAM-HK");
+    let err = store
+        .write(|tx| stock::take_back_loan(tx, &back, "NO-SUCH-SN", "总仓", "张伟车载库"))
+        .unwrap_err();
+    assert_eq!(err.kind(), "not_found");
+    store
+        .write(|tx| stock::take_back_loan(tx, &back, &own, "总仓", "张伟车载库"))
+        .unwrap();
+    // The device holds its own unit again (issued as refurbished); the loan is back in the van.
+    assert_eq!(devices::device(&store, cam).unwrap().serial, own);
+    assert_eq!(on_hand(&store, "张伟车载库", "CAM-HK"), van_before + 1);
+    let used = stock::parts_used(store.conn(), &back).unwrap();
+    assert_eq!(used.len(), 1);
+    assert_eq!(used[0].condition, "refurbished");
+    let dev_id = devices::device(&store, cam).unwrap().id;
+    assert!(devices::history(&store, &dev_id)
+        .unwrap()
+        .iter()
+        .any(|h| h.summary.contains("取回借用备机 SN CAM-HK-SP001")));
+    // Twice is refused: the loan is no longer in the device.
+    let again = open_fault(&mut store, cam);
+    let err = store
+        .write(|tx| stock::take_back_loan(tx, &again, &own, "总仓", "张伟车载库"))
+        .unwrap_err();
+    assert_eq!(err.kind(), "loan_not_installed");
+}

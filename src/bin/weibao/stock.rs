@@ -54,6 +54,21 @@ pub enum StockCmd {
         #[arg(long)]
         from: String,
     },
+    /// Take back a loan unit (借用备机) once the device's own unit is back from repair: the
+    /// original goes back in, the loan unit returns to --to.
+    TakeBack {
+        #[arg(long)]
+        work_order: String,
+        /// Serial of the device's own (repaired) unit.
+        #[arg(long)]
+        original: String,
+        /// Where the repaired original is now (e.g. 总仓).
+        #[arg(long)]
+        from: String,
+        /// Where the loan unit goes back to.
+        #[arg(long)]
+        to: String,
+    },
     /// Faulty units sent back for repair and not yet returned (RMA).
     Rma,
 }
@@ -153,6 +168,19 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
                     "备机 {spare} 已装上；故障件 SN {} 返厂维修（RMA {}）\n",
                     r.faulty_serial, r.id
                 )
+            })
+        }
+        StockCmd::TakeBack {
+            work_order,
+            original,
+            from,
+            to,
+        } => {
+            let r = ctx
+                .store
+                .write(|tx| stock::take_back_loan(tx, &work_order, &original, &from, &to))?;
+            emit(ctx, &r, || {
+                format!("原设备 SN {original} 已装回；借用备机已回到 {to}\n")
             })
         }
         StockCmd::Rma => {
