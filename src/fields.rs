@@ -43,6 +43,14 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("billing.total", l("费用合计", "total")),
     ("billing.travel_fen", l("差旅费", "travel")),
     ("blob.sha256", l("文件编号", "file hash")),
+    (
+        "resolution.detail",
+        l("远程处理内容", "what was done remotely"),
+    ),
+    (
+        "resolution.method",
+        l("远程解决方式", "how it was resolved remotely"),
+    ),
     ("stats.from", l("统计开始日期", "period start")),
     ("stats.quarter", l("季度", "quarter")),
     ("stats.to", l("统计结束日期", "period end")),

@@ -20,6 +20,7 @@ pub mod media;
 pub mod org;
 pub mod profile;
 pub mod report;
+pub mod resolution;
 pub mod setup;
 pub mod stats;
 pub mod stock;

@@ -184,7 +184,7 @@ pub fn parse_time(field: &str, s: &str) -> Result<DateTime<Utc>> {
     Ok((naive - chrono::Duration::hours(8)).and_utc())
 }
 
-fn add_event(
+pub(crate) fn add_event(
     tx: &Tx,
     wo: &str,
     from: Option<WorkOrderState>,
@@ -275,20 +275,18 @@ fn transition(
             WorkOrderState::OnSite => {
                 devices::set_status(tx, dev, DeviceStatus::Repairing, "工程师到场", Some(&wo.id))?
             }
-            WorkOrderState::Resolved => {
-                devices::add_event(
-                    tx,
-                    dev,
-                    "resolved",
-                    note.unwrap_or("故障已解决"),
-                    Some(&wo.id),
-                )?;
-                devices::set_status(tx, dev, DeviceStatus::Normal, "故障已解决", Some(&wo.id))?;
-            }
+            WorkOrderState::Resolved => device_resolved(tx, dev, note, &wo.id)?,
             _ => {}
         }
     }
     summary_in(tx.conn(), &wo.id)
+}
+
+/// A device's archive when its fault is resolved (on site or remotely): the history line and
+/// the status back to normal.
+pub(crate) fn device_resolved(tx: &Tx, dev: &str, note: Option<&str>, wo: &str) -> Result<()> {
+    devices::add_event(tx, dev, "resolved", note.unwrap_or("故障已解决"), Some(wo))?;
+    devices::set_status(tx, dev, DeviceStatus::Normal, "故障已解决", Some(wo))
 }
 
 /// Refuse changes to a work order the customer has signed.

@@ -99,6 +99,14 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
             Lang::En => format!("Level {}", lv.get()),
         });
     doc.reported_fault = fr.map(|f| f.phenomenon.clone());
+    doc.resolution = crate::resolution::of(conn, &wo.id)?.map(|r| match l {
+        Lang::Zh => format!("{}：{}", r.method.label_zh(), r.detail),
+        Lang::En => format!(
+            "{}: {}",
+            crate::report::bill_cap(r.method.label_en()),
+            r.detail
+        ),
+    });
 
     let times: (
         Option<String>,

@@ -186,6 +186,7 @@ pub static TABLES: &[Table] = &[
         work_order_id: Text, signer: Text, total_fen: Int, refurbished_ok: Int, engineer_id: Text,
         consented_at: Text,
     }),
+    table!(work_order_resolution, Event, { work_order_id: Text, method: Text, detail: Text }),
     table!(conflict_resolution, Record, {
         conflict_key: Text, action: Text, note: Text, resolved_at: Text,
     }),

@@ -307,6 +307,11 @@ pub static RULES: &[Rule] = &[
         "work order → lane → site",
         VIA_WORK_ORDER,
     ),
+    sites(
+        "work_order_resolution",
+        "work order → lane → site",
+        VIA_WORK_ORDER,
+    ),
     global("conflict_resolution"),
 ];
 

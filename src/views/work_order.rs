@@ -70,6 +70,10 @@ pub struct WorkOrderView {
     /// Who signs by default: the fault report's caller, else the site's (customer's) first
     /// contact; the engineer may change it.
     pub default_signer: Option<String>,
+    /// The fault may be resolved by phone or remote session now (responded, nobody on site).
+    pub can_resolve_remotely: bool,
+    /// How it was resolved when not on site.
+    pub resolution: Option<crate::resolution::Resolution>,
     pub transitions: Vec<TransitionRow>,
     pub fault_report: Option<FaultReportView>,
     /// The fault report's phenomenon in English (see [`super::english::phenomenon_en`]).
@@ -215,6 +219,9 @@ pub fn view(store: &Store, id: &str) -> Result<WorkOrderView> {
         missing_labels: named(&missing),
         missing,
         default_signer,
+        can_resolve_remotely: state == WorkOrderState::Responded
+            && d.summary.kind != crate::domain::work_order::WorkOrderKind::Inspection,
+        resolution: crate::resolution::of(store.conn(), &d.summary.id)?,
         transitions: d
             .transitions
             .iter()

@@ -21,6 +21,7 @@ mod inventory_support;
 mod newcomer;
 mod photo_evidence;
 mod photo_import;
+mod remote_resolution;
 mod report_byte_range;
 mod report_crash;
 mod report_pdf;

@@ -65,6 +65,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         work::work_order_detail,
         work::advance_work_order,
         work::record_service,
+        work::resolve_remotely,
         work::billing_view,
         work::billing_set,
         work::billing_consent,

@@ -39,6 +39,20 @@ pub fn advance_work_order(
     state.with(|s| view::advance(s, &id, &to, note.as_deref()))
 }
 
+/// Resolve by phone or remote session (`method`: phone | remote), with what was done.
+#[tauri::command]
+pub fn resolve_remotely(
+    state: St,
+    id: String,
+    method: String,
+    detail: String,
+) -> Cmd<WorkOrderView> {
+    state.with(|s| {
+        s.write(|tx| weibao::resolution::resolve_remotely(tx, &id, &method, &detail))?;
+        view::view(s, &id)
+    })
+}
+
 /// The service record as typed: stored once its required fields are filled, else named.
 #[tauri::command]
 pub fn record_service(state: St, id: String, input: ServiceRecordInput) -> Cmd<ServiceSave> {

@@ -69,6 +69,16 @@ pub enum WoCmd {
         #[arg(long)]
         assignee: Option<String>,
     },
+    /// Resolve a responded work order by phone or remote session, without a visit.
+    ResolveRemotely {
+        id: String,
+        /// phone | remote
+        #[arg(long = "by")]
+        method: String,
+        /// What was done.
+        #[arg(long)]
+        note: String,
+    },
     /// Write the service record (客户服务记录表) of a work order.
     Service {
         id: String,
@@ -221,6 +231,18 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
             };
             let wo = ctx.store.write(|tx| work_orders::open(tx, &new))?;
             emit(ctx, &wo, || format!("已开工单 {}\n", wo.id))
+        }
+        WoCmd::ResolveRemotely { id, method, note } => {
+            let wo = ctx
+                .store
+                .write(|tx| weibao::resolution::resolve_remotely(tx, &id, &method, &note))?;
+            emit(ctx, &wo, || {
+                format!(
+                    "工单 {} 已远程解决，现为「{}」\n",
+                    wo.id,
+                    wo.state.label_zh()
+                )
+            })
         }
         WoCmd::Advance {
             id,

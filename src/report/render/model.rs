@@ -42,6 +42,8 @@ pub struct ReportDoc {
     pub actions: Option<String>,
     /// Cause analysis (原因分析).
     pub analysis: Option<String>,
+    /// How the fault was resolved when nobody went on site (电话/远程), with what was done.
+    pub resolution: Option<String>,
     pub parts: Vec<PartLine>,
     /// The bill (费用): every part and labour line free or billable with why, and the total,
     /// when the job has any line (from `crate::billing`).
@@ -228,6 +230,7 @@ impl ReportDoc {
             found_state: None,
             actions: None,
             analysis: None,
+            resolution: None,
             parts: Vec::new(),
             bill: None,
             photos: Vec::new(),

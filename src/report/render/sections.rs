@@ -73,6 +73,11 @@ pub(crate) fn compose(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> 
         tr(doc.lang, "原因分析", "Cause analysis"),
         &doc.analysis,
     );
+    text_section(
+        &mut flow,
+        tr(doc.lang, "处理方式（未到场）", "Resolved without a visit"),
+        &doc.resolution,
+    );
     parts(&mut flow, doc);
     super::bill::bill(&mut flow, doc);
     evidence::photos(&mut flow, doc, images);

@@ -18,6 +18,7 @@ const SQL: &[&str] = &[
     include_str!("0005_photo_time.sql"),
     include_str!("0006_inspection_addendum.sql"),
     include_str!("0008_billing.sql"),
+    include_str!("0009_remote_resolution.sql"),
 ];
 
 fn migration(i: usize, sql: &'static str) -> M<'static> {

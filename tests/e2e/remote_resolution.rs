@@ -1,0 +1,96 @@
+//! A fault resolved by phone from the CLI: no visit, the way it was resolved recorded and
+//! printed on the report; the bad inputs named.
+
+use crate::report_support::{cli, demo_db, error_json, stdout, tool};
+use weibao::report::ReportAssets;
+use weibao::Lang;
+
+fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn a_reader_fixed_by_phone_is_resolved_without_a_visit_and_the_report_says_so() {
+    let (t, db) = demo_db();
+    let made = ok(&cli(
+        &db,
+        &[
+            "--json",
+            "wo",
+            "report",
+            "--device",
+            "XA01-L01-CR01",
+            "--level",
+            "3",
+            "--phenomenon",
+            "读卡器偶尔不响应",
+        ],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&made).expect("json");
+    let wo = v["id"].as_str().expect("id").to_string();
+    // Before anyone responded it cannot be resolved remotely.
+    let early = cli(
+        &db,
+        &[
+            "--json",
+            "wo",
+            "resolve-remotely",
+            &wo,
+            "--by",
+            "phone",
+            "--note",
+            "x",
+        ],
+    );
+    assert_eq!(error_json(&early)["kind"], "not_remotely_resolvable");
+    for to in ["assigned", "responded"] {
+        ok(&cli(&db, &["wo", "advance", &wo, "--to", to]));
+    }
+    let bad = cli(
+        &db,
+        &[
+            "--json",
+            "wo",
+            "resolve-remotely",
+            &wo,
+            "--by",
+            "fax",
+            "--note",
+            "x",
+        ],
+    );
+    assert_eq!(error_json(&bad)["field"], "resolution.method");
+    let done = ok(&cli(
+        &db,
+        &[
+            "wo",
+            "resolve-remotely",
+            &wo,
+            "--by",
+            "phone",
+            "--note",
+            "电话指导客户清洁读卡区并重启，恢复正常",
+        ],
+    ));
+    assert!(done.contains("已解决"), "{done}");
+    let store = t.open();
+    let assets = ReportAssets::locate().expect("assets");
+    let pdf = weibao::report::preview(&store, &assets, &wo, Lang::Zh).expect("preview");
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("remote.pdf");
+    std::fs::write(&p, &pdf).expect("write");
+    let text = stdout(&tool("pdftotext", &[p.to_str().expect("utf-8"), "-"]));
+    assert!(text.contains("处理方式（未到场）"), "{text}");
+    assert!(
+        text.contains("电话指导解决：电话指导客户清洁读卡区并重启"),
+        "{text}"
+    );
+    let view = weibao::views::work_order::view(&store, &wo).expect("view");
+    assert!(!view.can_resolve_remotely);
+    assert!(view.resolution.is_some());
+}
