@@ -53,16 +53,16 @@ fn use_part(store: &mut Store, wo: &str, code: &str, category: PartCategory, pri
         .expect("part used");
 }
 
+/// A gate motor (1 200 元) used on the work order.
+fn motor(w: &mut crate::views::fixture::World) {
+    let wo = w.work_order.clone();
+    use_part(&mut w.store, &wo, "MOT-BG", PartCategory::Main, 120_000);
+}
+
 #[test]
 fn a_natural_failure_under_the_contract_is_free_and_needs_no_consent() {
     let mut w = world();
-    use_part(
-        &mut w.store,
-        &w.work_order,
-        "MOT-BG",
-        PartCategory::Main,
-        120_000,
-    );
+    motor(&mut w);
     let v = set(
         &mut w.store,
         &w.work_order,
@@ -82,13 +82,7 @@ fn a_natural_failure_under_the_contract_is_free_and_needs_no_consent() {
 #[test]
 fn human_damage_is_quoted_agreed_and_a_changed_quote_needs_agreeing_again() {
     let mut w = world();
-    use_part(
-        &mut w.store,
-        &w.work_order,
-        "MOT-BG",
-        PartCategory::Main,
-        120_000,
-    );
+    motor(&mut w);
     let v = set(
         &mut w.store,
         &w.work_order,

@@ -5,6 +5,23 @@ use crate::report_support::{cli, demo_db, error_json, stdout, tool};
 use weibao::report::ReportAssets;
 use weibao::Lang;
 
+/// `weibao --json wo resolve-remotely WO --by BY --note NOTE`.
+fn resolve(db: &std::path::Path, wo: &str, by: &str, note: &str) -> std::process::Output {
+    cli(
+        db,
+        &[
+            "--json",
+            "wo",
+            "resolve-remotely",
+            wo,
+            "--by",
+            by,
+            "--note",
+            note,
+        ],
+    )
+}
+
 fn ok(out: &std::process::Output) -> String {
     assert!(
         out.status.success(),
@@ -34,36 +51,12 @@ fn a_reader_fixed_by_phone_is_resolved_without_a_visit_and_the_report_says_so() 
     let v: serde_json::Value = serde_json::from_str(&made).expect("json");
     let wo = v["id"].as_str().expect("id").to_string();
     // Before anyone responded it cannot be resolved remotely.
-    let early = cli(
-        &db,
-        &[
-            "--json",
-            "wo",
-            "resolve-remotely",
-            &wo,
-            "--by",
-            "phone",
-            "--note",
-            "x",
-        ],
-    );
+    let early = resolve(&db, &wo, "phone", "x");
     assert_eq!(error_json(&early)["kind"], "not_remotely_resolvable");
     for to in ["assigned", "responded"] {
         ok(&cli(&db, &["wo", "advance", &wo, "--to", to]));
     }
-    let bad = cli(
-        &db,
-        &[
-            "--json",
-            "wo",
-            "resolve-remotely",
-            &wo,
-            "--by",
-            "fax",
-            "--note",
-            "x",
-        ],
-    );
+    let bad = resolve(&db, &wo, "fax", "x");
     assert_eq!(error_json(&bad)["field"], "resolution.method");
     let done = ok(&cli(
         &db,
