@@ -9,8 +9,9 @@ import { tests as durability } from './tests/durability.mjs';
 import { tests as sla } from './tests/sla.mjs';
 import { tests as sync } from './tests/sync.mjs';
 import { tests as newcomer } from './tests/newcomer.mjs';
+import { tests as stats } from './tests/stats.mjs';
 
-const all = [...setup, ...browse, ...sla, ...inspection, ...english, ...durability, ...repair, ...sync, ...newcomer];
+const all = [...setup, ...browse, ...sla, ...inspection, ...english, ...durability, ...repair, ...stats, ...sync, ...newcomer];
 const filter = process.argv[2];
 let passed = 0;
 let failed = 0;

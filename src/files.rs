@@ -265,9 +265,41 @@ pub fn write_file(field: &str, path: &Path, bytes: &[u8]) -> Result<()> {
     out.publish()
 }
 
+/// A name made safe as one file name: path separators, control characters and the characters
+/// Windows refuses become `_`, leading dots go, at most 60 characters ("西安海关/北区" →
+/// "西安海关_北区"), never empty.
+pub fn safe_name(name: &str) -> String {
+    let s: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(60)
+        .collect();
+    let s = s.trim_start_matches('.').to_string();
+    if s.is_empty() {
+        "_".into()
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_customer_name_becomes_one_safe_file_name() {
+        assert_eq!(safe_name("西安海关/北区"), "西安海关_北区");
+        assert_eq!(safe_name("../../etc"), "_.._etc");
+        assert_eq!(safe_name("  "), "_");
+        assert_eq!(safe_name(&"长".repeat(100)).chars().count(), 60);
+    }
 
     #[test]
     fn a_path_under_a_file_says_which_part_is_a_file() {

@@ -143,6 +143,14 @@ pub struct CommonFault {
     pub count: i64,
 }
 
+/// The quarter the store's clock is in, as [`Scope::quarter`] reads it (`2026Q4`): what a
+/// statistics screen opens on.
+pub fn current_quarter(store: &Store) -> String {
+    use chrono::Datelike;
+    let today = crate::checklist::schedule::local_day(store.now());
+    format!("{}Q{}", today.year(), (today.month() - 1) / 3 + 1)
+}
+
 /// The statistics of `scope`.
 pub fn stats(store: &Store, scope: &Scope) -> Result<Stats> {
     query::stats(store, scope)

@@ -67,6 +67,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         work::record_service,
         work::resolve_remotely,
         work::billing_view,
+        work::stats_view,
+        work::stats_export,
         work::billing_set,
         work::billing_consent,
         work::report_fault,

@@ -98,3 +98,42 @@ pub fn billing_consent(
         weibao::billing::consent(s, &work_order_id, &signer, refurbished_ok.unwrap_or(false))
     })
 }
+
+/// A customer's statistics for a quarter (`2026Q4`; the current one when absent).
+#[tauri::command]
+pub fn stats_view(
+    state: St,
+    customer: String,
+    quarter: Option<String>,
+) -> Cmd<(String, weibao::stats::Stats)> {
+    state.with(|s| {
+        let q = quarter.unwrap_or_else(|| weibao::stats::current_quarter(s));
+        let scope = weibao::stats::Scope::quarter(&customer, None, &q)?;
+        Ok((q, weibao::stats::stats(s, &scope)?))
+    })
+}
+
+/// The quarter's files for the customer (statistics, fault register, common faults), as a
+/// workbook in the `exports` folder beside the database; returns its path.
+#[tauri::command]
+pub fn stats_export(
+    state: St,
+    customer: String,
+    quarter: String,
+) -> Cmd<weibao::stats::ExportSummary> {
+    let dir = state
+        .db_path()
+        .parent()
+        .map(|p| p.join("exports"))
+        .unwrap_or_else(|| std::path::PathBuf::from("exports"));
+    state.with(|s| {
+        let scope = weibao::stats::Scope::quarter(&customer, None, &quarter)?;
+        weibao::files::create_dir("out", &dir)?;
+        let name = format!(
+            "{}-{}.xlsx",
+            weibao::files::safe_name(&customer),
+            quarter.trim()
+        );
+        weibao::stats::export(s, &scope, &dir.join(name), None)
+    })
+}

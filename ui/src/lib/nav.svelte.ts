@@ -12,7 +12,8 @@ export type Route =
   | { name: 'stock' }
   | { name: 'sync' }
   | { name: 'inventory' }
-  | { name: 'profile' };
+  | { name: 'profile' }
+  | { name: 'stats' };
 
 export const nav = $state<{ route: Route; stack: Route[] }>({ route: { name: 'today' }, stack: [] });
 
