@@ -9,24 +9,30 @@ use rusqlite::OptionalExtension;
 use crate::store::Tx;
 use crate::Result;
 
-/// Where fonts and branding are looked up: `$WEIBAO_RESOURCES`, then `resources/` beside the
-/// executable or one or two levels up (an installed or `target/`-built binary), then the source
-/// tree this binary was built from. The font is 16 MB, so it is shipped beside the binary rather
-/// than compiled into it.
+/// Where fonts and branding are looked up: `$WEIBAO_RESOURCES`, then near the executable (see
+/// [`resources_near`]), then the source tree this binary was built from. The font is 16 MB, so
+/// it is shipped beside the binary rather than compiled into it.
 pub fn resources_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("WEIBAO_RESOURCES") {
         return PathBuf::from(dir);
     }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| resources_near(&exe))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("resources"))
+}
+
+/// The resources of an executable at `exe`, if they hold the report font: `resources/` beside
+/// it or up to three levels up (a copied or `target/`-built binary), or
+/// `PREFIX/share/weibao/resources` for a binary in `PREFIX/bin` (the Debian package installs
+/// `/usr/bin/weibao`, `/usr/bin/weibao-app` and `/usr/share/weibao/resources/`).
+fn resources_near(exe: &Path) -> Option<PathBuf> {
     let font = crate::report::render::FONT_FILE;
-    if let Ok(exe) = std::env::current_exe() {
-        for dir in exe.ancestors().skip(1).take(4) {
-            let candidate = dir.join("resources");
-            if candidate.join(font).is_file() {
-                return candidate;
-            }
-        }
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("resources")
+    exe.ancestors()
+        .skip(1)
+        .take(4)
+        .flat_map(|dir| [dir.join("resources"), dir.join("share/weibao/resources")])
+        .find(|candidate| candidate.join(font).is_file())
 }
 
 /// Record that a blob is complete on disk (it was fsynced and renamed by `BlobStore::put`
@@ -69,4 +75,38 @@ pub(crate) fn inspection_of_work_order(
             |r| r.get(0),
         )
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put_font(resources: &Path) {
+        let font = resources.join(crate::report::render::FONT_FILE);
+        std::fs::create_dir_all(font.parent().expect("the font path has a folder"))
+            .expect("create the fonts folder");
+        std::fs::write(font, b"stand-in").expect("write a stand-in font");
+    }
+
+    #[test]
+    fn an_installed_binary_finds_prefix_share_weibao_resources() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let usr = root.path().join("usr");
+        put_font(&usr.join("share/weibao/resources"));
+        let found = resources_near(&usr.join("bin/weibao"));
+        assert_eq!(found, Some(usr.join("share/weibao/resources")));
+    }
+
+    #[test]
+    fn resources_beside_the_binary_come_first_and_no_font_means_none() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let bin = root.path().join("bin");
+        assert_eq!(resources_near(&bin.join("weibao")), None);
+        put_font(&root.path().join("share/weibao/resources"));
+        put_font(&bin.join("resources"));
+        assert_eq!(
+            resources_near(&bin.join("weibao")),
+            Some(bin.join("resources"))
+        );
+    }
 }
