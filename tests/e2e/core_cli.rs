@@ -147,3 +147,30 @@ fn cli_reads_writes_and_exit_codes() {
         Some(2)
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_panic() {
+    let (t, store) = TestDb::demo();
+    drop(store);
+    let args = ["--json", "device", "search", "--limit", "1000", "L0"];
+    // More than a pipe holds (64 KiB), so the CLI meets the closed pipe mid-write.
+    let whole = Command::new(weibao_bin())
+        .arg("--db")
+        .arg(&t.path)
+        .args(args)
+        .output()
+        .expect("run");
+    assert!(whole.stdout.len() > 65_536, "{} bytes", whole.stdout.len());
+    // `weibao … | head -c 10`, with the CLI's own exit status.
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(r#"set -o pipefail; "$0" --db "$1" "${@:2}" | head -c 10 > /dev/null"#)
+        .arg(weibao_bin())
+        .arg(&t.path)
+        .args(args)
+        .output()
+        .expect("bash");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+}

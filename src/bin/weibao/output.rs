@@ -28,11 +28,29 @@ pub fn emit_as<T: Serialize>(
                 format!("cannot write JSON: {e}"),
             )
         })?;
-        println!("{s}");
+        out(&format!("{s}\n"))
     } else {
-        print!("{}", render());
+        out(&render())
     }
-    Ok(())
+}
+
+/// Write to standard output. A reader that stopped reading (`weibao … | head`) is not an
+/// error of ours: the rest is dropped quietly instead of the panic `print!` would give.
+fn out(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::invalid(
+            "output",
+            format!("无法写出结果：{e}"),
+            format!("cannot write the output: {e}"),
+        )),
+    }
 }
 
 /// A plain text table aligned on display width (a Chinese character is two columns wide).
