@@ -246,15 +246,16 @@ pub fn human(field: &str, message: &str, lang: crate::Lang) -> String {
     }
     match lang {
         crate::Lang::Zh => format!("{name}：{message}"),
-        crate::Lang::En => {
-            let mut cs = name.chars();
-            let cap: String = cs
-                .next()
-                .map(|c| c.to_uppercase().chain(cs).collect())
-                .unwrap_or_default();
-            format!("{cap}: {message}")
-        }
+        crate::Lang::En => format!("{}: {message}", capitalised(&name)),
     }
+}
+
+/// A lower-case English label starting a line: "resolved by phone" → "Resolved by phone".
+pub fn capitalised(s: &str) -> String {
+    let mut cs = s.chars();
+    cs.next()
+        .map(|c| c.to_uppercase().chain(cs).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -97,6 +97,8 @@ code_enum!(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Line {
     pub kind: LineKind,
+    /// The part's code, on a part line: what the report matches its parts list by.
+    pub part_code: Option<String>,
     pub label: String,
     /// How many: parts in their unit, labour in half person-days.
     pub qty: i64,
@@ -203,6 +205,7 @@ pub fn quote(s: &Situation) -> Result<Quote> {
         };
         lines.push(Line {
             kind: LineKind::Part,
+            part_code: Some(p.code.clone()),
             label: format!("{} {}", p.code, p.name),
             qty: p.qty,
             unit_fen: p.unit_cost.0,
@@ -231,6 +234,7 @@ pub fn quote(s: &Situation) -> Result<Quote> {
         };
         lines.push(Line {
             kind: LineKind::Labour,
+            part_code: None,
             label: "人工".into(),
             qty: s.labour_half_days,
             unit_fen: rate.0 / 2,
@@ -247,6 +251,7 @@ pub fn quote(s: &Situation) -> Result<Quote> {
         if fee.0 > 0 {
             lines.push(Line {
                 kind,
+                part_code: None,
                 label: kind.label_zh().into(),
                 qty: 1,
                 unit_fen: fee.0,

@@ -24,7 +24,7 @@ pub(crate) fn printed(b: &BillingView, l: Lang) -> Option<Bill> {
             let label = match (line.kind, l) {
                 (LineKind::Part, _) => line.label.clone(),
                 (k, Lang::Zh) => k.label_zh().to_string(),
-                (k, Lang::En) => cap(k.label_en()),
+                (k, Lang::En) => crate::fields::capitalised(k.label_en()),
             };
             let qty = line.quantity(l);
             BillLine {
@@ -58,12 +58,4 @@ pub(crate) fn printed(b: &BillingView, l: Lang) -> Option<Bill> {
         total_fen: b.quote.total_fen,
         consent,
     })
-}
-
-/// A lower-case English label starting a line: "resolved by phone" → "Resolved by phone".
-pub(crate) fn cap(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

@@ -103,7 +103,7 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
         Lang::Zh => format!("{}：{}", r.method.label_zh(), r.detail),
         Lang::En => format!(
             "{}: {}",
-            crate::report::bill_cap(r.method.label_en()),
+            crate::fields::capitalised(r.method.label_en()),
             r.detail
         ),
     });
@@ -166,11 +166,11 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
     // Who pays, line by line, from the warranty, the contract and the recorded cause.
     let billing = crate::billing::view(store, &wo.id)?;
     let billable_part = |code: &str| {
-        billing.quote.lines.iter().any(|line| {
-            line.kind == crate::billing::LineKind::Part
-                && line.label.split(' ').next() == Some(code)
-                && line.billable
-        })
+        billing
+            .quote
+            .lines
+            .iter()
+            .any(|line| line.part_code.as_deref() == Some(code) && line.billable)
     };
     doc.parts = detail
         .parts

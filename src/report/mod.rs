@@ -5,7 +5,6 @@
 //! [`build`] reads a report's content from it, [`finalise`] renders, signs and files the PDF
 //! and freezes the work order, [`verify`] checks a file against its signature and the record.
 mod bill;
-pub(crate) use bill::cap as bill_cap;
 pub mod build;
 pub(crate) mod common;
 pub mod finalise;

@@ -54,6 +54,17 @@ impl Scope {
         Scope::new(customer, site, from, to)
     }
 
+    /// The file name the customer's workbook for this scope goes under:
+    /// `西安海关-2026-10-01-2026-12-31.xlsx` (the name made safe for any file system).
+    pub fn file_name(&self, customer_name: &str) -> String {
+        format!(
+            "{}-{}-{}.xlsx",
+            crate::files::safe_name(customer_name),
+            self.from,
+            self.to
+        )
+    }
+
     pub fn new(
         customer: &str,
         site: Option<&str>,
@@ -149,6 +160,14 @@ pub fn current_quarter(store: &Store) -> String {
     use chrono::Datelike;
     let today = crate::checklist::schedule::local_day(store.now());
     format!("{}Q{}", today.year(), (today.month() - 1) / 3 + 1)
+}
+
+/// Write the customer's workbook for `scope` into the folder `dir` (made if missing), named
+/// by [`Scope::file_name`] after the customer's name, not the id a screen sends.
+pub fn export_into(store: &Store, scope: &Scope, dir: &std::path::Path) -> Result<ExportSummary> {
+    let name = query::customer_name(store.conn(), scope)?;
+    crate::files::create_dir("out", dir)?;
+    export(store, scope, &dir.join(scope.file_name(&name)), None)
 }
 
 /// The statistics of `scope`.

@@ -42,6 +42,11 @@ fn resolve(conn: &Connection, scope: &Scope) -> Result<(String, String, Option<N
     Ok((customer.0, customer.1, site))
 }
 
+/// The name of the scope's customer (named by id or name).
+pub(super) fn customer_name(conn: &Connection, scope: &Scope) -> Result<String> {
+    Ok(resolve(conn, scope)?.1)
+}
+
 /// A fault work order of the scope, with the times of its steps.
 struct Fault {
     id: String,

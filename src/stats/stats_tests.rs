@@ -240,4 +240,22 @@ fn the_quarter_exports_to_a_workbook_and_csv_files_that_read_back() {
         ExportFormat::parse("pdf").unwrap_err().field(),
         Some("format")
     );
+
+    // From the app: into a folder, named after the customer (the screen sends its id).
+    let id: String = w
+        .store
+        .conn()
+        .query_row(
+            "SELECT id FROM customer WHERE name = '西安海关'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("customer id");
+    let by_id = Scope::quarter(&id, None, "2026Q2").expect("scope");
+    let sum = export_into(&w.store, &by_id, &dir.path().join("exports")).expect("into");
+    assert!(
+        sum.files[0].ends_with("exports/西安海关-2026-04-01-2026-06-30.xlsx"),
+        "{:?}",
+        sum.files
+    );
 }

@@ -128,12 +128,6 @@ pub fn stats_export(
         .unwrap_or_else(|| std::path::PathBuf::from("exports"));
     state.with(|s| {
         let scope = weibao::stats::Scope::quarter(&customer, None, &quarter)?;
-        weibao::files::create_dir("out", &dir)?;
-        let name = format!(
-            "{}-{}.xlsx",
-            weibao::files::safe_name(&customer),
-            quarter.trim()
-        );
-        weibao::stats::export(s, &scope, &dir.join(name), None)
+        weibao::stats::export_into(s, &scope, &dir)
     })
 }
