@@ -4,6 +4,7 @@
 //! (`src-tauri/`) and the office server (`office/`) only translate arguments in and typed
 //! results or [`Error`]s out.
 
+pub mod calendar;
 pub mod checklist;
 pub mod clock;
 pub mod conflicts;

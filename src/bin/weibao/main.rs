@@ -3,6 +3,7 @@
 //! Every read command prints a readable table, or JSON with `--json`. Exit codes: 0 ok,
 //! 1 a domain error (message on stderr, Chinese then English), 2 a usage error.
 
+mod calendar;
 mod devices;
 mod inspection;
 mod inventory;
@@ -35,6 +36,10 @@ pub struct Cli {
     /// Print JSON instead of tables.
     #[arg(long, global = true)]
     json: bool,
+    /// Folder of edited service-calendar files (*.toml) used over the shipped ones: working
+    /// hours, public holidays and make-up workdays (default: the shipped files only).
+    #[arg(long, global = true, env = "WEIBAO_CALENDARS")]
+    calendars: Option<PathBuf>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -77,6 +82,9 @@ enum Cmd {
     /// Checklist templates (巡检模板): list, validate.
     #[command(subcommand)]
     Template(template::TemplateCmd),
+    /// Service calendars (服务日历): list, validate files, count a deadline.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCmd),
     /// Inspections (巡检): start, answer, progress, complete, open-fault, due.
     #[command(subcommand)]
     Inspection(inspection::InspectionCmd),
@@ -128,10 +136,13 @@ pub struct Ctx {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    // Every deadline this run counts is counted in these: load them before anything else.
+    calendar::load(cli.calendars.as_deref())?;
     // These read files only: they never open (or create) a database unless one is named.
     let cli = match cli.cmd {
         Cmd::Verify(a) => return report::verify(cli.db.as_deref(), cli.json, &a),
         Cmd::Template(c) => return template::run(cli.json, c),
+        Cmd::Calendar(c) => return calendar::run(cli.json, c),
         cmd => Cli { cmd, ..cli },
     };
     let db = cli.db.clone().unwrap_or_else(default_db);
@@ -190,7 +201,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Stock(c) => stock::run(&mut ctx, c),
         Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
         // Handled above, before a database is opened.
-        Cmd::Template(_) | Cmd::Verify(_) => Ok(()),
+        Cmd::Template(_) | Cmd::Verify(_) | Cmd::Calendar(_) => Ok(()),
         Cmd::Inspection(c) => inspection::run(&mut ctx, c),
         Cmd::Report(c) => report::run(&mut ctx, c),
         Cmd::Photo(c) => report::photo(&mut ctx, c),
