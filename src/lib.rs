@@ -21,6 +21,7 @@ pub mod org;
 pub mod profile;
 pub mod report;
 pub mod setup;
+pub mod sla;
 pub mod stock;
 pub mod store;
 pub mod sync;

@@ -1,6 +1,7 @@
 //! 维保合同: period, covered sites, service calendar, fault-level table and billing terms.
 //! Deadlines are computed from this data, never typed in and never hard-coded.
 
+use super::sla::SlaTerms;
 use super::values::*;
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -58,6 +59,9 @@ pub struct Contract {
     pub billing: BillingTerms,
     pub exclusions: Vec<String>,
     pub site_ids: Vec<String>,
+    /// Which calendar each deadline counts in, and the clocks beyond the level table (repair,
+    /// part, spare unit, emergencies). Stored in `terms`; absent (the default) in older records.
+    pub sla: SlaTerms,
 }
 
 impl Contract {
@@ -95,7 +99,7 @@ impl Contract {
                     format!("fault-level table lacks level {l}"),
                 ));
             };
-            let too_long = t.on_site_minutes > 366 * 24 * 60;
+            let too_long = t.on_site_minutes > super::sla::MAX_CLOCK_MINUTES;
             if t.response_minutes <= 0 || t.on_site_minutes < t.response_minutes || too_long {
                 return Err(Error::invalid(
                     "contract.levels",
@@ -104,6 +108,7 @@ impl Contract {
                 ));
             }
         }
+        self.sla.validate()?;
         Ok(self)
     }
 
@@ -121,7 +126,8 @@ impl Contract {
             || self.inspections_per_year != new.inspections_per_year
             || self.early != new.early
             || self.billing != new.billing
-            || self.exclusions != new.exclusions;
+            || self.exclusions != new.exclusions
+            || self.sla != new.sla;
         let checks = [
             ("customer_id", self.customer_id != new.customer_id),
             ("name", self.name != new.name),
@@ -158,12 +164,14 @@ impl Contract {
         ]
     }
 
-    /// The calendar the level table's deadlines count in: the stored `calendar` column.
+    /// The calendar the level table's deadlines count in: the SLA terms' hotline, else the
+    /// stored `calendar` column.
     pub fn hotline_calendar(&self) -> &str {
-        self.calendar.code()
+        self.sla.hotline.as_deref().unwrap_or(self.calendar.code())
     }
 
-    /// Deadline `minutes` of the hotline's service time after `from`.
+    /// Deadline `minutes` of the hotline's service time after `from` (see
+    /// [`crate::sla`] for the clocks that also know pauses, emergencies and the other limits).
     pub fn deadline(&self, from: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
         let set = crate::calendar::active();
         match set.get_or_builtin(self.hotline_calendar()) {

@@ -10,6 +10,7 @@ mod inventory;
 mod output;
 mod report;
 mod setup;
+mod sla;
 mod stock;
 mod sync;
 mod sync_http;

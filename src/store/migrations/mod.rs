@@ -17,6 +17,7 @@ const SQL: &[&str] = &[
     include_str!("0004_sync.sql"),
     include_str!("0005_photo_time.sql"),
     include_str!("0006_inspection_addendum.sql"),
+    include_str!("0007_sla_pause.sql"),
 ];
 
 fn migration(i: usize, sql: &'static str) -> M<'static> {
