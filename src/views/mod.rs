@@ -19,4 +19,4 @@ pub mod today;
 pub mod work_order;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;

@@ -81,30 +81,15 @@ impl SlaView {
     }
 }
 
-/// "30 分钟" / "24 小时" / "1 天 2 小时" and the English.
+/// A limit as contracts state it: "30 分钟", "24 小时", "28 小时", "1 小时 30 分钟" (hours, never
+/// days: the seeds say 36 and 48 hours), and the English.
 pub fn limit_text(minutes: i64) -> (String, String) {
-    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    let mut zh = String::new();
-    let mut en = Vec::new();
-    if minutes >= 1440 && h == 0 && m == 0 {
-        return (
-            format!("{} 小时", minutes / 60),
-            format!("{} h", minutes / 60),
-        );
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m) {
+        (0, m) => (format!("{m} 分钟"), format!("{m} min")),
+        (h, 0) => (format!("{h} 小时"), format!("{h} h")),
+        (h, m) => (format!("{h} 小时 {m} 分钟"), format!("{h} h {m} min")),
     }
-    if d > 0 {
-        zh += &format!("{d} 天");
-        en.push(format!("{d} d"));
-    }
-    if h > 0 {
-        zh += &format!("{h} 小时");
-        en.push(format!("{h} h"));
-    }
-    if m > 0 || minutes == 0 {
-        zh += &format!("{m} 分钟");
-        en.push(format!("{m} min"));
-    }
-    (zh, en.join(" "))
 }
 
 fn step_of(kind: ClockKind) -> WorkOrderState {
