@@ -2,6 +2,7 @@
 //! written whole, and their rules live in [`crate::domain::contract`].
 
 use crate::domain::contract::*;
+use crate::domain::sla::SlaTerms;
 use crate::domain::values::Fen;
 use crate::store::{new_id, Store, Tx};
 use crate::{Error, Result};
@@ -18,6 +19,10 @@ struct Terms {
     early: Option<EarlyInspections>,
     billing: BillingTerms,
     exclusions: Vec<String>,
+    /// Absent in contracts stored before the SLA terms: they read as the default (see
+    /// [`crate::domain::sla`]).
+    #[serde(default)]
+    sla: SlaTerms,
 }
 
 /// The `terms` column of a contract, as JSON.
@@ -29,15 +34,37 @@ fn terms_json(c: &Contract) -> Result<String> {
         early: c.early.clone(),
         billing: c.billing.clone(),
         exclusions: c.exclusions.clone(),
+        sla: c.sla.clone(),
     };
     serde_json::to_string(&terms)
         .map_err(|e| Error::invalid("contract.terms", e.to_string(), e.to_string()))
+}
+
+/// Refuse SLA terms that name a calendar the files in use do not define: its deadlines could
+/// not be counted.
+fn check_calendars(c: &Contract) -> Result<()> {
+    let set = crate::calendar::active();
+    for id in c.sla.calendar_ids() {
+        if set.get_or_builtin(id).is_none() {
+            let known: Vec<&str> = set.calendars().map(|k| k.id.as_str()).collect();
+            return Err(Error::invalid(
+                "contract.sla",
+                format!("未知的服务日历「{id}」，可用：{}", known.join("、")),
+                format!(
+                    "unknown service calendar {id:?}; known: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Store a new contract (validated) and the sites it covers.
 pub fn add_contract(tx: &Tx, mut c: Contract) -> Result<Contract> {
     c.id = new_id();
     let c = c.validated()?;
+    check_calendars(&c)?;
     let terms = terms_json(&c)?;
     if crate::store::key_taken(tx.conn(), "contract", "number", &c.number)? {
         return Err(Error::invalid(
@@ -77,6 +104,7 @@ pub fn add_contract(tx: &Tx, mut c: Contract) -> Result<Contract> {
 pub fn update_contract(tx: &Tx, c: Contract) -> Result<Vec<&'static str>> {
     let now = contract_in(tx.conn(), &c.id)?;
     let c = c.validated()?;
+    check_calendars(&c)?;
     if c.number != now.number {
         return Err(Error::invalid(
             "contract.number",
@@ -192,6 +220,7 @@ pub(crate) fn contract_in(conn: &rusqlite::Connection, id: &str) -> Result<Contr
         billing: terms.billing,
         exclusions: terms.exclusions,
         site_ids,
+        sla: terms.sla,
     })
 }
 

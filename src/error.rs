@@ -271,6 +271,8 @@ fn entity_zh(entity: &str) -> &str {
         "item" => "巡检项",
         "blob" => "文件",
         "report" => "报告",
+        "sla_pause" => "暂停记录",
+        "calendar" => "服务日历",
         other => other,
     }
 }
@@ -283,6 +285,7 @@ fn entity_en(entity: &str) -> String {
         "item" => "checklist item".into(),
         "blob" => "file".into(),
         "location" => "stock location".into(),
+        "sla_pause" => "SLA pause".into(),
         other => other.replace('_', " "),
     }
 }

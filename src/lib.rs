@@ -5,6 +5,7 @@
 //! results or [`Error`]s out.
 
 pub mod billing;
+pub mod calendar;
 pub mod checklist;
 pub mod clock;
 pub mod conflicts;
@@ -22,6 +23,7 @@ pub mod profile;
 pub mod report;
 pub mod resolution;
 pub mod setup;
+pub mod sla;
 pub mod stats;
 pub mod stock;
 pub mod store;

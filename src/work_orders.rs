@@ -35,18 +35,20 @@ pub fn open(tx: &Tx, new: &NewWorkOrder) -> Result<WorkOrderSummary> {
         .ok_or_else(|| Error::not_found("lane", &new.lane_id))?;
     let now = tx.now();
     let contract = crate::contracts::contract_for_site(tx.conn(), &site_id, now.date_naive())?;
-    let (respond_by, on_site_by) = match (&contract, new.level) {
-        (Some(c), Some(level)) => match c.terms(level) {
-            Some(t) => (
-                Some(c.deadline(now, t.response_minutes).to_rfc3339()),
-                Some(c.deadline(now, t.on_site_minutes).to_rfc3339()),
-            ),
-            None => (None, None),
-        },
-        _ => (None, None),
-    };
     let id = new_id();
     let contract_id = contract.as_ref().map(|c| c.id.clone());
+    // The deadlines as first computed, by the same rule that computes the live clocks
+    // (`crate::sla::clocks`), kept on the record for readers of the stored row; the screens,
+    // the CLI and the report recompute them with the pauses that came after.
+    let mut rec =
+        crate::sla::Records::new(&id, new.kind, new.level.map(|l| l.get()), now, contract);
+    if let (Some(cid), WorkOrderKind::Emergency) = (&contract_id, new.kind) {
+        rec.other_emergencies = crate::sla::records::emergencies_of(tx.conn(), cid, &id)?;
+    }
+    let clocks = crate::sla::clocks(&rec, &crate::calendar::active(), now);
+    let deadline = |k| clocks.get(k).map(|c| c.deadline.to_rfc3339());
+    let respond_by = deadline(crate::sla::ClockKind::Response);
+    let on_site_by = deadline(crate::sla::ClockKind::OnSite);
     let level = new.level.map(|l| l.get());
     let reported_at = now.to_rfc3339();
     let summary = WorkOrderSummary {

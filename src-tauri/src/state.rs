@@ -13,6 +13,24 @@ use weibao::{Error, Result, Store, SystemClock};
 /// profile). Unset: `<OS app-data dir>/weibao.db`.
 pub const DB_ENV: &str = "WEIBAO_DB";
 
+/// A folder of edited service-calendar files used over the shipped ones (as the CLI's
+/// `--calendars`). Unset: the shipped files.
+pub const CALENDARS_ENV: &str = "WEIBAO_CALENDARS";
+
+/// Use the calendar folder `$WEIBAO_CALENDARS` names, if any. A folder with a mistake is not
+/// half-used: the store is then kept as that error, so every screen says what is wrong and where
+/// (file:line and field) instead of counting deadlines in calendars nobody meant.
+fn load_calendars() -> Result<()> {
+    match std::env::var_os(CALENDARS_ENV).filter(|v| !v.is_empty()) {
+        Some(dir) => {
+            let set = weibao::calendar::Calendars::load_dir(Path::new(&dir))?;
+            weibao::calendar::set_active(set);
+            Ok(())
+        }
+        None => Ok(()),
+    }
+}
+
 pub struct AppState {
     db_path: PathBuf,
     store: Mutex<std::result::Result<Store, (String, String)>>,
@@ -20,7 +38,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(db_path: PathBuf) -> Self {
-        let store = Store::open(&db_path, Arc::new(SystemClock))
+        let store = load_calendars()
+            .and_then(|()| Store::open(&db_path, Arc::new(SystemClock)))
             .map_err(|e| (e.message_zh(), e.to_string()));
         AppState {
             db_path,

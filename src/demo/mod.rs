@@ -323,6 +323,9 @@ fn add_demo_contract(
             "电子地磅".into(),
         ],
         site_ids,
+        // Both demo contracts carry the seeds' clocks: repair 8 h after arrival, part 28 h and
+        // spare unit 48 h after the report, emergencies 15 min / 24 h, two out of hours a year.
+        sla: crate::domain::sla::SlaTerms::seed(),
     };
     crate::contracts::add_contract(tx, c).map(|_| ())
 }

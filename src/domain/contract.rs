@@ -1,11 +1,10 @@
 //! 维保合同: period, covered sites, service calendar, fault-level table and billing terms.
 //! Deadlines are computed from this data, never typed in and never hard-coded.
 
+use super::sla::SlaTerms;
 use super::values::*;
 use crate::{Error, Result};
-use chrono::{
-    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Utc, Weekday,
-};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 code_enum!(
@@ -65,6 +64,9 @@ pub struct Contract {
     pub billing: BillingTerms,
     pub exclusions: Vec<String>,
     pub site_ids: Vec<String>,
+    /// Which calendar each deadline counts in, and the clocks beyond the level table (repair,
+    /// part, spare unit, emergencies). Stored in `terms`; absent (the default) in older records.
+    pub sla: SlaTerms,
 }
 
 impl Contract {
@@ -102,7 +104,8 @@ impl Contract {
                     format!("fault-level table lacks level {l}"),
                 ));
             };
-            if t.response_minutes <= 0 || t.on_site_minutes < t.response_minutes {
+            let too_long = t.on_site_minutes > super::sla::MAX_CLOCK_MINUTES;
+            if t.response_minutes <= 0 || t.on_site_minutes < t.response_minutes || too_long {
                 return Err(Error::invalid(
                     "contract.levels",
                     format!("{}的响应/到场时限不合理", t.level.label_zh()),
@@ -110,6 +113,7 @@ impl Contract {
                 ));
             }
         }
+        self.sla.validate()?;
         Ok(self)
     }
 
@@ -127,7 +131,8 @@ impl Contract {
             || self.inspections_per_year != new.inspections_per_year
             || self.early != new.early
             || self.billing != new.billing
-            || self.exclusions != new.exclusions;
+            || self.exclusions != new.exclusions
+            || self.sla != new.sla;
         let checks = [
             ("customer_id", self.customer_id != new.customer_id),
             ("name", self.name != new.name),
@@ -164,61 +169,52 @@ impl Contract {
         ]
     }
 
-    /// Deadline `minutes` of service time after `from` under this contract's calendar.
+    /// The calendar the level table's deadlines count in: the SLA terms' hotline, else the
+    /// stored `calendar` column.
+    pub fn hotline_calendar(&self) -> &str {
+        self.sla.hotline.as_deref().unwrap_or(self.calendar.code())
+    }
+
+    /// Deadline `minutes` of the hotline's service time after `from` (see
+    /// [`crate::sla`] for the clocks that also know pauses, emergencies and the other limits).
     pub fn deadline(&self, from: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
-        add_service_minutes(self.calendar, &self.holidays, from, minutes)
+        let set = crate::calendar::active();
+        match set.get_or_builtin(self.hotline_calendar()) {
+            Some(cal) => {
+                crate::calendar::count::Counter {
+                    set: &set,
+                    calendar: &cal,
+                    extra_off: &self.holidays,
+                }
+                .add(from, minutes, &[])
+                .at
+            }
+            None => add_service_minutes(self.calendar, &self.holidays, from, minutes),
+        }
     }
 }
 
-/// The service calendar is kept in China Standard Time (UTC+8, no daylight saving).
-fn cst() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
-}
-
-/// Add service minutes: 7×24 is plain time; 5×8 counts only weekdays 9:00–18:00 local time
-/// that are not public holidays.
+/// Add service minutes in the calendar a stored `calendar` column names: 7×24 is plain time;
+/// 5×8 counts weekdays 9:00–18:00 China time, without mainland public holidays (from the
+/// calendar files, make-up workdays counted as worked) and without `holidays`, the contract's own
+/// days off.
 pub fn add_service_minutes(
     cal: ServiceCalendar,
     holidays: &[NaiveDate],
     from: DateTime<Utc>,
     minutes: i64,
 ) -> DateTime<Utc> {
-    if cal == ServiceCalendar::SevenByTwentyFour {
-        return from + Duration::minutes(minutes);
-    }
-    let (open, close) = (
-        NaiveTime::from_hms_opt(9, 0, 0),
-        NaiveTime::from_hms_opt(18, 0, 0),
-    );
-    let (Some(open), Some(close)) = (open, close) else {
-        return from;
-    };
-    let tz = cst();
-    let mut t = from.with_timezone(&tz).naive_local();
-    let mut left = minutes;
-    // Walk day by day; bounded because every week has working days.
-    for _ in 0..3660 {
-        let day = t.date();
-        let working =
-            !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&day);
-        if working && t.time() < close {
-            let start = if t.time() < open {
-                day.and_time(open)
-            } else {
-                t
-            };
-            let room = (day.and_time(close) - start).num_minutes();
-            if left <= room {
-                let end = start + Duration::minutes(left);
-                return tz
-                    .from_local_datetime(&end)
-                    .single()
-                    .map(|d| d.with_timezone(&Utc))
-                    .unwrap_or(from);
+    let set = crate::calendar::active();
+    match set.get_or_builtin(cal.code()) {
+        Some(calendar) => {
+            crate::calendar::count::Counter {
+                set: &set,
+                calendar: &calendar,
+                extra_off: holidays,
             }
-            left -= room;
+            .add(from, minutes, &[])
+            .at
         }
-        t = (day + Duration::days(1)).and_time(NaiveTime::MIN);
+        None => from,
     }
-    from + Duration::minutes(minutes)
 }

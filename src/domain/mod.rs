@@ -5,6 +5,7 @@ pub mod contract;
 pub mod device;
 pub mod number;
 pub mod org;
+pub mod sla;
 pub mod values;
 pub mod work_order;
 

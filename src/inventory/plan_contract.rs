@@ -29,6 +29,9 @@ fn new_contract(today: chrono::NaiveDate) -> Contract {
         billing: BillingTerms::default(),
         exclusions: Vec::new(),
         site_ids: Vec::new(),
+        // The sheet has no SLA columns: a new contract counts response and arrival in its
+        // `calendar` (服务时间) column, as every spreadsheet contract did before.
+        sla: crate::domain::sla::SlaTerms::default(),
     }
 }
 

@@ -145,6 +145,9 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
         }
     }
     doc.devices = device_lines(conn, &device_ids, l)?;
+    if inspection.is_none() {
+        super::sla::fill(store, &wo.id, &mut doc)?;
+    }
 
     if let Some(st) = &inspection {
         doc.checklist = checklist_lines(st, l, false);

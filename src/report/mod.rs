@@ -15,6 +15,7 @@ pub mod photos;
 pub mod render;
 pub mod sign;
 pub mod signature;
+pub mod sla;
 pub mod verify;
 
 pub use common::{local_time, resources_dir};

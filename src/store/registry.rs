@@ -124,6 +124,11 @@ pub static TABLES: &[Table] = &[
         work_order_id: Text, found_state: Text, process: Text, analysis: Text,
         customer_feedback: Text, satisfaction: Int,
     }),
+    table!(sla_pause, Record, {
+        work_order_id: Text, clock: Text, reason: Text, note: Text, started_at: Text,
+        started_by: Text, recorded_at: Text, ended_at: Text, ended_by: Text,
+        end_recorded_at: Text,
+    }),
     table!(device_event, Event, {
         device_id: Text, at: Text, kind: Text, summary: Text, work_order_id: Text,
         status: Text, serial: Text,

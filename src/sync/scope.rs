@@ -252,6 +252,7 @@ pub static RULES: &[Rule] = &[
     ),
     sites("fault_report", "work order → lane → site", VIA_WORK_ORDER),
     sites("service_record", "work order → lane → site", VIA_WORK_ORDER),
+    sites("sla_pause", "work order → lane → site", VIA_WORK_ORDER),
     sites("device_event", "device → lane → site", VIA_DEVICE),
     sites("archive_access", "device → lane → site", VIA_DEVICE),
     global("stock_location"),

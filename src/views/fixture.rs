@@ -65,6 +65,7 @@ pub fn world() -> World {
                     },
                     exclusions: vec![],
                     site_ids: vec![site.id.clone()],
+                    sla: crate::domain::sla::SlaTerms::seed(),
                 },
             )?;
             devices::add_device(

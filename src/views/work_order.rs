@@ -6,17 +6,14 @@
 //! [`work_orders::ensure_editable`], the missing fields from [`ServiceRecordInput::missing`]
 //! (the list [`ServiceRecordInput::validate`] reads), SLA from [`super::sla`].
 
-use super::sla::{self, SlaClock, Step};
+use super::sla::{self, ClockKind, Note, PauseRow, SlaClock, SlaView};
 use super::time;
 use crate::domain::work_order::{ServiceRecord, ServiceRecordInput, WorkOrderState};
 use crate::stock::PartUse;
 // The store's work-order functions, in one place (they move to `crate::work_orders`).
 use crate::store::Store;
-use crate::work_orders::{
-    self, FaultReportView, TransitionView, WorkOrderFilter, WorkOrderSummary,
-};
+use crate::work_orders::{self, FaultReportView, WorkOrderFilter, WorkOrderSummary};
 use crate::{Error, Result};
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 /// A work order in a list (Today, a device's archive): its summary, when it was reported and
@@ -29,10 +26,16 @@ pub struct WorkOrderRow {
     /// reported.
     pub title_en: String,
     pub reported_at_text: String,
-    /// Respond-by deadline, if the contract sets one.
+    /// Respond-by deadline, if the contract sets one (also among `clocks`).
     pub respond: Option<SlaClock>,
-    /// On-site-by deadline, if the contract sets one.
+    /// On-site-by deadline, if the contract sets one (also among `clocks`).
     pub on_site: Option<SlaClock>,
+    /// Every SLA clock of the work order (response, on site, repair, part, spare unit), as
+    /// [`crate::sla::clocks`] computed them at the store's clock.
+    pub clocks: Vec<SlaClock>,
+    /// What the clocks' reader must know: a year counted without holiday data, a calendar the
+    /// files lack.
+    pub sla_warnings: Vec<Note>,
 }
 
 /// One step the work order took, at China time.
@@ -81,6 +84,10 @@ pub struct WorkOrderView {
     pub fault_time_text: Option<String>,
     pub service_record: Option<ServiceRecord>,
     pub parts: Vec<PartUse>,
+    /// The recorded excuses that paused its clocks (台风, 道路封闭, …), oldest first.
+    pub pauses: Vec<PauseRow>,
+    /// A pause may be recorded or ended now (the work order is not signed yet).
+    pub can_pause: bool,
 }
 
 /// A field key with its labels.
@@ -126,27 +133,7 @@ pub fn next_steps(state: WorkOrderState) -> Vec<WorkOrderState> {
         .collect()
 }
 
-fn step_of(state: WorkOrderState, step: WorkOrderState, transitions: &[TransitionView]) -> Step {
-    if !reached(state, step) {
-        return Step::Pending;
-    }
-    let at = transitions
-        .iter()
-        .find(|t| t.to == step.code())
-        .and_then(|t| time::parse(&t.at));
-    Step::Done(at)
-}
-
-fn row_of(
-    summary: WorkOrderSummary,
-    transitions: &[TransitionView],
-    phenomenon: Option<&str>,
-    now: DateTime<Utc>,
-) -> WorkOrderRow {
-    let clock = |step, deadline: &Option<String>| {
-        let done = step_of(summary.state, step, transitions);
-        sla::clock(step, &summary.reported_at, deadline.as_deref(), done, now)
-    };
+fn row_of(summary: WorkOrderSummary, phenomenon: Option<&str>, sla: &SlaView) -> WorkOrderRow {
     WorkOrderRow {
         title_en: super::english::work_order_title_en(
             &summary.title,
@@ -154,21 +141,23 @@ fn row_of(
             phenomenon,
         ),
         reported_at_text: time::china_text(&summary.reported_at),
-        respond: clock(WorkOrderState::Responded, &summary.respond_by),
-        on_site: clock(WorkOrderState::OnSite, &summary.on_site_by),
+        respond: sla.get(ClockKind::Response).cloned(),
+        on_site: sla.get(ClockKind::OnSite).cloned(),
+        clocks: sla.clocks.clone(),
+        sla_warnings: sla.warnings.clone(),
         summary,
     }
 }
 
 /// Rows for a list of work orders, judged at the store's clock.
 pub fn rows(store: &Store, summaries: Vec<WorkOrderSummary>) -> Result<Vec<WorkOrderRow>> {
-    let now = store.now();
     summaries
         .into_iter()
         .map(|s| {
             let d = work_orders::detail(store, &s.id)?;
             let phenomenon = d.fault_report.as_ref().map(|f| f.phenomenon.as_str());
-            Ok(row_of(s, &d.transitions, phenomenon, now))
+            let sla = sla::of_work_order(store, &s.id)?;
+            Ok(row_of(s, phenomenon, &sla))
         })
         .collect()
 }
@@ -204,18 +193,21 @@ pub fn view(store: &Store, id: &str) -> Result<WorkOrderView> {
     let missing = crate::report::signature::missing_before_signing(store.conn(), &d.summary.id)?;
     let resolved = state.next() == Some(WorkOrderState::CustomerSigned);
     let default_signer = default_signer(store, &d)?;
+    let sla = sla::of_work_order(store, &d.summary.id)?;
     let row = row_of(
         d.summary.clone(),
-        &d.transitions,
         d.fault_report.as_ref().map(|f| f.phenomenon.as_str()),
-        store.now(),
+        &sla,
     );
+    let editable = editable(store, &d.summary.id)?;
     Ok(WorkOrderView {
         next_steps: next_steps(state),
         can_sign: resolved && missing.is_empty(),
         can_refuse: resolved,
         has_report: reached(state, WorkOrderState::CustomerSigned),
-        editable: editable(store, &d.summary.id)?,
+        editable,
+        can_pause: editable,
+        pauses: sla.pauses,
         missing_labels: named(&missing),
         missing,
         default_signer,
@@ -276,6 +268,18 @@ pub fn advance(store: &mut Store, id: &str, to: &str, note: Option<&str>) -> Res
     let to = WorkOrderState::parse(to)?;
     store.write(|tx| work_orders::advance(tx, id, to, note, None))?;
     view(store, id)
+}
+
+/// Record an excuse that pauses the work order's clocks, and show the work order after it.
+pub fn pause(store: &mut Store, input: &crate::sla::pause::PauseInput) -> Result<WorkOrderView> {
+    let p = store.write(|tx| crate::sla::pause::record(tx, input))?;
+    view(store, &p.work_order_id)
+}
+
+/// Record that a pause's excuse ended (`at`, default now), and show its work order.
+pub fn end_pause(store: &mut Store, pause_id: &str, at: Option<&str>) -> Result<WorkOrderView> {
+    let p = store.write(|tx| crate::sla::pause::end(tx, pause_id, at))?;
+    view(store, &p.work_order_id)
 }
 
 /// Save the service record as typed: stored once no required field is blank, otherwise kept

@@ -30,6 +30,7 @@ mod report_rules;
 mod report_sign;
 mod report_support;
 mod report_tamper;
+mod sla_clocks;
 mod support;
 mod sync_cli;
 mod sync_clock;

@@ -6,8 +6,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use weibao::domain::device::{Confidentiality, DeviceStatus, DeviceType};
 use weibao::domain::work_order::{WorkOrderKind, WorkOrderState};
+use weibao::sla::PauseReason;
 use weibao::stock::{LocationKind, MovementKind, PartCategory, PartCondition};
-use weibao::views::sla::SlaStatus;
+use weibao::views::sla::{ClockKind, SlaStatus};
 
 #[derive(Serialize)]
 pub struct Label {
@@ -41,6 +42,8 @@ pub fn labels() -> Cmd<BTreeMap<&'static str, Group>> {
     Ok(BTreeMap::from([
         ("work_order_state", group!(WorkOrderState)),
         ("sla_status", group!(SlaStatus)),
+        ("sla_clock", group!(ClockKind)),
+        ("sla_pause_reason", group!(PauseReason)),
         ("work_order_kind", group!(WorkOrderKind)),
         ("device_type", group!(DeviceType)),
         ("device_status", group!(DeviceStatus)),

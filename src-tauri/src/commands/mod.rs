@@ -73,6 +73,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         work::billing_consent,
         work::report_fault,
         work::fault_levels,
+        work::pause_sla,
+        work::end_sla_pause,
         stock::stock_locations,
         stock::stock_at,
         stock::stock_for_device,

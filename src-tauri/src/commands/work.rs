@@ -4,6 +4,7 @@
 
 use super::{Cmd, St};
 use weibao::domain::work_order::{FaultReportInput, ServiceRecordInput};
+use weibao::sla::pause::PauseInput;
 use weibao::views::today::{self, TodayView};
 use weibao::views::work_order::{self as view, ServiceSave, WorkOrderRow, WorkOrderView};
 use weibao::work_orders::{self, WorkOrderSummary};
@@ -130,4 +131,17 @@ pub fn stats_export(
         let scope = weibao::stats::Scope::quarter(&customer, None, &quarter)?;
         weibao::stats::export_into(s, &scope, &dir)
     })
+}
+
+/// Record an excuse that pauses the work order's SLA clocks (台风, 道路封闭, 客户不在场 …); the
+/// core refuses it on a signed work order. Returns the work order with its clocks recomputed.
+#[tauri::command]
+pub fn pause_sla(state: St, input: PauseInput) -> Cmd<WorkOrderView> {
+    state.with(|s| view::pause(s, &input))
+}
+
+/// Record that a pause's excuse ended (now, or at `at`, China time).
+#[tauri::command]
+pub fn end_sla_pause(state: St, pause_id: String, at: Option<String>) -> Cmd<WorkOrderView> {
+    state.with(|s| view::end_pause(s, &pause_id, at.as_deref()))
 }

@@ -4,12 +4,14 @@
 //! 1 a domain error (message on stderr, Chinese then English), 2 a usage error.
 
 mod billing;
+mod calendar;
 mod devices;
 mod inspection;
 mod inventory;
 mod output;
 mod report;
 mod setup;
+mod sla;
 mod stats;
 mod stock;
 mod sync;
@@ -37,6 +39,10 @@ pub struct Cli {
     /// Print JSON instead of tables.
     #[arg(long, global = true)]
     json: bool,
+    /// Folder of edited service-calendar files (*.toml) used over the shipped ones: working
+    /// hours, public holidays and make-up workdays (default: the shipped files only).
+    #[arg(long, global = true, env = "WEIBAO_CALENDARS")]
+    calendars: Option<PathBuf>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -84,6 +90,9 @@ enum Cmd {
     /// Checklist templates (巡检模板): list, validate.
     #[command(subcommand)]
     Template(template::TemplateCmd),
+    /// Service calendars (服务日历): list, validate files, count a deadline.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCmd),
     /// Inspections (巡检): start, answer, progress, complete, open-fault, due.
     #[command(subcommand)]
     Inspection(inspection::InspectionCmd),
@@ -135,10 +144,13 @@ pub struct Ctx {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    // Every deadline this run counts is counted in these: load them before anything else.
+    calendar::load(cli.calendars.as_deref())?;
     // These read files only: they never open (or create) a database unless one is named.
     let cli = match cli.cmd {
         Cmd::Verify(a) => return report::verify(cli.db.as_deref(), cli.json, &a),
         Cmd::Template(c) => return template::run(cli.json, c),
+        Cmd::Calendar(c) => return calendar::run(cli.json, c),
         cmd => Cli { cmd, ..cli },
     };
     let db = cli.db.clone().unwrap_or_else(default_db);
@@ -199,7 +211,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Stats(a) => stats::run(&mut ctx, a),
         Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
         // Handled above, before a database is opened.
-        Cmd::Template(_) | Cmd::Verify(_) => Ok(()),
+        Cmd::Template(_) | Cmd::Verify(_) | Cmd::Calendar(_) => Ok(()),
         Cmd::Inspection(c) => inspection::run(&mut ctx, c),
         Cmd::Report(c) => report::run(&mut ctx, c),
         Cmd::Photo(c) => report::photo(&mut ctx, c),

@@ -5,6 +5,7 @@ use crate::Ctx;
 use clap::Subcommand;
 use weibao::domain::values::FaultLevel;
 use weibao::domain::work_order::{FaultReportInput, ServiceRecordInput, WorkOrderState};
+use weibao::sla::pause::PauseInput;
 use weibao::work_orders::{self, WorkOrderFilter};
 use weibao::Error;
 
@@ -79,6 +80,34 @@ pub enum WoCmd {
         #[arg(long)]
         note: String,
     },
+    /// The SLA clocks (服务时限) of a work order now: each clock's calendar, deadline and
+    /// standing (on time, at risk, overdue, met, paused), the pauses and any warning.
+    Clocks { id: String },
+    /// Record an excuse that pauses the clocks (台风, 道路封闭, 客户不在场 …).
+    Pause {
+        id: String,
+        /// typhoon, earthquake, flood, road_closure, traffic_jam, traffic_accident,
+        /// customer_unavailable, other (needs --note).
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// Only this clock (response, on_site, repair, part, spare_unit); default every clock.
+        #[arg(long)]
+        clock: Option<String>,
+        /// When the excuse began (YYYY-MM-DD HH:MM, China time); default now.
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Record that a pause ended: the work order's only running pause, or --pause ID.
+    Resume {
+        id: String,
+        #[arg(long)]
+        pause: Option<String>,
+        /// When it ended (YYYY-MM-DD HH:MM, China time); default now.
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// Write the service record (客户服务记录表) of a work order.
     Service {
         id: String,
@@ -130,6 +159,7 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
         }
         WoCmd::Show { id } => {
             let d = work_orders::detail(&ctx.store, &id)?;
+            let clocks = weibao::views::sla::of_work_order(&ctx.store, &d.summary.id)?;
             emit(ctx, &d, || {
                 let s = &d.summary;
                 let mut out = format!(
@@ -165,6 +195,8 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
                         .iter()
                         .map(|t| vec![local(&t.at), opt(&t.from), t.to.clone()]),
                 );
+                out += "\n服务时限：\n";
+                out += &crate::sla::render(&clocks);
                 if !d.parts.is_empty() {
                     out += "\n使用备件：\n";
                     out += &table(
@@ -257,6 +289,26 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
             emit(ctx, &wo, || {
                 format!("工单 {} 现为「{}」\n", wo.id, wo.state.label_zh())
             })
+        }
+        WoCmd::Clocks { id } => crate::sla::clocks(ctx, &id),
+        WoCmd::Pause {
+            id,
+            reason,
+            note,
+            clock,
+            from,
+        } => crate::sla::pause(
+            ctx,
+            PauseInput {
+                work_order_id: id,
+                reason,
+                note,
+                clock,
+                started_at: from,
+            },
+        ),
+        WoCmd::Resume { id, pause, at } => {
+            crate::sla::resume(ctx, &id, pause.as_deref(), at.as_deref())
         }
         WoCmd::Service {
             id,

@@ -55,6 +55,27 @@ pub struct ReportDoc {
     pub satisfaction: Option<Satisfaction>,
     pub signature: CustomerSignature,
     pub engineer_name: String,
+    /// The work order's SLA clocks (服务时限) as computed from the record when the report is
+    /// made; empty for an inspection or a job no contract sets limits for.
+    pub sla: Vec<SlaLine>,
+    /// Lines under the clocks: the pauses with their reasons and who recorded them, warnings.
+    pub sla_notes: Vec<String>,
+}
+
+/// One SLA clock as printed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SlaLine {
+    /// The clock and its limit ("到场 24 小时").
+    pub label: String,
+    /// The calendar it counts in, by name.
+    pub calendar: String,
+    pub deadline: String,
+    /// When the step happened, or "—".
+    pub done: String,
+    /// The standing, as worded in the report's language.
+    pub status: String,
+    /// Printed in the failure colour.
+    pub breached: bool,
 }
 
 /// Which report this is; decides the title and, for an addendum, the reference to the original.
@@ -238,6 +259,8 @@ impl ReportDoc {
             satisfaction: None,
             signature: CustomerSignature::Pending,
             engineer_name: String::new(),
+            sla: Vec::new(),
+            sla_notes: Vec::new(),
         }
     }
 }

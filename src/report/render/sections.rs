@@ -51,6 +51,7 @@ pub(crate) fn compose(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> 
     let mut flow = Flow::new(shaper, header);
     title_block(&mut flow, doc);
     info_table(&mut flow, doc);
+    sla(&mut flow, doc);
     devices(&mut flow, doc);
     text_section(
         &mut flow,
@@ -278,6 +279,53 @@ fn info_table(flow: &mut Flow<'_>, doc: &ReportDoc) {
         header: false,
         rows,
     });
+}
+
+/// The SLA clocks (服务时限) with their calendars, deadlines and standing, then the pauses and
+/// warnings under them.
+fn sla(flow: &mut Flow<'_>, doc: &ReportDoc) {
+    if doc.sla.is_empty() {
+        return;
+    }
+    let l = doc.lang;
+    let rows = doc
+        .sla
+        .iter()
+        .map(|c| Row::Cells {
+            cells: vec![
+                Cell::new(c.label.clone()),
+                Cell::new(c.calendar.clone()),
+                Cell::new(c.deadline.clone()),
+                Cell::new(c.done.clone()),
+                Cell {
+                    bold: c.breached,
+                    ..Cell::new(c.status.clone())
+                },
+            ],
+            bg: None,
+        })
+        .collect();
+    let table = Table {
+        cols: vec![
+            col(tr(l, "时限", "Clock"), 20.0, Align::Left),
+            col(tr(l, "计时日历", "Counted in"), 26.0, Align::Left),
+            col(tr(l, "期限", "Due"), 22.0, Align::Left),
+            col(tr(l, "完成时间", "Done"), 17.0, Align::Left),
+            col(tr(l, "结果", "Result"), 15.0, Align::Left),
+        ],
+        header: true,
+        rows,
+    };
+    titled_table(flow, tr(l, "服务时限", "Service levels"), None, &table);
+    if !doc.sla_notes.is_empty() {
+        flow.y += 2.0;
+    }
+    for note in &doc.sla_notes {
+        flow.paragraph(note, GREY_TEXT);
+    }
+    if !doc.sla_notes.is_empty() {
+        flow.y += 3.0;
+    }
 }
 
 pub(crate) fn col(title: &str, weight: f32, align: Align) -> Col {

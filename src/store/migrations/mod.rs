@@ -17,8 +17,9 @@ const SQL: &[&str] = &[
     include_str!("0004_sync.sql"),
     include_str!("0005_photo_time.sql"),
     include_str!("0006_inspection_addendum.sql"),
-    include_str!("0008_billing.sql"),
-    include_str!("0009_remote_resolution.sql"),
+    include_str!("0007_billing.sql"),
+    include_str!("0008_remote_resolution.sql"),
+    include_str!("0009_sla_pause.sql"),
 ];
 
 fn migration(i: usize, sql: &'static str) -> M<'static> {

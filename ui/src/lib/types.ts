@@ -19,9 +19,24 @@ export interface WorkOrderSummary {
   lane_id: string; contract_id: string | null; level: number | null; assignee_id: string | null;
   respond_by: string | null; on_site_by: string | null; reported_at: string;
 }
-/** One SLA deadline as the core judged it at its clock; times already in China time. */
-export interface SlaClock { step: string; deadline: string; deadline_text: string; status: string; done_at_text: string | null }
-export interface WorkOrderRow extends WorkOrderSummary { title_en: string; reported_at_text: string; respond: SlaClock | null; on_site: SlaClock | null }
+/** One SLA clock as the core computed it at its clock; times already in China time. */
+export interface SlaClock {
+  kind: string; label_zh: string; label_en: string; step: string;
+  calendar: string; calendar_zh: string; calendar_en: string; minutes: number; limit_zh: string; limit_en: string;
+  starts_text: string; deadline: string; deadline_text: string; status: string; done_at_text: string | null;
+  paused_minutes: number; rule_zh: string | null; rule_en: string | null;
+}
+/** A sentence from the core in both languages (a warning, a rule applied). */
+export interface Note { zh: string; en: string }
+/** A recorded excuse that paused the clocks (台风, 道路封闭 …). */
+export interface PauseRow {
+  id: string; clock: string | null; reason: string; reason_zh: string; reason_en: string; note: string | null;
+  started_at_text: string; started_by: string | null; ended_at_text: string | null; ended_by: string | null; running: boolean;
+}
+export interface WorkOrderRow extends WorkOrderSummary {
+  title_en: string; reported_at_text: string; respond: SlaClock | null; on_site: SlaClock | null;
+  clocks: SlaClock[]; sla_warnings: Note[];
+}
 export interface Archive {
   device: Device; type_label: string; type_label_en: string; status_label: string; status_label_en: string; lane: LaneView; in_warranty: boolean;
   history: (HistoryLine & { at_text: string; report_number: string | null })[]; open_work_orders: WorkOrderRow[];
@@ -42,7 +57,7 @@ export interface WorkOrderView extends WorkOrderRow {
   next_steps: string[]; can_sign: boolean; default_signer: string | null; can_resolve_remotely: boolean;
   resolution: { method: string; method_label_zh: string; method_label_en: string; detail: string } | null; has_report: boolean; editable: boolean; missing: string[];
   transitions: TransitionRow[]; fault_report: FaultReportView | null; phenomenon_en: string | null; fault_time_text: string | null;
-  service_record: ServiceRecord | null; parts: PartUse[];
+  service_record: ServiceRecord | null; parts: PartUse[]; pauses: PauseRow[]; can_pause: boolean;
 }
 export interface ServiceSave { saved: ServiceRecord | null; missing: string[] }
 export interface InspectionRow extends InspectionHeader { name_en: string | null; started_at_text: string }
