@@ -87,16 +87,13 @@ fn stats_rows(s: &Stats) -> Vec<Vec<String>> {
         String::new(),
         minutes(s.mean_repair_minutes),
     ));
-    rows.push(row(
-        "响应达标",
-        format!("{}/{}", s.respond_hits.kept, s.respond_hits.judged),
-        String::new(),
-    ));
-    rows.push(row(
-        "到场达标",
-        format!("{}/{}", s.on_site_hits.kept, s.on_site_hits.judged),
-        String::new(),
-    ));
+    for h in &s.sla_hits {
+        rows.push(row(
+            "时限达标（达标/已判定）",
+            h.label_zh.clone(),
+            format!("{}/{}", h.kept, h.judged),
+        ));
+    }
     for r in &s.recurring {
         rows.push(row(
             "重复故障设备",

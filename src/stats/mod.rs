@@ -98,9 +98,16 @@ pub struct Count {
     pub count: i64,
 }
 
-/// Hits of one SLA clock: kept / judged (work orders whose step happened or is overdue).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-pub struct HitRate {
+/// Hits of one SLA clock over the period's faults: kept / judged. A clock is judged once it is
+/// met or overdue; one still running (on time, at risk, paused) is not judged yet. Computed by
+/// [`crate::sla::clocks`], the same rule the work order and the report show, so a customer's
+/// figure never disagrees with the badge on a work order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClockHits {
+    /// `response`, `on_site`, `repair`, `part`, `spare_unit`.
+    pub clock: String,
+    pub label_zh: String,
+    pub label_en: String,
     pub kept: i64,
     pub judged: i64,
 }
@@ -138,10 +145,17 @@ pub struct Stats {
     pub mean_respond_minutes: Option<i64>,
     pub mean_arrive_minutes: Option<i64>,
     pub mean_repair_minutes: Option<i64>,
-    pub respond_hits: HitRate,
-    pub on_site_hits: HitRate,
+    /// Every clock any of the period's faults has, in the order of [`crate::sla::ClockKind`].
+    pub sla_hits: Vec<ClockHits>,
     pub recurring: Vec<Recurring>,
     pub parts: Vec<PartCount>,
+}
+
+impl Stats {
+    /// The hits of one clock, if any fault of the period has it.
+    pub fn hits(&self, clock: crate::sla::ClockKind) -> Option<&ClockHits> {
+        self.sla_hits.iter().find(|h| h.clock == clock.code())
+    }
 }
 
 /// One row of the common faults and remedies table.

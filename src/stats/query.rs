@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{CommonFault, Count, HitRate, PartCount, Recurring, Scope, Stats};
+use super::{ClockHits, CommonFault, Count, PartCount, Recurring, Scope, Stats};
 use crate::checklist::schedule::{self, local_day, SlotStatus};
 use crate::domain::device::DeviceType;
 use crate::store::Store;
 use crate::views::time;
-use crate::{billing, Error, Result};
+use crate::{billing, sla, Error, Result};
 
 /// An id with the name people know it by.
 type Named = (String, String);
@@ -54,8 +54,6 @@ struct Fault {
     device_code: Option<String>,
     device_type: Option<String>,
     reported: DateTime<Utc>,
-    respond_by: Option<DateTime<Utc>>,
-    on_site_by: Option<DateTime<Utc>>,
     responded: Option<DateTime<Utc>>,
     on_site: Option<DateTime<Utc>>,
     resolved: Option<DateTime<Utc>>,
@@ -73,33 +71,17 @@ fn faults(
     to: NaiveDate,
 ) -> Result<Vec<Fault>> {
     let mut st = conn.prepare(
-        "SELECT w.id, w.level, d.code, d.device_type, w.reported_at, w.respond_by, w.on_site_by
+        "SELECT w.id, w.level, d.code, d.device_type, w.reported_at
          FROM work_order w JOIN lane l ON l.id = w.lane_id JOIN site s ON s.id = l.site_id
          LEFT JOIN device d ON d.id = w.device_id
          WHERE s.customer_id = ?1 AND (?2 IS NULL OR s.id = ?2) AND w.deleted = 0
            AND w.kind IN ('fault_repair', 'emergency')
          ORDER BY w.reported_at, w.id",
     )?;
-    type Row = (
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<String>,
-        Option<String>,
-    );
+    type Row = (String, Option<i64>, Option<String>, Option<String>, String);
     let rows: Vec<Row> = st
         .query_map(rusqlite::params![customer, site], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut steps = conn.prepare(
@@ -107,7 +89,7 @@ fn faults(
          GROUP BY to_state",
     )?;
     let mut out = Vec::new();
-    for (id, level, device_code, device_type, reported, respond_by, on_site_by) in rows {
+    for (id, level, device_code, device_type, reported) in rows {
         // A report time that is not a time (a damaged record) cannot be placed in a period.
         let Some(reported) = time::parse(&reported) else {
             continue;
@@ -123,8 +105,6 @@ fn faults(
             device_code,
             device_type,
             reported,
-            respond_by: parse(respond_by),
-            on_site_by: parse(on_site_by),
             responded: parse(at.get("responded").cloned()),
             on_site: parse(at.get("on_site").cloned()),
             resolved: parse(at.get("resolved").cloned()),
@@ -160,22 +140,28 @@ fn mean_minutes(spans: &[i64]) -> Option<i64> {
     Some(spans.iter().sum::<i64>() / n)
 }
 
-fn hit(
-    deadline: Option<DateTime<Utc>>,
-    done: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-    rate: &mut HitRate,
-) {
-    let Some(deadline) = deadline else { return };
-    match done {
-        Some(at) => {
-            rate.judged += 1;
-            if at <= deadline {
-                rate.kept += 1;
+/// Count one work order's clocks into `hits` (kept / judged, by clock).
+fn hit(clocks: &sla::Clocks, hits: &mut BTreeMap<usize, ClockHits>) {
+    for c in &clocks.clocks {
+        let order = sla::ClockKind::ALL
+            .iter()
+            .position(|k| *k == c.kind)
+            .unwrap_or(usize::MAX);
+        let h = hits.entry(order).or_insert_with(|| ClockHits {
+            clock: c.kind.code().into(),
+            label_zh: c.kind.label_zh().into(),
+            label_en: c.kind.label_en().into(),
+            kept: 0,
+            judged: 0,
+        });
+        match c.status {
+            sla::SlaStatus::Met => {
+                h.kept += 1;
+                h.judged += 1;
             }
+            sla::SlaStatus::Breached => h.judged += 1,
+            sla::SlaStatus::OnTime | sla::SlaStatus::AtRisk | sla::SlaStatus::Paused => {}
         }
-        None if now > deadline => rate.judged += 1,
-        None => {}
     }
 }
 
@@ -196,7 +182,8 @@ pub(super) fn stats(store: &Store, scope: &Scope) -> Result<Stats> {
     let mut per_device: BTreeMap<String, (String, i64)> = BTreeMap::new();
     let mut parts: BTreeMap<String, PartCount> = BTreeMap::new();
     let (mut respond, mut arrive, mut repair) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut respond_hits, mut on_site_hits) = (HitRate::default(), HitRate::default());
+    let mut hits = BTreeMap::new();
+    let calendars = crate::calendar::active();
     let now = store.now();
     let mut parts_st = conn.prepare(
         "SELECT p.code, p.name, SUM(m.qty) FROM stock_movement m JOIN part p ON p.id = m.part_id
@@ -231,8 +218,9 @@ pub(super) fn stats(store: &Store, scope: &Scope) -> Result<Stats> {
                 repair.push((done - at).num_minutes());
             }
         }
-        hit(f.respond_by, f.responded, now, &mut respond_hits);
-        hit(f.on_site_by, f.on_site, now, &mut on_site_hits);
+        if let Some(rec) = sla::records::read(conn, &f.id)? {
+            hit(&sla::clocks(&rec, &calendars, now), &mut hits);
+        }
         let used: Vec<(String, String, i64)> = parts_st
             .query_map([&f.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -272,8 +260,7 @@ pub(super) fn stats(store: &Store, scope: &Scope) -> Result<Stats> {
         mean_respond_minutes: mean_minutes(&respond),
         mean_arrive_minutes: mean_minutes(&arrive),
         mean_repair_minutes: mean_minutes(&repair),
-        respond_hits,
-        on_site_hits,
+        sla_hits: hits.into_values().collect(),
         recurring,
         parts: parts.into_values().collect(),
     })

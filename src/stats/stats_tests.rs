@@ -139,9 +139,25 @@ fn a_quarter_by_hand() {
     assert_eq!(s.mean_respond_minutes, Some(30));
     assert_eq!(s.mean_arrive_minutes, Some(180));
     assert_eq!(s.mean_repair_minutes, Some(90));
-    // Response kept 1 of 2 (40 min > 30); on site kept 1 of 2 (the second never came).
-    assert_eq!((s.respond_hits.kept, s.respond_hits.judged), (1, 2));
-    assert_eq!((s.on_site_hits.kept, s.on_site_hits.judged), (1, 2));
+    // Every clock as the work order shows it (the seed's terms): response kept 1 of 2 (40 min >
+    // 30); on site 1 of 2 (the second never came); repair 1 of 1 (90 min of 8 h; the second
+    // has no arrival, so no repair clock); part and spare unit 1 of 2 (the first was solved in
+    // 4.5 h, the second is past 28 h and 48 h unsolved).
+    let hits: Vec<(&str, i64, i64)> = s
+        .sla_hits
+        .iter()
+        .map(|h| (h.clock.as_str(), h.kept, h.judged))
+        .collect();
+    assert_eq!(
+        hits,
+        vec![
+            ("response", 1, 2),
+            ("on_site", 1, 2),
+            ("repair", 1, 1),
+            ("part", 1, 2),
+            ("spare_unit", 1, 2),
+        ]
+    );
     assert_eq!(s.recurring.len(), 1);
     assert_eq!(
         (s.recurring[0].device_code.as_str(), s.recurring[0].faults),

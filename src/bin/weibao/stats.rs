@@ -62,15 +62,13 @@ fn shown(s: &Stats) -> String {
         vec!["平均响应".into(), mins(s.mean_respond_minutes)],
         vec!["平均到场".into(), mins(s.mean_arrive_minutes)],
         vec!["平均修复（自到场）".into(), mins(s.mean_repair_minutes)],
-        vec![
-            "响应达标".into(),
-            format!("{}/{}", s.respond_hits.kept, s.respond_hits.judged),
-        ],
-        vec![
-            "到场达标".into(),
-            format!("{}/{}", s.on_site_hits.kept, s.on_site_hits.judged),
-        ],
     ];
+    for h in &s.sla_hits {
+        rows.push(vec![
+            format!("{}达标", h.label_zh),
+            format!("{}/{}", h.kept, h.judged),
+        ]);
+    }
     for (title, v) in [
         ("按设备类型", &s.by_device_type),
         ("按级别", &s.by_level),
