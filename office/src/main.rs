@@ -57,6 +57,17 @@ enum Cmd {
     /// Enrolled laptops.
     #[command(subcommand)]
     Laptop(LaptopCmd),
+    /// The common faults and remedies table (常见故障现象与处理表) as the technical lead words it.
+    #[command(subcommand)]
+    CommonFault(CommonFaultCmd),
+    /// A contract's terms (合同条款) as TOML; with --set, save an edited file. The laptops get
+    /// the new terms at their next sync.
+    ContractTerms {
+        /// Number (HT-2026-001) or id.
+        contract: String,
+        #[arg(long, value_name = "FILE")]
+        set: Option<PathBuf>,
+    },
     /// Load the demo data set into an empty office replica (as `weibao demo`).
     Demo {
         #[arg(long)]
@@ -87,6 +98,32 @@ enum Cmd {
         /// CSV text encoding: utf8 (with the BOM Excel needs, the default) or gbk.
         #[arg(long, default_value = "utf8")]
         encoding: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CommonFaultCmd {
+    /// The technical lead's confirmed rows.
+    List,
+    /// Confirm a row of the common faults table in the lead's words, hide it, or add a known
+    /// fault (the counts always come from the fault records).
+    Set {
+        /// 设备类型: code or label (道闸, barrier gate).
+        #[arg(long)]
+        device_type: String,
+        /// 故障现象, as the records group it.
+        #[arg(long)]
+        phenomenon: String,
+        #[arg(long)]
+        cause: Option<String>,
+        #[arg(long)]
+        remedy: Option<String>,
+        /// Leave the row out of the table sent to customers.
+        #[arg(long)]
+        hide: bool,
+        /// The technical lead's name.
+        #[arg(long)]
+        by: String,
     },
 }
 
@@ -283,6 +320,68 @@ fn run(cli: Cli) -> Result<(), Error> {
             let sum = weibao::inventory::export(&store, &out, format, encoding)?;
             for line in sum.lines() {
                 println!("{line}");
+            }
+            Ok(())
+        }
+        Cmd::CommonFault(CommonFaultCmd::List) => {
+            let store = data.open_store()?;
+            for c in weibao::common_faults::curated(store.conn())? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{} {}",
+                    c.device_type,
+                    c.phenomenon,
+                    c.cause.as_deref().unwrap_or("-"),
+                    c.remedy.as_deref().unwrap_or("-"),
+                    if c.hidden { "hidden" } else { "shown" },
+                    c.confirmed_by,
+                    c.confirmed_at
+                );
+            }
+            Ok(())
+        }
+        Cmd::CommonFault(CommonFaultCmd::Set {
+            device_type,
+            phenomenon,
+            cause,
+            remedy,
+            hide,
+            by,
+        }) => {
+            let mut store = data.open_store()?;
+            let input = weibao::common_faults::CurateInput {
+                device_type,
+                phenomenon,
+                cause,
+                remedy,
+                hidden: hide,
+                by,
+            };
+            let c = store.write(|tx| weibao::common_faults::curate(tx, &input))?;
+            println!(
+                "{} {}: {}",
+                c.device_type,
+                c.phenomenon,
+                if c.hidden { "hidden" } else { "confirmed" }
+            );
+            Ok(())
+        }
+        Cmd::ContractTerms { contract, set } => {
+            let mut store = data.open_store()?;
+            match set {
+                None => print!(
+                    "{}",
+                    weibao::contract_terms::to_toml(store.conn(), &contract)?
+                ),
+                Some(path) => {
+                    let text = weibao::files::read_text("contract.terms", &path, 1024 * 1024)?;
+                    let changed =
+                        store.write(|tx| weibao::contract_terms::set(tx, &contract, &text))?;
+                    if changed.is_empty() {
+                        println!("contract {contract}: unchanged");
+                    } else {
+                        println!("contract {contract}: saved ({})", changed.join(", "));
+                    }
+                }
             }
             Ok(())
         }

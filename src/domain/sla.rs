@@ -130,6 +130,21 @@ impl SlaTerms {
                 }
             }
         }
+        if let Some(e) = &self.emergency {
+            if e.on_site_minutes < e.response_minutes {
+                return Err(Error::invalid(
+                    "contract.sla",
+                    format!(
+                        "紧急到场时限 {} 分钟短于紧急响应时限 {} 分钟",
+                        e.on_site_minutes, e.response_minutes
+                    ),
+                    format!(
+                        "the emergency on-site limit ({} min) is shorter than its response limit ({} min)",
+                        e.on_site_minutes, e.response_minutes
+                    ),
+                ));
+            }
+        }
         for id in self.calendar_ids() {
             let ok = !id.is_empty()
                 && id.len() <= 40

@@ -184,10 +184,17 @@ fn register_rows(store: &Store, scope: &Scope) -> Result<Vec<Vec<String>>> {
 
 fn common_rows(store: &Store, scope: &Scope) -> Result<(Vec<Vec<String>>, usize)> {
     let table = common_faults(store, scope)?;
-    let mut rows = vec![["设备类型", "故障现象", "原因", "处理方法", "次数"]
-        .iter()
-        .map(|h| h.to_string())
-        .collect::<Vec<_>>()];
+    let mut rows = vec![[
+        "设备类型",
+        "故障现象",
+        "原因",
+        "处理方法",
+        "次数",
+        "技术负责人确认",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect::<Vec<_>>()];
     for c in &table {
         rows.push(vec![
             c.device_type_zh.clone(),
@@ -195,6 +202,7 @@ fn common_rows(store: &Store, scope: &Scope) -> Result<(Vec<Vec<String>>, usize)
             c.causes.join("；"),
             c.remedies.join("；"),
             c.count.to_string(),
+            c.confirmed_by.clone().unwrap_or_default(),
         ]);
     }
     Ok((rows, table.len()))

@@ -161,11 +161,16 @@ impl Stats {
 /// One row of the common faults and remedies table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommonFault {
+    /// The device type's code (`barrier_gate`), or `none` for faults on no device.
+    pub device_type: String,
     pub device_type_zh: String,
     pub phenomenon: String,
     pub causes: Vec<String>,
     pub remedies: Vec<String>,
     pub count: i64,
+    /// Who confirmed the wording and when, if the technical lead did
+    /// ([`crate::common_faults`]).
+    pub confirmed_by: Option<String>,
 }
 
 /// The quarter the store's clock is in, as [`Scope::quarter`] reads it (`2026Q4`): what a
@@ -190,9 +195,9 @@ pub fn stats(store: &Store, scope: &Scope) -> Result<Stats> {
 }
 
 /// The common faults and remedies of `scope`'s customer, most frequent first: resolved repairs
-/// grouped by device type and phenomenon.
+/// grouped by device type and phenomenon, in the technical lead's wording where confirmed.
 pub fn common_faults(store: &Store, scope: &Scope) -> Result<Vec<CommonFault>> {
-    query::common_faults(store, scope)
+    crate::common_faults::apply(store.conn(), query::common_faults(store, scope)?)
 }
 
 #[cfg(test)]

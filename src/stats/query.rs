@@ -333,16 +333,18 @@ pub(super) fn common_faults(store: &Store, scope: &Scope) -> Result<Vec<CommonFa
         else {
             continue;
         };
-        let key_text: String = phenomenon.split_whitespace().collect::<Vec<_>>().join(" ");
-        let (_, type_zh, _) = type_label(f.device_type.as_deref());
+        let key_text = crate::common_faults::normalised(&phenomenon);
+        let (type_code, type_zh, _) = type_label(f.device_type.as_deref());
         let g = groups
-            .entry((type_zh.clone(), key_text.clone()))
+            .entry((type_code.clone(), key_text.clone()))
             .or_insert_with(|| CommonFault {
+                device_type: type_code,
                 device_type_zh: type_zh,
                 phenomenon: key_text,
                 causes: Vec::new(),
                 remedies: Vec::new(),
                 count: 0,
+                confirmed_by: None,
             });
         g.count += 1;
         let cause = billing::stored(conn, &f.id)?

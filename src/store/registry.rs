@@ -195,6 +195,10 @@ pub static TABLES: &[Table] = &[
     table!(conflict_resolution, Record, {
         conflict_key: Text, action: Text, note: Text, resolved_at: Text,
     }),
+    table!(common_fault, Record, {
+        device_type: Text, phenomenon: Text, cause: Text, remedy: Text, hidden: Int,
+        confirmed_by: Text, confirmed_at: Text,
+    }),
 ];
 
 /// The declared table named `name`, if any: the only way a name from outside reaches SQL.

@@ -65,7 +65,8 @@ fn global_tables_are_those_without_a_site() {
             "stock_location",
             "part",
             "spare_unit",
-            "conflict_resolution"
+            "conflict_resolution",
+            "common_fault"
         ]
     );
 }

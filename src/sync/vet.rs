@@ -13,6 +13,9 @@ use crate::Result;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+/// Tables only the office writes: a laptop's change to them is refused.
+const OFFICE_ONLY: &[&str] = &["common_fault"];
+
 /// One change the office refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
@@ -29,10 +32,23 @@ const SET_ASIDE: &str = "sync_set_aside";
 /// The changes of a batch pushed by `engineer_id` that the office refuses, with why:
 /// - an `engineer` record other than the pusher's own (someone else's name, phone, prefix);
 /// - an `engineer_key` (signing certificate) for another engineer;
-/// - a `report` signed in another engineer's name.
+/// - a `report` signed in another engineer's name;
+/// - any change to the common faults table, which the technical lead keeps at the office
+///   ([`crate::common_faults`]).
 pub fn vet(conn: &Connection, changes: &[Change], engineer_id: &str) -> Result<Vec<Refusal>> {
     let mut out = Vec::new();
     for (i, c) in changes.iter().enumerate() {
+        if OFFICE_ONLY.contains(&c.table.as_str()) {
+            out.push(Refusal {
+                seq: c.seq,
+                table: c.table.clone(),
+                row_id: c.row_id.clone(),
+                reason: "常见故障与处理表由技术负责人在办公室维护".into(),
+                reason_en: "the common faults table is kept by the technical lead at the office"
+                    .into(),
+            });
+            continue;
+        }
         let owner = match c.table.as_str() {
             "engineer" => Some(c.row_id.clone()),
             "engineer_key" | "report" => owner_of(conn, &changes[..i], c)?,

@@ -102,3 +102,69 @@ fn an_edit_of_another_engineers_record_is_set_aside_and_the_rest_syncs() {
         Some("13900000000")
     );
 }
+
+#[test]
+fn the_leads_common_faults_reach_the_laptop_and_a_laptops_edit_of_them_is_set_aside() {
+    let office = Server::start(true, weibao_office::DEFAULT_MAX_BODY);
+    let (token, _) = office.enrollable("王新");
+    let laptop = Laptop::new();
+    let out = laptop.enrol(&office, &token);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The technical lead confirms a row at the office.
+    let lead = weibao::common_faults::CurateInput {
+        device_type: "道闸".into(),
+        phenomenon: "道闸抬杆后不落杆".into(),
+        cause: Some("落杆缓冲垫老化开裂".into()),
+        remedy: Some("更换缓冲垫并调整落杆限位".into()),
+        hidden: false,
+        by: "李工".into(),
+    };
+    let confirmed = office
+        .store()
+        .write(|tx| weibao::common_faults::curate(tx, &lead))
+        .expect("confirmed at the office");
+    laptop.sync_ok(&office, &token);
+    let on_laptop = weibao::common_faults::curated(laptop.store().conn()).expect("rows");
+    assert_eq!(on_laptop.len(), 1, "the laptop holds the lead's table");
+    assert_eq!(
+        on_laptop[0].remedy.as_deref(),
+        Some("更换缓冲垫并调整落杆限位")
+    );
+
+    // An engineer rewords it on the laptop: refused at the office, kept aside on the laptop.
+    laptop
+        .store()
+        .write(|tx| {
+            weibao::common_faults::curate(
+                tx,
+                &weibao::common_faults::CurateInput {
+                    remedy: Some("换垫子".into()),
+                    by: "王新".into(),
+                    ..lead.clone()
+                },
+            )
+        })
+        .expect("written locally");
+    let err = laptop.sync_ok(&office, &token);
+    assert!(err.contains("technical lead"), "{err}");
+    assert_eq!(
+        one(
+            &office.store(),
+            "SELECT remedy FROM common_fault WHERE id = ?1",
+            &confirmed.id
+        )
+        .as_deref(),
+        Some("更换缓冲垫并调整落杆限位"),
+        "the office's wording stands"
+    );
+    let kept = weibao::sync::vet::set_aside(&laptop.store()).expect("set aside");
+    assert!(
+        kept.iter().all(|k| k.table == "common_fault") && !kept.is_empty(),
+        "{kept:?}"
+    );
+}

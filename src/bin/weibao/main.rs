@@ -5,6 +5,7 @@
 
 mod billing;
 mod calendar;
+mod contract;
 mod devices;
 mod inspection;
 mod inventory;
@@ -82,6 +83,9 @@ enum Cmd {
     /// Charges (费用) of a work order: the quote, the cause that decides it, the consent.
     #[command(subcommand)]
     Billing(billing::BillingCmd),
+    /// Contracts (合同): list, and their terms as TOML to read, edit and save back.
+    #[command(subcommand)]
+    Contract(contract::ContractCmd),
     /// The customer's quarterly statistics (季度统计), or with --out the files sent to them.
     Stats(stats::StatsArgs),
     /// Work orders (工单): list, show, report a fault, advance, service record.
@@ -208,6 +212,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Cmd::Stock(c) => stock::run(&mut ctx, c),
         Cmd::Billing(c) => billing::run(&mut ctx, c),
+        Cmd::Contract(c) => contract::run(&mut ctx, c),
         Cmd::Stats(a) => stats::run(&mut ctx, a),
         Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
         // Handled above, before a database is opened.
