@@ -53,7 +53,7 @@ fn the_demo_customers_quarter_equals_the_figures_worked_by_hand() {
     //   Sunday 08:52) and the loop detector kept; the gate and the reader, reported Monday
     //   10:00 and never answered, overdue since 10:30 → 2 of 4.
     // - on site: the repair and the loop detector arrived in time; the gate (24 hotline hours,
-    //   due Wednesday 15:00) and the reader (36) are still running → 2 of 2.
+    //   due Wednesday 16:00) and the reader (36) are still running → 2 of 2.
     // - repair (8 h after arrival): the repair in 66 min; the loop detector on site since
     //   Monday 10:00, unresolved past 18:00 → 1 of 2.
     // - part (28 h) and spare unit (48 h) from the report, 7×24: the repair solved in time;
