@@ -29,13 +29,13 @@ const SET_ASIDE: &str = "sync_set_aside";
 /// The changes of a batch pushed by `engineer_id` that the office refuses, with why:
 /// - an `engineer` record other than the pusher's own (someone else's name, phone, prefix);
 /// - an `engineer_key` (signing certificate) for another engineer;
-/// - a `report` signed in another engineer's name.
+/// - a `report` or `status_report` signed in another engineer's name.
 pub fn vet(conn: &Connection, changes: &[Change], engineer_id: &str) -> Result<Vec<Refusal>> {
     let mut out = Vec::new();
     for (i, c) in changes.iter().enumerate() {
         let owner = match c.table.as_str() {
             "engineer" => Some(c.row_id.clone()),
-            "engineer_key" | "report" => owner_of(conn, &changes[..i], c)?,
+            "engineer_key" | "report" | "status_report" => owner_of(conn, &changes[..i], c)?,
             _ => None,
         };
         let Some(owner) = owner else { continue };
