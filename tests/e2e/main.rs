@@ -31,6 +31,7 @@ mod report_sign;
 mod report_support;
 mod report_tamper;
 mod sla_clocks;
+mod status_report;
 mod support;
 mod sync_cli;
 mod sync_clock;
