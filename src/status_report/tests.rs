@@ -317,3 +317,27 @@ fn a_period_that_is_exactly_a_quarter_is_named_so() {
     );
     assert_eq!(gather::quarter_of(d("2026-10-01"), d("2026-11-30")), None);
 }
+
+#[test]
+fn the_office_refuses_a_status_report_signed_in_another_engineers_name() {
+    let (_d, mut store) = demo();
+    let assets = ReportAssets::locate().expect("assets");
+    let made = make(&mut store, &assets, &q4(), Lang::Zh).expect("made");
+    let conn = store.conn();
+    let change = crate::store::changes::since_except(conn, 0, "nobody", 1_000_000)
+        .expect("log")
+        .into_iter()
+        .map(|l| l.change)
+        .find(|c| c.table == "status_report")
+        .expect("the status report's change");
+    let own = crate::sync::vet::vet(
+        conn,
+        std::slice::from_ref(&change),
+        &made.report.engineer_id,
+    )
+    .expect("vet");
+    assert!(own.is_empty(), "{own:?}");
+    let other = crate::sync::vet::vet(conn, &[change], "another-engineer").expect("vet");
+    assert_eq!(other.len(), 1);
+    assert_eq!(other[0].table, "status_report");
+}
