@@ -54,6 +54,15 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("stats.from", l("统计开始日期", "period start")),
     ("stats.quarter", l("季度", "quarter")),
     ("stats.to", l("统计结束日期", "period end")),
+    (
+        "status_report.customer",
+        l("报告客户", "customer reported on"),
+    ),
+    (
+        "status_report.from",
+        l("报告期间开始日期", "start of the period"),
+    ),
+    ("status_report.site", l("报告站点", "site reported on")),
     ("branding.logo", l("公司标志", "company logo")),
     ("ca-cert", l("办公室证书", "office certificate")),
     ("calendar", l("服务日历", "service calendar")),

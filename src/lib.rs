@@ -27,6 +27,7 @@ pub mod resolution;
 pub mod setup;
 pub mod sla;
 pub mod stats;
+pub mod status_report;
 pub mod stock;
 pub mod store;
 pub mod sync;

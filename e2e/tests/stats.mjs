@@ -4,7 +4,7 @@ import { launch, assert } from '../lib.mjs';
 
 export const tests = [
   {
-    name: 'statistics: the quarter of a customer on screen, exported as a workbook with its three sheets',
+    name: 'statistics: the quarter of a customer on screen, exported as a workbook with its three sheets, and its signed device status report',
     async run() {
       const app = await launch();
       try {
@@ -30,6 +30,13 @@ export const tests = [
         const bytes = readFileSync(path);
         assert(bytes.subarray(0, 4).toString('latin1') === 'PK\x03\x04', 'a zip (XLSX)');
         for (const n of [1, 2, 3]) assert(bytes.includes(`xl/worksheets/sheet${n}.xml`), `sheet ${n} in ${path}`);
+        // The quarter's device status report: made, signed and filed by the core, next to it.
+        await app.tap('[data-testid="status-report"]');
+        await app.el('[data-testid="status-report-path"]', 60000);
+        const pdf = (await app.text('[data-testid="status-report-path"]')).trim();
+        assert(existsSync(pdf), `the status report is on disk: ${pdf}`);
+        assert(readFileSync(pdf).subarray(0, 5).toString('latin1') === '%PDF-', 'a PDF');
+        await app.shot('61-status-report');
       } finally {
         await app.quit();
       }

@@ -142,16 +142,13 @@ pub(super) fn refurbished_used(conn: &Connection, work_order_id: &str) -> Result
     )?)
 }
 
-/// Fault repairs of the work order's device reported within a year before `day`, this one
+/// Fault repairs of a device reported within a year before `day`, the one on that day
 /// included ("the same fault repaired three times → replace with new").
 pub(super) fn repairs_within_a_year(
     conn: &Connection,
-    wo: &WorkOrderSummary,
+    device: &str,
     day: NaiveDate,
 ) -> Result<i64> {
-    let Some(device) = &wo.device_id else {
-        return Ok(0);
-    };
     let since = day - Duration::days(365);
     let mut st = conn.prepare(
         "SELECT reported_at FROM work_order WHERE device_id = ?1 AND deleted = 0

@@ -23,8 +23,9 @@ use crate::{work_orders, Error, Result};
 
 /// The most labour one quote may count: a year of one engineer's days (in half days).
 const MAX_HALF_DAYS: i64 = 730;
-/// Repairs of one device within a year from which the contract says "replace with new".
-const REPEAT_LIMIT: i64 = 3;
+/// Repairs of one device within a year from which the contract says "replace with new" (also
+/// one of the upgrade advice rules of the quarterly status report, `crate::status_report`).
+pub const REPEAT_LIMIT: i64 = 3;
 
 /// What the engineer enters on the quote. Every field is optional: absent keeps what is stored.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -262,7 +263,10 @@ pub fn view(store: &Store, work_order_id: &str) -> Result<BillingView> {
         Some(c) => (None, Some(c)),
         None => (None, None),
     };
-    let repairs = facts::repairs_within_a_year(conn, &wo, situation.fault_day)?;
+    let repairs = match &wo.device_id {
+        Some(d) => repairs_within_a_year(conn, d, situation.fault_day)?,
+        None => 0,
+    };
     Ok(BillingView {
         stored,
         quote,
@@ -280,6 +284,17 @@ pub fn view(store: &Store, work_order_id: &str) -> Result<BillingView> {
             })
             .collect(),
     })
+}
+
+/// Fault repairs of `device_id` reported within a year before `day` (up to and including it):
+/// the count the "third repair in a year → replace with new" rule ([`REPEAT_LIMIT`]) is judged
+/// on, here for a work order's quote and in the quarterly status report's advice.
+pub fn repairs_within_a_year(
+    conn: &rusqlite::Connection,
+    device_id: &str,
+    day: NaiveDate,
+) -> Result<i64> {
+    facts::repairs_within_a_year(conn, device_id, day)
 }
 
 /// The day a fault counts from: when it happened, as reported.

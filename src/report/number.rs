@@ -27,8 +27,10 @@ pub fn format(prefix: &str, year: i32, seq: i64) -> String {
     format!("{prefix}-{year}-{seq:04}")
 }
 
-/// The number the engineer's next report in `year` will get (nothing is reserved).
-pub fn peek(conn: &rusqlite::Connection, engineer_id: &str, year: i32) -> Result<ReportNumber> {
+/// The engineer's own report prefix (`ZW`), checked: every number the engineer issues (service
+/// reports here, status reports in `crate::status_report`) starts with it, which is what keeps
+/// numbers unique across engineers without coordination.
+pub fn prefix(conn: &rusqlite::Connection, engineer_id: &str) -> Result<String> {
     let prefix: String = conn
         .query_row(
             "SELECT report_prefix FROM engineer WHERE id = ?1 AND deleted = 0",
@@ -50,6 +52,12 @@ pub fn peek(conn: &rusqlite::Connection, engineer_id: &str, year: i32) -> Result
             format!("report prefix {prefix:?} is not 1–8 capital letters or digits"),
         ));
     }
+    Ok(prefix)
+}
+
+/// The number the engineer's next report in `year` will get (nothing is reserved).
+pub fn peek(conn: &rusqlite::Connection, engineer_id: &str, year: i32) -> Result<ReportNumber> {
+    let prefix = prefix(conn, engineer_id)?;
     let local: Option<i64> = conn
         .query_row(
             "SELECT last FROM report_sequence WHERE engineer_id = ?1 AND year = ?2",

@@ -4,11 +4,15 @@
 //! The second question is what lets the office match a paper or e-mailed copy to the record:
 //! a file can carry a perfectly valid signature and still not be the report that was filed
 //! (re-signed, or an earlier draft), so the file's SHA-256 must equal the stored one.
+//!
+//! Service reports (`report`) and quarterly device status reports (`status_report`) are both
+//! looked up: a file matches whichever record has its hash.
 
 use serde::Serialize;
 
 use super::finalise::{by_number, by_sha256, StoredReport};
 use crate::report::sign::{verify_pdf, Verification};
+use crate::status_report::{self, StoredStatusReport};
 use crate::store::Store;
 use crate::Result;
 
@@ -27,6 +31,8 @@ pub struct RecordCheck {
     pub matches: bool,
     /// The stored report the file is (or claims to be, by its number).
     pub report: Option<StoredReport>,
+    /// The stored device status report the file is (or claims to be, by its number).
+    pub status_report: Option<StoredStatusReport>,
     /// Why it does not match, in English (the CLI prints both languages).
     pub problem: Option<String>,
     pub problem_zh: Option<String>,
@@ -55,13 +61,43 @@ fn check_record(store: &Store, pdf: &[u8], sha256: &str) -> Result<RecordCheck> 
         return Ok(RecordCheck {
             matches: true,
             report: Some(r),
+            status_report: None,
+            problem: None,
+            problem_zh: None,
+        });
+    }
+    if let Some(r) = status_report::by_sha256(store.conn(), sha256)? {
+        return Ok(RecordCheck {
+            matches: true,
+            report: None,
+            status_report: Some(r),
             problem: None,
             problem_zh: None,
         });
     }
     // Not on record by hash: say which report it claims to be, if its title names one.
-    let claimed = match pdf_title(pdf) {
-        Some(title) => claimed_number(store, &title)?,
+    let title = pdf_title(pdf);
+    let claimed_status = match &title {
+        Some(title) => claimed_status_number(store, title)?,
+        None => None,
+    };
+    if let Some(r) = claimed_status {
+        return Ok(RecordCheck {
+            matches: false,
+            problem: Some(format!(
+                "the file claims to be status report {} but its SHA-256 {sha256} differs from the stored {}",
+                r.number, r.sha256
+            )),
+            problem_zh: Some(format!(
+                "文件自称设备运行状态报告 {}，但其 SHA-256 {sha256} 与存档的 {} 不符",
+                r.number, r.sha256
+            )),
+            report: None,
+            status_report: Some(r),
+        });
+    }
+    let claimed = match &title {
+        Some(title) => claimed_number(store, title)?,
         None => None,
     };
     Ok(match claimed {
@@ -76,10 +112,12 @@ fn check_record(store: &Store, pdf: &[u8], sha256: &str) -> Result<RecordCheck> 
                 r.number, r.sha256
             )),
             report: Some(r),
+            status_report: None,
         },
         None => RecordCheck {
             matches: false,
             report: None,
+            status_report: None,
             problem: Some(format!("no stored report has SHA-256 {sha256}")),
             problem_zh: Some(format!("数据库中没有 SHA-256 为 {sha256} 的报告")),
         },
@@ -94,6 +132,19 @@ fn claimed_number(store: &Store, title: &str) -> Result<Option<StoredReport>> {
     let number: Option<String> = st.query_map([title], |r| r.get(0))?.next().transpose()?;
     match number {
         Some(n) => by_number(store.conn(), &n),
+        None => Ok(None),
+    }
+}
+
+/// The stored status report whose number appears in the title.
+fn claimed_status_number(store: &Store, title: &str) -> Result<Option<StoredStatusReport>> {
+    let mut st = store.conn().prepare_cached(
+        "SELECT number FROM status_report WHERE deleted = 0 AND instr(?1, number) > 0
+         ORDER BY length(number) DESC LIMIT 1",
+    )?;
+    let number: Option<String> = st.query_map([title], |r| r.get(0))?.next().transpose()?;
+    match number {
+        Some(n) => status_report::by_number(store.conn(), &n),
         None => Ok(None),
     }
 }

@@ -192,6 +192,11 @@ pub static TABLES: &[Table] = &[
         consented_at: Text,
     }),
     table!(work_order_resolution, Event, { work_order_id: Text, method: Text, detail: Text }),
+    table!(status_report, Event, {
+        customer_id: Text, site_id: Text, period_from: Text, period_to: Text, number: Text,
+        lang: Text, sha256: Text, size: Int, engineer_id: Text, cert_sha256: Text,
+        signed_at: Text,
+    }),
     table!(conflict_resolution, Record, {
         conflict_key: Text, action: Text, note: Text, resolved_at: Text,
     }),

@@ -54,8 +54,9 @@ pub struct BlobRef {
 }
 
 /// Every blob named by a live record: photo originals and report copies, the customer's
-/// signature, signed report PDFs, and photos inside inspection answers. Ids that are not
-/// [`is_sha256`] (a damaged record from elsewhere) never reach a path and are left out.
+/// signature, signed report PDFs (service reports and quarterly status reports), and photos
+/// inside inspection answers. Ids that are not [`is_sha256`] (a damaged record from elsewhere)
+/// never reach a path and are left out.
 const REFERENCED: &str = "
     SELECT original_sha256, 'photo', 'photo', id FROM photo WHERE deleted = 0
     UNION ALL
@@ -65,6 +66,8 @@ const REFERENCED: &str = "
       FROM customer_signature WHERE deleted = 0 AND png_sha256 IS NOT NULL
     UNION ALL
     SELECT sha256, 'report', 'report', id FROM report WHERE deleted = 0
+    UNION ALL
+    SELECT sha256, 'report', 'status_report', id FROM status_report WHERE deleted = 0
     UNION ALL
     SELECT j.value, 'photo', 'inspection_answer', a.id
       FROM inspection_answer a,

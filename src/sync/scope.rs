@@ -227,6 +227,30 @@ const STOCK_MOVEMENT: &[Arm] = &[
     VIA_WORK_ORDER[0],
 ];
 const PHOTO: &[Arm] = &[VIA_WORK_ORDER[0], VIA_INSPECTION[0]];
+/// A status report of one site belongs to that site; one of the whole customer to every site
+/// of the customer and every site its contracts cover (as the customer itself does), so each
+/// laptop holding any of the customer's sites gets the reports it is shown alongside.
+const STATUS_REPORT: &[Arm] = &[
+    Arm {
+        from: "{T} t",
+        id: "t.id",
+        site: Some("t.site_id"),
+        cond: "t.site_id IS NOT NULL",
+    },
+    Arm {
+        from: "{T} t JOIN site s ON s.customer_id = t.customer_id",
+        id: "t.id",
+        site: Some("s.id"),
+        cond: "t.site_id IS NULL",
+    },
+    Arm {
+        from: "{T} t JOIN contract k ON k.customer_id = t.customer_id \
+               JOIN contract_site cs ON cs.contract_id = k.id",
+        id: "t.id",
+        site: Some("cs.site_id"),
+        cond: "t.site_id IS NULL",
+    },
+];
 
 /// The rule of every synced table, in registry order.
 pub static RULES: &[Rule] = &[
@@ -312,6 +336,11 @@ pub static RULES: &[Rule] = &[
         "work_order_resolution",
         "work order → lane → site",
         VIA_WORK_ORDER,
+    ),
+    sites(
+        "status_report",
+        "its site; for the whole customer, the customer's sites and its contracts' sites",
+        STATUS_REPORT,
     ),
     global("conflict_resolution"),
     // The service company's wording for every customer: each laptop keeps the whole table to

@@ -272,3 +272,51 @@ fn scope_is_all_or_a_list_of_site_ids() {
     );
     assert!(serde_json::from_str::<Scope>("\"some\"").is_err());
 }
+
+/// A status report of one site goes to that site's laptops only; one of the whole customer to
+/// every site of the customer, never to another customer's site — and a share holding one
+/// still holds its customer, site and engineer.
+#[test]
+fn status_reports_follow_their_site_or_every_site_of_their_customer() {
+    let (_d, mut store) = demo();
+    let assets = crate::report::ReportAssets::locate().expect("assets");
+    let quarter = crate::stats::current_quarter(&store);
+    let make = |store: &mut Store, site: Option<&str>| {
+        let scope = crate::stats::Scope::quarter("西安海关", site, &quarter).expect("scope");
+        crate::status_report::make(store, &assets, &scope, crate::Lang::Zh)
+            .expect("status report")
+            .report
+            .id
+    };
+    let whole = make(&mut store, None);
+    let one = make(&mut store, Some("西安国际港务区卡口"));
+    let conn = store.conn();
+    let has = |site: &str, id: &str| {
+        rows_in_scope(conn, &only(&site_id(&store, site)))
+            .expect("rows")
+            .contains(&("status_report".to_string(), id.to_string()))
+    };
+    assert!(has("西安综合保税区卡口", &whole));
+    assert!(has("西安国际港务区卡口", &whole));
+    assert!(has("西安国际港务区卡口", &one));
+    assert!(!has("西安综合保税区卡口", &one), "another site's report");
+    assert!(
+        !has("咸阳机场货运卡口", &whole),
+        "another customer's report"
+    );
+    let rows = rows_in_scope(conn, &only(&site_id(&store, "西安国际港务区卡口"))).expect("rows");
+    let (customer, site, engineer): (String, String, String) = conn
+        .query_row(
+            "SELECT customer_id, site_id, engineer_id FROM status_report WHERE id = ?1",
+            [&one],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("row");
+    for (t, id) in [
+        ("customer", customer),
+        ("site", site),
+        ("engineer", engineer),
+    ] {
+        assert!(rows.contains(&(t.to_string(), id)), "{t} travels with it");
+    }
+}

@@ -32,7 +32,7 @@ const SET_ASIDE: &str = "sync_set_aside";
 /// The changes of a batch pushed by `engineer_id` that the office refuses, with why:
 /// - an `engineer` record other than the pusher's own (someone else's name, phone, prefix);
 /// - an `engineer_key` (signing certificate) for another engineer;
-/// - a `report` signed in another engineer's name;
+/// - a `report` or `status_report` signed in another engineer's name;
 /// - any change to the common faults table, which the technical lead keeps at the office
 ///   ([`crate::common_faults`]).
 pub fn vet(conn: &Connection, changes: &[Change], engineer_id: &str) -> Result<Vec<Refusal>> {
@@ -51,7 +51,7 @@ pub fn vet(conn: &Connection, changes: &[Change], engineer_id: &str) -> Result<V
         }
         let owner = match c.table.as_str() {
             "engineer" => Some(c.row_id.clone()),
-            "engineer_key" | "report" => owner_of(conn, &changes[..i], c)?,
+            "engineer_key" | "report" | "status_report" => owner_of(conn, &changes[..i], c)?,
             _ => None,
         };
         let Some(owner) = owner else { continue };

@@ -33,6 +33,7 @@ mod report_support;
 mod report_tamper;
 mod sla_clocks;
 mod stats_demo;
+mod status_report;
 mod support;
 mod sync_cli;
 mod sync_clock;

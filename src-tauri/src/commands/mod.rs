@@ -7,6 +7,7 @@ pub mod meta;
 pub mod org;
 pub mod profile;
 pub mod report;
+pub mod status_report;
 pub mod stock;
 pub mod sync;
 pub mod work;
@@ -69,6 +70,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         work::billing_view,
         work::stats_view,
         work::stats_export,
+        status_report::make_status_report,
+        status_report::open_status_report,
         work::billing_set,
         work::billing_consent,
         work::report_fault,

@@ -15,7 +15,7 @@ use weibao::{Error, Lang, Result};
 /// The report font is 16 MB: load it once, on first use (never at start-up).
 static ASSETS: OnceLock<ReportAssets> = OnceLock::new();
 
-fn assets() -> Result<&'static ReportAssets> {
+pub(crate) fn assets() -> Result<&'static ReportAssets> {
     if let Some(a) = ASSETS.get() {
         return Ok(a);
     }

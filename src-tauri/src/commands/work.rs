@@ -122,15 +122,20 @@ pub fn stats_export(
     customer: String,
     quarter: String,
 ) -> Cmd<weibao::stats::ExportSummary> {
-    let dir = state
-        .db_path()
-        .parent()
-        .map(|p| p.join("exports"))
-        .unwrap_or_else(|| std::path::PathBuf::from("exports"));
+    let dir = exports_dir(&state);
     state.with(|s| {
         let scope = weibao::stats::Scope::quarter(&customer, None, &quarter)?;
         weibao::stats::export_into(s, &scope, &dir)
     })
+}
+
+/// `exports/` beside the database: where the files made for the customer go.
+pub(crate) fn exports_dir(state: &St) -> std::path::PathBuf {
+    state
+        .db_path()
+        .parent()
+        .map(|p| p.join("exports"))
+        .unwrap_or_else(|| std::path::PathBuf::from("exports"))
 }
 
 /// Record an excuse that pauses the work order's SLA clocks (台风, 道路封闭, 客户不在场 …); the

@@ -14,6 +14,7 @@ mod report;
 mod setup;
 mod sla;
 mod stats;
+mod status_report;
 mod stock;
 mod sync;
 mod sync_http;
@@ -88,6 +89,8 @@ enum Cmd {
     Contract(contract::ContractCmd),
     /// The customer's quarterly statistics (季度统计), or with --out the files sent to them.
     Stats(stats::StatsArgs),
+    /// The quarterly device status report with upgrade advice (设备运行状态报告), signed.
+    StatusReport(status_report::StatusReportArgs),
     /// Work orders (工单): list, show, report a fault, advance, service record.
     #[command(subcommand, name = "wo", alias = "work-order")]
     WorkOrder(work_orders::WoCmd),
@@ -214,6 +217,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Billing(c) => billing::run(&mut ctx, c),
         Cmd::Contract(c) => contract::run(&mut ctx, c),
         Cmd::Stats(a) => stats::run(&mut ctx, a),
+        Cmd::StatusReport(a) => status_report::run(&mut ctx, a),
         Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
         // Handled above, before a database is opened.
         Cmd::Template(_) | Cmd::Verify(_) | Cmd::Calendar(_) => Ok(()),

@@ -443,10 +443,18 @@ pub fn verify(db: Option<&Path>, json: bool, a: &VerifyArgs) -> Result<(), Error
         );
         println!("SHA-256: {}", s.sha256_hex);
         if let Some(r) = &check.record {
-            match (&r.report, r.matches) {
-                (Some(rep), true) => println!(
+            match (&r.report, &r.status_report, r.matches) {
+                (Some(rep), _, true) => println!(
                     "存档比对 record: 一致 matches — 报告 {}，工单 {}",
                     rep.number, rep.work_order_id
+                ),
+                (_, Some(sr), true) => println!(
+                    "存档比对 record: 一致 matches — 设备运行状态报告 device status report {}，客户 customer {}{}，期间 period {} 至 {}",
+                    sr.number,
+                    sr.customer,
+                    sr.site.as_deref().map(|x| format!(" · {x}")).unwrap_or_default(),
+                    sr.period_from,
+                    sr.period_to
                 ),
                 _ => println!(
                     "存档比对 record: 不一致 MISMATCH — {}",

@@ -7,7 +7,8 @@
 //! (`report::sign`).
 //!
 //! Module map: `model` (input), `text` (font, measuring, line breaking), `layout` (page flow
-//! into drawing ops), `sections` + `evidence` (what goes where), `draw` (ops → PDF).
+//! into drawing ops), `sections` + `evidence` (what goes where), `draw` (ops → PDF), `status`
+//! (the quarterly device status report, on the same flow, header and footer).
 
 mod bill;
 mod draw;
@@ -15,6 +16,7 @@ mod evidence;
 mod layout;
 mod model;
 mod sections;
+mod status;
 mod text;
 
 use std::path::Path;
@@ -22,6 +24,7 @@ use std::path::Path;
 use krilla::image::Image;
 
 pub use model::*;
+pub use status::{render_status, AdviceLine, StatusDeviceLine, StatusDoc, StatusSite};
 pub use text::{ReportFonts, FONT_FILE};
 
 use crate::{Error, Lang, Result};

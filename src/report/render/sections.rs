@@ -26,7 +26,7 @@ pub(crate) fn when(t: Option<NaiveDateTime>, lang: Lang) -> String {
     )
 }
 
-fn or_dash(s: Option<&String>) -> String {
+pub(crate) fn or_dash(s: Option<&String>) -> String {
     s.filter(|s| !s.trim().is_empty())
         .cloned()
         .unwrap_or_else(|| "—".to_string())
@@ -89,9 +89,33 @@ pub(crate) fn compose(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> 
     pages
 }
 
+/// What the header and footer of every page carry, whatever the report: the company, the
+/// report's number and kind, and the language of the fixed words.
+pub(crate) struct Masthead<'a> {
+    pub company: &'a str,
+    pub number: &'a str,
+    pub kind: &'a str,
+    pub lang: Lang,
+}
+
+impl<'a> Masthead<'a> {
+    fn of(doc: &'a ReportDoc) -> Self {
+        Masthead {
+            company: &doc.company.name,
+            number: &doc.number,
+            kind: title(doc),
+            lang: doc.lang,
+        }
+    }
+}
+
+fn page_header(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> Vec<Op> {
+    masthead_ops(&Masthead::of(doc), shaper, images)
+}
+
 /// Logo, company name, report number and kind, repeated on every page so that a loose page can
 /// still be matched to its report.
-fn page_header(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> Vec<Op> {
+pub(crate) fn masthead_ops(m: &Masthead<'_>, shaper: &Shaper<'_>, images: &Images) -> Vec<Op> {
     let mut ops = Vec::new();
     let (top, logo_h) = (24.0, 34.0);
     let mut x = MARGIN_X;
@@ -108,7 +132,7 @@ fn page_header(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> Vec<Op>
         x += lw + 10.0;
     }
     let right_w = 170.0;
-    let name = shaper.fit_line(&doc.company.name, 14.0, MARGIN_X + CONTENT_W - right_w - x);
+    let name = shaper.fit_line(m.company, 14.0, MARGIN_X + CONTENT_W - right_w - x);
     ops.push(Op::Text {
         x,
         y: baseline(top, logo_h, 14.0),
@@ -119,9 +143,9 @@ fn page_header(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> Vec<Op>
         wide_spaces: false,
     });
     let right = MARGIN_X + CONTENT_W;
-    let number = format!("{}{}", tr(doc.lang, "编号：", "No. "), doc.number);
+    let number = format!("{}{}", tr(m.lang, "编号：", "No. "), m.number);
     let number = shaper.fit_line(&number, 9.0, right_w);
-    let kind = title(doc);
+    let kind = m.kind;
     for (text, y, color) in [
         (number, top + 13.0, BLACK),
         (kind.to_string(), top + 27.0, GREY_TEXT),
@@ -148,11 +172,15 @@ fn page_header(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> Vec<Op>
     ops
 }
 
-/// "第 x 页 共 y 页" needs the page count, so footers are added after layout.
 fn add_footers(pages: &mut [Vec<Op>], doc: &ReportDoc, shaper: &Shaper<'_>) {
+    footers(pages, &Masthead::of(doc), shaper);
+}
+
+/// "第 x 页 共 y 页" needs the page count, so footers are added after layout.
+pub(crate) fn footers(pages: &mut [Vec<Op>], m: &Masthead<'_>, shaper: &Shaper<'_>) {
     let total = pages.len();
     for (i, ops) in pages.iter_mut().enumerate() {
-        let text = match doc.lang {
+        let text = match m.lang {
             Lang::Zh => format!("第 {} 页 共 {} 页", i + 1, total),
             Lang::En => format!("Page {} of {}", i + 1, total),
         };
@@ -166,7 +194,7 @@ fn add_footers(pages: &mut [Vec<Op>], doc: &ReportDoc, shaper: &Shaper<'_>) {
             color: RULE,
             width: 0.5,
         });
-        let wide = doc.lang == Lang::Zh;
+        let wide = m.lang == Lang::Zh;
         let w = shaper.width_with(&text, size, wide);
         ops.push(Op::Text {
             x: (PAGE_W - w) / 2.0,
@@ -177,7 +205,7 @@ fn add_footers(pages: &mut [Vec<Op>], doc: &ReportDoc, shaper: &Shaper<'_>) {
             bold: false,
             wide_spaces: wide,
         });
-        let number = shaper.fit_line(&doc.number, size, 150.0);
+        let number = shaper.fit_line(m.number, size, 150.0);
         ops.push(Op::Text {
             x: MARGIN_X,
             y,

@@ -20,6 +20,7 @@ const SQL: &[&str] = &[
     include_str!("0007_billing.sql"),
     include_str!("0008_remote_resolution.sql"),
     include_str!("0009_sla_pause.sql"),
+    include_str!("0010_status_report.sql"),
     include_str!("0011_common_fault.sql"),
 ];
 
