@@ -30,6 +30,7 @@ fn resolved(w: &mut World) {
                     analysis: Some("垫子坏了".into()),
                     customer_feedback: None,
                     satisfaction: None,
+                    backup_restore: None,
                 },
             )?;
             work_orders::advance(tx, &wo, WorkOrderState::Resolved, None, None)

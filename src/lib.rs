@@ -16,6 +16,7 @@ pub mod demo;
 pub mod devices;
 pub mod domain;
 pub mod error;
+pub mod fault_register;
 pub mod fields;
 pub mod files;
 pub mod inventory;

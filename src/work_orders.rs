@@ -101,6 +101,9 @@ pub fn report_fault(tx: &Tx, input: &FaultReportInput) -> Result<WorkOrderSummar
             "fault time is in the future",
         ));
     }
+    crate::fault_register::check_after_install(&device, fault_time)?;
+    let channel = crate::fault_register::Channel::read(input.channel.as_deref())?;
+    let taken_by = crate::fault_register::taken_by(tx, input.taken_by.as_deref())?;
     let kind = match input.kind.as_deref() {
         None | Some("") => WorkOrderKind::FaultRepair,
         Some(k) => WorkOrderKind::parse(k)?,
@@ -151,10 +154,8 @@ pub fn report_fault(tx: &Tx, input: &FaultReportInput) -> Result<WorkOrderSummar
                 )?,
             ),
             ("contact_phone", &contact_phone.as_ref().map(|p| p.as_str())),
-            (
-                "taken_by",
-                &optional_text("fault.taken_by", input.taken_by.as_deref(), MAX_NAME_CHARS)?,
-            ),
+            ("taken_by", &taken_by),
+            ("channel", &channel.map(|c| c.code())),
         ],
     )?;
     devices::add_event(
@@ -325,12 +326,13 @@ pub fn record_service(tx: &Tx, id: &str, input: &ServiceRecordInput) -> Result<S
         )
         .optional()?;
     let sat = rec.satisfaction.map(i64::from);
-    let cols: [(&'static str, &dyn rusqlite::ToSql); 5] = [
+    let cols: [(&'static str, &dyn rusqlite::ToSql); 6] = [
         ("found_state", &rec.found_state),
         ("process", &rec.process),
         ("analysis", &rec.analysis),
         ("customer_feedback", &rec.customer_feedback),
         ("satisfaction", &sat),
+        ("backup_restore", &rec.backup_restore),
     ];
     match existing {
         Some(rid) => tx.update("service_record", &rid, &cols)?,
@@ -450,6 +452,10 @@ pub struct FaultReportView {
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub taken_by: Option<String>,
+    /// 报障方式 code, if recorded.
+    pub channel: Option<String>,
+    /// 故障处理结果, once written.
+    pub result: Option<String>,
 }
 
 /// A work order with everything recorded on it.
@@ -481,7 +487,9 @@ pub fn detail(store: &Store, id: &str) -> Result<WorkOrderDetail> {
         .collect::<rusqlite::Result<_>>()?;
     let fault_report = conn
         .query_row(
-            "SELECT fault_time, phenomenon, location, contact_name, contact_phone, taken_by FROM fault_report WHERE work_order_id = ?1",
+            "SELECT fault_time, phenomenon, location, contact_name, contact_phone, taken_by,
+                    channel, result
+             FROM fault_report WHERE work_order_id = ?1",
             [&summary.id],
             |r| {
                 Ok(FaultReportView {
@@ -491,13 +499,16 @@ pub fn detail(store: &Store, id: &str) -> Result<WorkOrderDetail> {
                     contact_name: r.get(3)?,
                     contact_phone: r.get(4)?,
                     taken_by: r.get(5)?,
+                    channel: r.get(6)?,
+                    result: r.get(7)?,
                 })
             },
         )
         .optional()?;
     let service_record = conn
         .query_row(
-            "SELECT found_state, process, analysis, customer_feedback, satisfaction FROM service_record WHERE work_order_id = ?1 AND deleted = 0",
+            "SELECT found_state, process, analysis, customer_feedback, satisfaction, backup_restore
+             FROM service_record WHERE work_order_id = ?1 AND deleted = 0",
             [&summary.id],
             |r| {
                 Ok(ServiceRecord {
@@ -506,6 +517,7 @@ pub fn detail(store: &Store, id: &str) -> Result<WorkOrderDetail> {
                     analysis: r.get(2)?,
                     customer_feedback: r.get(3)?,
                     satisfaction: r.get(4)?,
+                    backup_restore: r.get(5)?,
                 })
             },
         )

@@ -130,6 +130,7 @@ fn repair(s: &mut Store, clock: &FakeClock, assets: &ReportAssets) -> Result<Sto
                 analysis: Some("缓冲垫老化开裂后挡杆落杆冲击增大，振动导致限位开关端子松动，主控板收不到落杆到位信号。".into()),
                 customer_feedback: Some("处理及时，车道已恢复正常通行。".into()),
                 satisfaction: Some(5),
+                backup_restore: None,
             },
         )
     })?;
@@ -206,6 +207,7 @@ fn quarterly_inspection(
                 analysis: Some("挡杆开裂疑为车辆剐蹭；电机电流偏高与传动部件润滑不足有关，已补充润滑，下次巡检复测。".into()),
                 customer_feedback: Some("同意更换挡杆，请尽快安排。".into()),
                 satisfaction: Some(4),
+                backup_restore: None,
             },
         )
     })?;

@@ -85,9 +85,13 @@ pub struct FaultReportInput {
     pub location: Option<String>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
-    /// Who took the report (受理人).
+    /// Who took the report (受理人 / 报障响应人); defaults to the current engineer.
     pub taken_by: Option<String>,
     pub kind: Option<String>,
+    /// How it was reported (报障方式): `phone`, `fax`, `email`, `on_site`, `other` or the
+    /// Chinese label; see [`crate::fault_register::Channel`].
+    #[serde(default)]
+    pub channel: Option<String>,
 }
 
 /// 客户服务记录表: what the engineer records about the service.
@@ -103,6 +107,10 @@ pub struct ServiceRecordInput {
     pub customer_feedback: Option<String>,
     /// 满意度 1–5.
     pub satisfaction: Option<i64>,
+    /// 备份与恢复: what was backed up before the work and restored after (configuration,
+    /// parameters, the card database), on its own line of the form.
+    #[serde(default)]
+    pub backup_restore: Option<String>,
 }
 
 /// A validated service record.
@@ -113,6 +121,8 @@ pub struct ServiceRecord {
     pub analysis: Option<String>,
     pub customer_feedback: Option<String>,
     pub satisfaction: Option<u8>,
+    #[serde(default)]
+    pub backup_restore: Option<String>,
 }
 
 impl ServiceRecordInput {
@@ -148,6 +158,11 @@ impl ServiceRecordInput {
                 MAX_NOTE_CHARS,
             )?,
             satisfaction: self.satisfaction.map(parse_satisfaction).transpose()?,
+            backup_restore: optional_text(
+                "service.backup_restore",
+                self.backup_restore.as_deref(),
+                MAX_NOTE_CHARS,
+            )?,
         })
     }
 }

@@ -16,8 +16,8 @@ use crate::checklist::ItemKind;
 use crate::domain::device::DeviceType;
 use crate::domain::values::FaultLevel;
 use crate::report::render::{
-    Billing, ChecklistLine, Company, Customer, CustomerSignature, DeviceLine, PartCondition,
-    PartLine, ReportDoc, ReportKind, ReportPhoto, Satisfaction, Times,
+    Billing, ChecklistLine, Company, Customer, CustomerSignature, DeviceLine, FaultRegister,
+    PartCondition, PartLine, ReportDoc, ReportKind, ReportPhoto, Satisfaction, Times,
 };
 use crate::store::blobs::BlobKind;
 use crate::store::Store;
@@ -99,6 +99,29 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
             Lang::En => format!("Level {}", lv.get()),
         });
     doc.reported_fault = fr.map(|f| f.phenomenon.clone());
+    if let Some(f) = fr {
+        let channel = f
+            .channel
+            .as_deref()
+            .and_then(|c| crate::fault_register::Channel::parse(c).ok())
+            .map(|c| match l {
+                Lang::Zh => c.label_zh().to_string(),
+                Lang::En => c.label_en().to_string(),
+            });
+        let result = match &f.result {
+            Some(r) => Some(r.clone()),
+            None => crate::fault_register::suggested_result(conn, &wo.id)?,
+        };
+        doc.register = Some(FaultRegister {
+            fault_time: local(Some(f.fault_time.as_str())),
+            location: f.location.clone(),
+            reporter: f.contact_name.clone(),
+            phone: f.contact_phone.clone(),
+            channel,
+            taken_by: f.taken_by.clone(),
+            result,
+        });
+    }
     doc.resolution = crate::resolution::of(conn, &wo.id)?.map(|r| match l {
         Lang::Zh => format!("{}：{}", r.method.label_zh(), r.detail),
         Lang::En => format!(
@@ -127,7 +150,9 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
             resolved: local(st.header.completed_at.as_deref()).or(local(times.3.as_deref())),
         },
         None => Times {
-            reported: local(fr.map(|f| f.fault_time.as_str()).or(times.0.as_deref())),
+            // When the service company was told (the clocks run from it); when the fault
+            // happened is the register's own line.
+            reported: local(times.0.as_deref().or(fr.map(|f| f.fault_time.as_str()))),
             responded: local(times.1.as_deref()),
             arrived: local(times.2.as_deref()),
             resolved: local(times.3.as_deref()),
@@ -158,6 +183,7 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
         doc.actions = Some(rec.process.clone());
         doc.analysis = rec.analysis.clone();
         doc.customer_feedback = rec.customer_feedback.clone();
+        doc.backup_restore = rec.backup_restore.clone();
         doc.satisfaction = rec.satisfaction.map(|s| match s {
             5 => Satisfaction::VerySatisfied,
             4 => Satisfaction::Satisfied,

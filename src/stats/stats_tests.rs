@@ -70,6 +70,7 @@ fn a_quarter_by_hand() {
                     analysis: Some("缓冲垫被车辆撞裂".into()),
                     customer_feedback: None,
                     satisfaction: None,
+                    backup_restore: None,
                 },
             )
         })

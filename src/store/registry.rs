@@ -118,11 +118,11 @@ pub static TABLES: &[Table] = &[
     }),
     table!(fault_report, Record, {
         work_order_id: Text, fault_time: Text, phenomenon: Text, location: Text,
-        contact_name: Text, contact_phone: Text, taken_by: Text, result: Text,
+        contact_name: Text, contact_phone: Text, taken_by: Text, result: Text, channel: Text,
     }),
     table!(service_record, Record, {
         work_order_id: Text, found_state: Text, process: Text, analysis: Text,
-        customer_feedback: Text, satisfaction: Int,
+        customer_feedback: Text, satisfaction: Int, backup_restore: Text,
     }),
     table!(sla_pause, Record, {
         work_order_id: Text, clock: Text, reason: Text, note: Text, started_at: Text,

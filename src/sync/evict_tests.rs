@@ -177,6 +177,7 @@ fn unsent_work_keeps_its_row_and_what_it_refers_to_until_acknowledged() {
                     contact_phone: None,
                     taken_by: None,
                     kind: None,
+                    channel: None,
                 },
             )
         })

@@ -82,6 +82,10 @@ pub struct WorkOrderView {
     /// The fault report's phenomenon in English (see [`super::english::phenomenon_en`]).
     pub phenomenon_en: Option<String>,
     pub fault_time_text: Option<String>,
+    /// The fault report's channel as a label pair, if recorded.
+    pub channel_label: Option<(String, String)>,
+    /// 故障处理结果 to offer while none is written: what the records already say.
+    pub suggested_result: Option<String>,
     pub service_record: Option<ServiceRecord>,
     pub parts: Vec<PartUse>,
     /// The recorded excuses that paused its clocks (台风, 道路封闭, …), oldest first.
@@ -231,6 +235,18 @@ pub fn view(store: &Store, id: &str) -> Result<WorkOrderView> {
             .fault_report
             .as_ref()
             .map(|f| super::english::phenomenon_en(&f.phenomenon)),
+        channel_label: d
+            .fault_report
+            .as_ref()
+            .and_then(|f| f.channel.as_deref())
+            .and_then(|c| crate::fault_register::Channel::parse(c).ok())
+            .map(|c| (c.label_zh().to_string(), c.label_en().to_string())),
+        suggested_result: match &d.fault_report {
+            Some(f) if f.result.is_none() => {
+                crate::fault_register::suggested_result(store.conn(), &d.summary.id)?
+            }
+            _ => None,
+        },
         fault_report: d.fault_report,
         service_record: d.service_record,
         parts: d.parts,

@@ -78,6 +78,7 @@ fn level_one_barrier_fault_is_repaired_with_a_buffer_pad_from_the_van() {
                     analysis: Some("缓冲垫老化开裂（易损件）".into()),
                     customer_feedback: Some("已恢复通行".into()),
                     satisfaction: Some(5),
+                    backup_restore: None,
                 },
             )
         })

@@ -20,6 +20,7 @@ mod inventory_bad_input;
 mod inventory_import;
 mod inventory_support;
 mod newcomer;
+mod paper_forms;
 mod photo_evidence;
 mod photo_import;
 mod remote_resolution;

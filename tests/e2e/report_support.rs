@@ -96,6 +96,7 @@ pub fn resolved_repair(store: &mut Store, device: &str) -> String {
                     analysis: Some("水晶头氧化接触不良".into()),
                     customer_feedback: None,
                     satisfaction: Some(4),
+                    backup_restore: None,
                 },
             )?;
             work_orders::advance(tx, &wo.id, WorkOrderState::Resolved, None, None)?;

@@ -150,6 +150,7 @@ fn sync_replay_of_the_demo_and_of_every_action_rebuilds_an_identical_replica() {
                 analysis: Some("摄像机主板故障".into()),
                 customer_feedback: None,
                 satisfaction: Some(4),
+                backup_restore: None,
             },
         )
     })

@@ -389,6 +389,7 @@ fn sync_two_laptops_write_the_service_record_of_one_work_order_and_it_merges() {
                     analysis: None,
                     customer_feedback: None,
                     satisfaction: sat,
+                    backup_restore: None,
                 },
             )
         })

@@ -437,6 +437,7 @@ impl World {
                         analysis: Some((*word).to_string()),
                         customer_feedback: None,
                         satisfaction: None,
+                        backup_restore: None,
                     };
                     s.write(|tx| work_orders::record_service(tx, &id, &input).map(|_| ()))
                 }

@@ -67,6 +67,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         work::advance_work_order,
         work::record_service,
         work::resolve_remotely,
+        work::fault_channels,
+        work::set_fault_result,
         work::billing_view,
         work::stats_view,
         work::stats_export,

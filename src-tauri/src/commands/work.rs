@@ -65,6 +65,24 @@ pub fn report_fault(state: St, input: FaultReportInput) -> Cmd<WorkOrderSummary>
     state.with(|s| s.write(|tx| work_orders::report_fault(tx, &input)))
 }
 
+/// How a fault may be reported (报障方式): code with both labels, for the fault form.
+#[tauri::command]
+pub fn fault_channels() -> Vec<(String, String, String)> {
+    weibao::fault_register::Channel::ALL
+        .iter()
+        .map(|c| (c.code().into(), c.label_zh().into(), c.label_en().into()))
+        .collect()
+}
+
+/// Write the fault's handling result (故障处理结果); returns the work order as it now reads.
+#[tauri::command]
+pub fn set_fault_result(state: St, id: String, text: String) -> Cmd<WorkOrderView> {
+    state.with(|s| {
+        s.write(|tx| weibao::fault_register::set_result(tx, &id, &text))?;
+        view::view(s, &id)
+    })
+}
+
 /// The fault levels for a lane with the contract's definitions (应用系统瘫痪…) and limits.
 #[tauri::command]
 pub fn fault_levels(state: St, lane_id: String) -> Cmd<Vec<weibao::contracts::LevelChoice>> {

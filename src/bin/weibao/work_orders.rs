@@ -37,11 +37,24 @@ pub enum WoCmd {
         contact: Option<String>,
         #[arg(long)]
         phone: Option<String>,
+        /// Who took the report (受理人); default: the current engineer.
         #[arg(long)]
         taken_by: Option<String>,
         /// When the fault happened (YYYY-MM-DD HH:MM, China time); default now.
         #[arg(long)]
         at: Option<String>,
+        /// 故障位置.
+        #[arg(long)]
+        location: Option<String>,
+        /// How it was reported: phone, fax, email, on_site, other (or 电话, 传真 …).
+        #[arg(long)]
+        channel: Option<String>,
+    },
+    /// Write the fault's handling result (故障处理结果) on its 报障登记表.
+    Result {
+        id: String,
+        #[arg(long)]
+        text: String,
     },
     /// Open a work order of any kind on a lane (inspection, installation, emergency, …).
     Open {
@@ -121,6 +134,9 @@ pub enum WoCmd {
         feedback: Option<String>,
         #[arg(long)]
         satisfaction: Option<i64>,
+        /// What was backed up before the work and restored after (备份与恢复).
+        #[arg(long)]
+        backup_restore: Option<String>,
     },
 }
 
@@ -221,17 +237,20 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
             phone,
             taken_by,
             at,
+            location,
+            channel,
         } => {
             let input = FaultReportInput {
                 device_id: device,
                 level: i64::from(FaultLevel::parse(&level)?.get()),
                 fault_time: at,
                 phenomenon,
-                location: None,
+                location,
                 contact_name: contact,
                 contact_phone: phone,
                 taken_by,
                 kind: None,
+                channel,
             };
             let wo = ctx
                 .store
@@ -310,6 +329,12 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
         WoCmd::Resume { id, pause, at } => {
             crate::sla::resume(ctx, &id, pause.as_deref(), at.as_deref())
         }
+        WoCmd::Result { id, text } => {
+            let r = ctx
+                .store
+                .write(|tx| weibao::fault_register::set_result(tx, &id, &text))?;
+            emit(ctx, &r, || format!("处理结果已保存：{r}\n"))
+        }
         WoCmd::Service {
             id,
             found,
@@ -317,6 +342,7 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
             analysis,
             feedback,
             satisfaction,
+            backup_restore,
         } => {
             let input = ServiceRecordInput {
                 found_state: found,
@@ -324,6 +350,7 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
                 analysis,
                 customer_feedback: feedback,
                 satisfaction,
+                backup_restore,
             };
             let r = ctx
                 .store

@@ -15,6 +15,7 @@ mod draw;
 mod evidence;
 mod layout;
 mod model;
+mod register;
 mod sections;
 mod status;
 mod text;

@@ -32,6 +32,11 @@ pub struct ReportDoc {
     pub fault_level: Option<String>,
     /// What the customer reported (报修内容), for service reports.
     pub reported_fault: Option<String>,
+    /// The rest of the 报障登记表 (when, how, where, who took it, the result), for service
+    /// reports of a fault.
+    pub register: Option<FaultRegister>,
+    /// 备份与恢复: what was backed up and restored, from the service record.
+    pub backup_restore: Option<String>,
     pub devices: Vec<DeviceLine>,
     pub times: Times,
     /// Checklist results; usually empty for a service report.
@@ -60,6 +65,20 @@ pub struct ReportDoc {
     pub sla: Vec<SlaLine>,
     /// Lines under the clocks: the pauses with their reasons and who recorded them, warnings.
     pub sla_notes: Vec<String>,
+}
+
+/// The 报障登记表 as printed: every field in the paper form's order. Values are as recorded
+/// (the channel already in the report's language).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FaultRegister {
+    pub fault_time: Option<NaiveDateTime>,
+    pub location: Option<String>,
+    pub reporter: Option<String>,
+    pub phone: Option<String>,
+    pub channel: Option<String>,
+    pub taken_by: Option<String>,
+    /// 故障处理结果: as written, else what the records say.
+    pub result: Option<String>,
 }
 
 /// One SLA clock as printed.
@@ -245,6 +264,8 @@ impl ReportDoc {
             lane: None,
             fault_level: None,
             reported_fault: None,
+            register: None,
+            backup_restore: None,
             devices: Vec::new(),
             times: Times::default(),
             checklist: Vec::new(),

@@ -53,6 +53,7 @@ pub(crate) fn compose(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> 
     info_table(&mut flow, doc);
     sla(&mut flow, doc);
     devices(&mut flow, doc);
+    super::register::fault_register(&mut flow, doc);
     text_section(
         &mut flow,
         tr(doc.lang, "报修内容", "Reported fault"),
@@ -71,6 +72,11 @@ pub(crate) fn compose(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> 
     );
     text_section(
         &mut flow,
+        tr(doc.lang, "备份与恢复", "Backup and restore"),
+        &doc.backup_restore,
+    );
+    text_section(
+        &mut flow,
         tr(doc.lang, "原因分析", "Cause analysis"),
         &doc.analysis,
     );
@@ -78,6 +84,11 @@ pub(crate) fn compose(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> 
         &mut flow,
         tr(doc.lang, "处理方式（未到场）", "Resolved without a visit"),
         &doc.resolution,
+    );
+    text_section(
+        &mut flow,
+        tr(doc.lang, "故障处理结果", "Result"),
+        &doc.register.as_ref().and_then(|r| r.result.clone()),
     );
     parts(&mut flow, doc);
     super::bill::bill(&mut flow, doc);
@@ -472,7 +483,7 @@ fn checklist(flow: &mut Flow<'_>, doc: &ReportDoc) {
     titled_table(flow, heading, Some((&summary, color)), &table);
 }
 
-fn text_section(flow: &mut Flow<'_>, heading: &str, text: &Option<String>) {
+pub(crate) fn text_section(flow: &mut Flow<'_>, heading: &str, text: &Option<String>) {
     let Some(text) = text.as_ref().filter(|t| !t.trim().is_empty()) else {
         return;
     };

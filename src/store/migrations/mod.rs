@@ -22,6 +22,7 @@ const SQL: &[&str] = &[
     include_str!("0009_sla_pause.sql"),
     include_str!("0010_status_report.sql"),
     include_str!("0011_common_fault.sql"),
+    include_str!("0012_paper_forms.sql"),
 ];
 
 fn migration(i: usize, sql: &'static str) -> M<'static> {

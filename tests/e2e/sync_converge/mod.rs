@@ -292,6 +292,7 @@ fn act(
                 analysis: Some((*text).to_string()),
                 customer_feedback: None,
                 satisfaction: satisfaction.map(i64::from),
+                backup_restore: None,
             };
             let id = &seed.work_orders[*wo];
             allow(

@@ -48,15 +48,16 @@ export interface ReportRow {
   lane_id: string; site_name: string; lane_code: string; device_id: string | null; device_code: string | null;
   signer: string; signed_at: string; signed_at_text: string;
 }
-export interface ServiceRecord { found_state: string; process: string; analysis: string | null; customer_feedback: string | null; satisfaction: number | null }
+export interface ServiceRecord { found_state: string; process: string; analysis: string | null; customer_feedback: string | null; satisfaction: number | null; backup_restore: string | null }
 export interface PartUse { part_code: string; part_name: string; qty: number; unit: string; condition: string; unit_serial: string | null }
 export interface TransitionRow { to: string; at_text: string; note: string | null }
-export interface FaultReportView { fault_time: string; phenomenon: string; location: string | null; contact_name: string | null; contact_phone: string | null; taken_by: string | null }
+export interface FaultReportView { fault_time: string; phenomenon: string; location: string | null; contact_name: string | null; contact_phone: string | null; taken_by: string | null; channel: string | null; result: string | null }
 /** The work-order screen: what it may do next and what is missing, decided by the core. */
 export interface WorkOrderView extends WorkOrderRow {
   next_steps: string[]; can_sign: boolean; default_signer: string | null; can_resolve_remotely: boolean;
   resolution: { method: string; method_label_zh: string; method_label_en: string; detail: string } | null; has_report: boolean; editable: boolean; missing: string[];
   transitions: TransitionRow[]; fault_report: FaultReportView | null; phenomenon_en: string | null; fault_time_text: string | null;
+  channel_label: [string, string] | null; suggested_result: string | null;
   service_record: ServiceRecord | null; parts: PartUse[]; pauses: PauseRow[]; can_pause: boolean;
 }
 export interface ServiceSave { saved: ServiceRecord | null; missing: string[] }
