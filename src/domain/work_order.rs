@@ -14,6 +14,9 @@ code_enum!(
         FaultRepair = "fault_repair", "故障维修", "fault repair";
         Installation = "installation", "安装调试", "installation";
         Emergency = "emergency", "紧急抢修", "emergency";
+        Consultation = "consultation", "咨询服务", "consultation";
+        Upgrade = "upgrade", "升级服务", "upgrade";
+        EventSupport = "event_support", "重大活动保障", "event support";
     }
 );
 

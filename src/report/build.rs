@@ -47,6 +47,7 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
         None => ReportKind::Service,
     };
     let mut doc = ReportDoc::new(kind, input.number);
+    doc.emergency = wo.kind == crate::domain::work_order::WorkOrderKind::Emergency;
     let l = input.lang;
     doc.lang = l;
 

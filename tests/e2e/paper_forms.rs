@@ -84,3 +84,69 @@ fn a_fault_with_every_paper_field_is_repaired_signed_and_printed() {
         assert!(flat.contains(value), "{value:?} not in the report:\n{text}");
     }
 }
+
+#[test]
+fn an_emergency_is_reported_as_one_and_a_consultation_is_answered_by_phone() {
+    let (t, db) = demo_db();
+    let id = |o: &std::process::Output| -> String {
+        let v: serde_json::Value = serde_json::from_str(&ok(o)).expect("json");
+        v["id"].as_str().expect("id").to_string()
+    };
+    let emergency = id(&cli(
+        &db,
+        &[
+            "--json", "wo", "report", "--device", "XA01-L01-BG01", "--level", "1",
+            "--phenomenon", "道闸被车辆撞断，车道封闭", "--kind", "emergency",
+        ],
+    ));
+    for to in ["assigned", "responded", "on_site"] {
+        ok(&cli(&db, &["wo", "advance", &emergency, "--to", to]));
+    }
+    ok(&cli(
+        &db,
+        &["wo", "service", &emergency, "--found", "挡杆断裂", "--process", "更换挡杆"],
+    ));
+    ok(&cli(&db, &["wo", "advance", &emergency, "--to", "resolved"]));
+    let png = t.dir.path().join("sig.png");
+    std::fs::write(&png, weibao::demo::reports::demo_signature(3)).expect("png");
+    ok(&cli(
+        &db,
+        &["sign", "--work-order", &emergency, "--png", png.to_str().expect("utf-8"), "--signer", "陈建国"],
+    ));
+    let pdf = t.dir.path().join("emergency.pdf");
+    ok(&cli(
+        &db,
+        &["report", "render", "--wo", &emergency, "--out", pdf.to_str().expect("utf-8")],
+    ));
+    let text = stdout(&tool("pdftotext", &[pdf.to_str().expect("utf-8"), "-"]));
+    assert!(text.contains("应急响应报告"), "{text}");
+
+    // A consultation: no visit, answered by phone, and listed by its kind.
+    let ask = id(&cli(
+        &db,
+        &[
+            "--json", "wo", "report", "--device", "XA01-L01-BG01", "--level", "4",
+            "--phenomenon", "咨询：道闸常开模式如何设置", "--kind", "consultation",
+            "--channel", "phone",
+        ],
+    ));
+    for to in ["assigned", "responded"] {
+        ok(&cli(&db, &["wo", "advance", &ask, "--to", to]));
+    }
+    ok(&cli(
+        &db,
+        &["wo", "resolve-remotely", &ask, "--by", "phone", "--note", "电话指导在主控板菜单设置常开"],
+    ));
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&cli(&db, &["--json", "wo", "show", &ask]))).expect("json");
+    assert_eq!(shown["kind"], "consultation");
+    assert_eq!(shown["state"], "resolved");
+    let e = error_json(&cli(
+        &db,
+        &[
+            "--json", "wo", "report", "--device", "XA01-L01-BG01", "--level", "4",
+            "--phenomenon", "x", "--kind", "party",
+        ],
+    ));
+    assert_eq!(e["field"], "work_order.kind");
+}

@@ -49,6 +49,10 @@ pub enum WoCmd {
         /// How it was reported: phone, fax, email, on_site, other (or 电话, 传真 …).
         #[arg(long)]
         channel: Option<String>,
+        /// fault_repair (default), emergency (its report is titled 应急响应报告), consultation,
+        /// upgrade, event_support.
+        #[arg(long)]
+        kind: Option<String>,
     },
     /// Write the fault's handling result (故障处理结果) on its 报障登记表.
     Result {
@@ -239,6 +243,7 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
             at,
             location,
             channel,
+            kind,
         } => {
             let input = FaultReportInput {
                 device_id: device,
@@ -249,7 +254,7 @@ pub fn run(ctx: &mut Ctx, cmd: WoCmd) -> Result<(), Error> {
                 contact_name: contact,
                 contact_phone: phone,
                 taken_by,
-                kind: None,
+                kind,
                 channel,
             };
             let wo = ctx

@@ -20,6 +20,9 @@ pub struct ReportDoc {
     /// Language of the fixed labels. Chinese by default.
     pub lang: Lang,
     pub kind: ReportKind,
+    /// The work was an emergency (应急响应): the service report is titled as one, as the seeds'
+    /// contracts promise an 应急响应报告 after each.
+    pub emergency: bool,
     /// The report number, unique across engineers (e.g. `E07-2026-0042`); printed in the header of
     /// every page and used as the PDF's document id.
     pub number: String,
@@ -257,6 +260,7 @@ impl ReportDoc {
         ReportDoc {
             lang: Lang::Zh,
             kind,
+            emergency: false,
             number: number.into(),
             company: Company::default(),
             customer: Customer::default(),

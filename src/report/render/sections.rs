@@ -36,6 +36,11 @@ pub(crate) fn or_dash(s: Option<&String>) -> String {
 pub(crate) fn title(doc: &ReportDoc) -> &'static str {
     match doc.kind {
         ReportKind::Inspection => tr(doc.lang, "巡检记录", "Inspection Record"),
+        ReportKind::Service if doc.emergency => tr(
+            doc.lang,
+            "应急响应报告（客户服务记录表）",
+            "Emergency Response Report (Customer Service Record)",
+        ),
         ReportKind::Service => tr(
             doc.lang,
             "客户服务记录表（维修报告）",
