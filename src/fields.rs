@@ -229,6 +229,7 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("rma.to_location", l("返修去向", "RMA destination")),
     ("scale", l("规模", "scale")),
     ("server", l("办公室服务器地址", "office server address")),
+    ("search.text", l("搜索文字", "search text")),
     ("service.analysis", l("原因分析", "cause analysis")),
     (
         "service.backup_restore",

@@ -9,6 +9,7 @@
 pub mod archive;
 pub mod english;
 pub mod inspection;
+pub mod note_search;
 pub mod report;
 pub mod reports;
 pub mod sla;

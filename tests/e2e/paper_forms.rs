@@ -16,11 +16,25 @@ fn a_fault_with_every_paper_field_is_repaired_signed_and_printed() {
     let v: serde_json::Value = serde_json::from_str(&ok(&cli(
         &db,
         &[
-            "--json", "wo", "report", "--device", "XY01-L01-CM01", "--level", "3",
-            "--phenomenon", "车牌识别摄像机画面发白，夜间无法识别",
-            "--contact", "刘晓燕", "--phone", "029-88798002",
-            "--location", "咸阳机场货运卡口 1号车道 抓拍杆",
-            "--channel", "传真", "--at", "2026-11-23 08:40",
+            "--json",
+            "wo",
+            "report",
+            "--device",
+            "XY01-L01-CM01",
+            "--level",
+            "3",
+            "--phenomenon",
+            "车牌识别摄像机画面发白，夜间无法识别",
+            "--contact",
+            "刘晓燕",
+            "--phone",
+            "029-88798002",
+            "--location",
+            "咸阳机场货运卡口 1号车道 抓拍杆",
+            "--channel",
+            "传真",
+            "--at",
+            "2026-11-23 08:40",
         ],
     )))
     .expect("json");
@@ -31,21 +45,40 @@ fn a_fault_with_every_paper_field_is_repaired_signed_and_printed() {
     ok(&cli(
         &db,
         &[
-            "wo", "service", &wo,
-            "--found", "摄像机曝光参数被改为手动，夜间补光灯不亮",
-            "--process", "恢复自动曝光，更换补光灯电源",
-            "--backup-restore", "修改前导出摄像机配置文件，完成后导入并核对抓拍参数",
-            "--feedback", "夜间识别恢复正常，满意",
-            "--satisfaction", "4",
+            "wo",
+            "service",
+            &wo,
+            "--found",
+            "摄像机曝光参数被改为手动，夜间补光灯不亮",
+            "--process",
+            "恢复自动曝光，更换补光灯电源",
+            "--backup-restore",
+            "修改前导出摄像机配置文件，完成后导入并核对抓拍参数",
+            "--feedback",
+            "夜间识别恢复正常，满意",
+            "--satisfaction",
+            "4",
         ],
     ));
-    ok(&cli(&db, &["wo", "result", &wo, "--text", "已修复，夜间识别率恢复"]));
+    ok(&cli(
+        &db,
+        &["wo", "result", &wo, "--text", "已修复，夜间识别率恢复"],
+    ));
     // A bad channel is named; the work order is untouched.
     let e = error_json(&cli(
         &db,
         &[
-            "--json", "wo", "report", "--device", "XY01-L01-CM01", "--level", "3",
-            "--phenomenon", "x", "--channel", "信鸽",
+            "--json",
+            "wo",
+            "report",
+            "--device",
+            "XY01-L01-CM01",
+            "--level",
+            "3",
+            "--phenomenon",
+            "x",
+            "--channel",
+            "信鸽",
         ],
     ));
     assert_eq!(e["field"], "fault.channel");
@@ -55,14 +88,32 @@ fn a_fault_with_every_paper_field_is_repaired_signed_and_printed() {
     std::fs::write(&png, weibao::demo::reports::demo_signature(2)).expect("png");
     ok(&cli(
         &db,
-        &["sign", "--work-order", &wo, "--png", png.to_str().expect("utf-8"), "--signer", "刘晓燕"],
+        &[
+            "sign",
+            "--work-order",
+            &wo,
+            "--png",
+            png.to_str().expect("utf-8"),
+            "--signer",
+            "刘晓燕",
+        ],
     ));
     let pdf = t.dir.path().join("form.pdf");
     ok(&cli(
         &db,
-        &["report", "render", "--wo", &wo, "--out", pdf.to_str().expect("utf-8")],
+        &[
+            "report",
+            "render",
+            "--wo",
+            &wo,
+            "--out",
+            pdf.to_str().expect("utf-8"),
+        ],
     ));
-    let text = stdout(&tool("pdftotext", &["-layout", pdf.to_str().expect("utf-8"), "-"]));
+    let text = stdout(&tool(
+        "pdftotext",
+        &["-layout", pdf.to_str().expect("utf-8"), "-"],
+    ));
     let flat: String = text.split_whitespace().collect();
     for value in [
         "报障登记",
@@ -95,8 +146,17 @@ fn an_emergency_is_reported_as_one_and_a_consultation_is_answered_by_phone() {
     let emergency = id(&cli(
         &db,
         &[
-            "--json", "wo", "report", "--device", "XA01-L01-BG01", "--level", "1",
-            "--phenomenon", "道闸被车辆撞断，车道封闭", "--kind", "emergency",
+            "--json",
+            "wo",
+            "report",
+            "--device",
+            "XA01-L01-BG01",
+            "--level",
+            "1",
+            "--phenomenon",
+            "道闸被车辆撞断，车道封闭",
+            "--kind",
+            "emergency",
         ],
     ));
     for to in ["assigned", "responded", "on_site"] {
@@ -104,19 +164,45 @@ fn an_emergency_is_reported_as_one_and_a_consultation_is_answered_by_phone() {
     }
     ok(&cli(
         &db,
-        &["wo", "service", &emergency, "--found", "挡杆断裂", "--process", "更换挡杆"],
+        &[
+            "wo",
+            "service",
+            &emergency,
+            "--found",
+            "挡杆断裂",
+            "--process",
+            "更换挡杆",
+        ],
     ));
-    ok(&cli(&db, &["wo", "advance", &emergency, "--to", "resolved"]));
+    ok(&cli(
+        &db,
+        &["wo", "advance", &emergency, "--to", "resolved"],
+    ));
     let png = t.dir.path().join("sig.png");
     std::fs::write(&png, weibao::demo::reports::demo_signature(3)).expect("png");
     ok(&cli(
         &db,
-        &["sign", "--work-order", &emergency, "--png", png.to_str().expect("utf-8"), "--signer", "陈建国"],
+        &[
+            "sign",
+            "--work-order",
+            &emergency,
+            "--png",
+            png.to_str().expect("utf-8"),
+            "--signer",
+            "陈建国",
+        ],
     ));
     let pdf = t.dir.path().join("emergency.pdf");
     ok(&cli(
         &db,
-        &["report", "render", "--wo", &emergency, "--out", pdf.to_str().expect("utf-8")],
+        &[
+            "report",
+            "render",
+            "--wo",
+            &emergency,
+            "--out",
+            pdf.to_str().expect("utf-8"),
+        ],
     ));
     let text = stdout(&tool("pdftotext", &[pdf.to_str().expect("utf-8"), "-"]));
     assert!(text.contains("应急响应报告"), "{text}");
@@ -125,9 +211,19 @@ fn an_emergency_is_reported_as_one_and_a_consultation_is_answered_by_phone() {
     let ask = id(&cli(
         &db,
         &[
-            "--json", "wo", "report", "--device", "XA01-L01-BG01", "--level", "4",
-            "--phenomenon", "咨询：道闸常开模式如何设置", "--kind", "consultation",
-            "--channel", "phone",
+            "--json",
+            "wo",
+            "report",
+            "--device",
+            "XA01-L01-BG01",
+            "--level",
+            "4",
+            "--phenomenon",
+            "咨询：道闸常开模式如何设置",
+            "--kind",
+            "consultation",
+            "--channel",
+            "phone",
         ],
     ));
     for to in ["assigned", "responded"] {
@@ -135,7 +231,15 @@ fn an_emergency_is_reported_as_one_and_a_consultation_is_answered_by_phone() {
     }
     ok(&cli(
         &db,
-        &["wo", "resolve-remotely", &ask, "--by", "phone", "--note", "电话指导在主控板菜单设置常开"],
+        &[
+            "wo",
+            "resolve-remotely",
+            &ask,
+            "--by",
+            "phone",
+            "--note",
+            "电话指导在主控板菜单设置常开",
+        ],
     ));
     let shown: serde_json::Value =
         serde_json::from_str(&ok(&cli(&db, &["--json", "wo", "show", &ask]))).expect("json");
@@ -144,8 +248,17 @@ fn an_emergency_is_reported_as_one_and_a_consultation_is_answered_by_phone() {
     let e = error_json(&cli(
         &db,
         &[
-            "--json", "wo", "report", "--device", "XA01-L01-BG01", "--level", "4",
-            "--phenomenon", "x", "--kind", "party",
+            "--json",
+            "wo",
+            "report",
+            "--device",
+            "XA01-L01-BG01",
+            "--level",
+            "4",
+            "--phenomenon",
+            "x",
+            "--kind",
+            "party",
         ],
     ));
     assert_eq!(e["field"], "work_order.kind");

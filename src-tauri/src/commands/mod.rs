@@ -68,6 +68,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         work::record_service,
         work::resolve_remotely,
         work::fault_channels,
+        work::search_notes,
         work::set_fault_result,
         work::billing_view,
         work::stats_view,

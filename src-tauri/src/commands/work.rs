@@ -65,6 +65,12 @@ pub fn report_fault(state: St, input: FaultReportInput) -> Cmd<WorkOrderSummary>
     state.with(|s| s.write(|tx| work_orders::report_fault(tx, &input)))
 }
 
+/// Work orders whose fault or service notes mention `text`, with device, lane and excerpt.
+#[tauri::command]
+pub fn search_notes(state: St, text: String) -> Cmd<Vec<weibao::views::note_search::NoteHit>> {
+    state.with(|s| weibao::views::note_search::search(s, &text, 100))
+}
+
 /// How a fault may be reported (报障方式): code with both labels, for the fault form.
 #[tauri::command]
 pub fn fault_channels() -> Vec<(String, String, String)> {

@@ -60,6 +60,13 @@ enum Cmd {
     /// Devices: search, archive (设备档案).
     #[command(subcommand)]
     Device(devices::DeviceCmd),
+    /// Search what engineers wrote on faults and service records ("缓冲垫开裂"): each work
+    /// order that mentions it, with its device, lane and the words around the match.
+    Notes {
+        text: String,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
     /// Add a customer, site, lane or device by hand (starting from an empty database).
     #[command(subcommand)]
     Add(setup::AddCmd),
@@ -192,6 +199,27 @@ fn run(cli: Cli) -> Result<(), Error> {
             })
         }
         Cmd::Device(c) => devices::run(&mut ctx, c),
+        Cmd::Notes { text, limit } => {
+            let hits = weibao::views::note_search::search(&ctx.store, &text, limit)?;
+            output::emit(&ctx, &hits, || {
+                if hits.is_empty() {
+                    return format!("没有记录提到「{}」/ no notes mention it\n", text.trim());
+                }
+                output::table(
+                    &["报障时间", "设备", "站点 / 通道", "工单", "报告", "摘录"],
+                    hits.iter().map(|h| {
+                        vec![
+                            h.reported_at_text.clone(),
+                            h.device_code.clone().unwrap_or_default(),
+                            format!("{} / {}", h.site, h.lane),
+                            h.work_order_id.clone(),
+                            h.report_number.clone().unwrap_or_default(),
+                            h.excerpt.clone(),
+                        ]
+                    }),
+                )
+            })
+        }
         Cmd::Add(c) => setup::add(&mut ctx, c),
         Cmd::Profile(c) => setup::profile(&mut ctx, c),
         Cmd::FaultLevels { lane } => setup::fault_levels(&mut ctx, &lane),
