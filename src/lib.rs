@@ -19,6 +19,7 @@ pub mod error;
 pub mod fields;
 pub mod files;
 pub mod inventory;
+pub mod labels;
 pub mod media;
 pub mod org;
 pub mod profile;
