@@ -13,6 +13,8 @@ async function choosePhoto(app, file) {
   const input = await app.$('[data-testid="label-photo"]');
   await app.b.execute((el) => { el.hidden = false; el.style.opacity = '1'; }, input);
   await input.addValue(file);
+  // Hidden again for the screenshot (the screen may already have moved on to the device).
+  try { await app.b.execute((el) => { el.hidden = true; }, input); } catch { /* gone */ }
   app.actions += 2;
 }
 
