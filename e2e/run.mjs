@@ -11,8 +11,9 @@ import { tests as sync } from './tests/sync.mjs';
 import { tests as newcomer } from './tests/newcomer.mjs';
 import { tests as stats } from './tests/stats.mjs';
 import { tests as paperForm } from './tests/paper_form.mjs';
+import { tests as labels } from './tests/labels.mjs';
 
-const all = [...setup, ...browse, ...sla, ...inspection, ...english, ...durability, ...repair, ...paperForm, ...stats, ...sync, ...newcomer];
+const all = [...setup, ...browse, ...sla, ...inspection, ...english, ...durability, ...repair, ...paperForm, ...stats, ...labels, ...sync, ...newcomer];
 const filter = process.argv[2];
 let passed = 0;
 let failed = 0;

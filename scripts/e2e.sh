@@ -58,11 +58,12 @@ Xvfb "$DISP" -screen 0 1366x768x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${DISP#:}" ] && break; sleep 0.1; done
 
+# E2E_PORT (and the next port, WebKitWebDriver's) lets two runs share a machine.
 PORT="${E2E_PORT:-4444}"
 # The app inherits tauri-driver's environment: this is how the tests point it at their database.
 DISPLAY="$DISP" XDG_DATA_HOME="$WORK/xdg-data" XDG_CONFIG_HOME="$WORK/xdg-config" XDG_CACHE_HOME="$WORK/xdg-cache" \
   WEIBAO_DB="$WORK/weibao.db" \
-  "$TOOLS/bin/tauri-driver" --port "$PORT" --native-driver "$(command -v WebKitWebDriver)" >"$WORK/driver.log" 2>&1 &
+  "$TOOLS/bin/tauri-driver" --port "$PORT" --native-port "$((PORT + 1))" --native-driver "$(command -v WebKitWebDriver)" >"$WORK/driver.log" 2>&1 &
 DRIVER_PID=$!
 PIDS+=($DRIVER_PID)
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done

@@ -20,6 +20,7 @@ pub mod fault_register;
 pub mod fields;
 pub mod files;
 pub mod inventory;
+pub mod labels;
 pub mod media;
 pub mod org;
 pub mod profile;

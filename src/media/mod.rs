@@ -14,8 +14,8 @@ mod png;
 pub mod signature;
 
 pub use photo::{
-    header_dimensions, import_photo, PhotoFormat, ProcessedPhoto, MAX_PHOTO_BYTES, MAX_PIXELS,
-    REPORT_LONG_SIDE,
+    decode_photo, header_dimensions, import_photo, PhotoFormat, ProcessedPhoto, MAX_PHOTO_BYTES,
+    MAX_PIXELS, REPORT_LONG_SIDE,
 };
 pub use signature::{
     import_signature_png, SignatureImage, MAX_SIGNATURE_BYTES, MAX_SIGNATURE_SIDE, MIN_INK_PIXELS,

@@ -107,32 +107,7 @@ fn processing_error(e: impl std::fmt::Display) -> Error {
 /// Validate a photo file and make its report copy. `field` names the input in errors (e.g.
 /// `"photos[3]"`), so the UI can point at the file that was refused.
 pub fn import_photo(bytes: &[u8], field: &str) -> Result<ProcessedPhoto> {
-    if bytes.is_empty() {
-        return Err(Error::invalid(field, "文件为空", "the file is empty"));
-    }
-    if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(Error::invalid(
-            field,
-            format!("文件过大（{} MB），上限 80 MB", bytes.len() / 1_048_576),
-            format!(
-                "the file is too large ({} MB), limit 80 MB",
-                bytes.len() / 1_048_576
-            ),
-        ));
-    }
-    let format = PhotoFormat::sniff(bytes).ok_or_else(|| not_image(field))?;
-    let header = evidence::header(bytes, format, field)?;
-    let (w, h) = header.dimensions();
-    let pixels = u64::from(w) * u64::from(h);
-    if pixels > MAX_PIXELS {
-        let mp = pixels as f64 / 1e6;
-        return Err(Error::invalid(
-            field,
-            format!("图片过大：{w}×{h}（{mp:.0} 百万像素），上限 50 百万像素"),
-            format!("the image is too large: {w}×{h} ({mp:.0} MP), limit 50 MP"),
-        ));
-    }
-    let decoded = evidence::decode(bytes, &header, field)?;
+    let (format, (w, h), decoded) = checked_decode(bytes, field)?;
     let meta = super::exif::read(bytes);
     let rgb = flatten_to_rgb(decoded);
     // Resize before rotating: the long side is the same either way and the small image is
@@ -161,6 +136,45 @@ pub fn import_photo(bytes: &[u8], field: &str) -> Result<ProcessedPhoto> {
         taken_at_raw: meta.taken_at_raw,
         gps: meta.gps,
     })
+}
+
+/// Decode a photo's pixels after every check an evidence photo gets: not empty, at most
+/// [`MAX_PHOTO_BYTES`], JPEG or PNG by its magic bytes, a sound header of at most
+/// [`MAX_PIXELS`] (read before any pixel buffer exists, so a 100 MP "bomb" costs nothing), and a
+/// complete file. Label photos (`crate::labels`) come from the same cameras and go through the
+/// same door.
+pub fn decode_photo(bytes: &[u8], field: &str) -> Result<DynamicImage> {
+    Ok(checked_decode(bytes, field)?.2)
+}
+
+fn checked_decode(bytes: &[u8], field: &str) -> Result<(PhotoFormat, (u32, u32), DynamicImage)> {
+    if bytes.is_empty() {
+        return Err(Error::invalid(field, "文件为空", "the file is empty"));
+    }
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(Error::invalid(
+            field,
+            format!("文件过大（{} MB），上限 80 MB", bytes.len() / 1_048_576),
+            format!(
+                "the file is too large ({} MB), limit 80 MB",
+                bytes.len() / 1_048_576
+            ),
+        ));
+    }
+    let format = PhotoFormat::sniff(bytes).ok_or_else(|| not_image(field))?;
+    let header = evidence::header(bytes, format, field)?;
+    let (w, h) = header.dimensions();
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > MAX_PIXELS {
+        let mp = pixels as f64 / 1e6;
+        return Err(Error::invalid(
+            field,
+            format!("图片过大：{w}×{h}（{mp:.0} 百万像素），上限 50 百万像素"),
+            format!("the image is too large: {w}×{h} ({mp:.0} MP), limit 50 MP"),
+        ));
+    }
+    let decoded = evidence::decode(bytes, &header, field)?;
+    Ok((format, (w, h), decoded))
 }
 
 /// Width and height from the file header alone (PNG IHDR, JPEG SOFn), without decoding.

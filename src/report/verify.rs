@@ -179,3 +179,77 @@ fn decode_text_string(bytes: &[u8]) -> String {
         None => bytes.iter().map(|&b| char::from(b)).collect(),
     }
 }
+
+/// What a photo or scan of a printed report page was matched to.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaperCheck {
+    /// The text of the page's QR, as read.
+    pub read: String,
+    /// The report number it names.
+    pub number: String,
+    /// The stored service, inspection or addendum report with that number (with a database).
+    pub report: Option<StoredReport>,
+    /// The stored device status report with that number (with a database).
+    pub status_report: Option<StoredStatusReport>,
+    /// What a match means, in English and Chinese: the CLI and the UI print it as is.
+    pub note: String,
+    pub note_zh: String,
+}
+
+/// Match a photo or scan of a printed report page (JPEG or PNG bytes) to its stored record by
+/// the QR in its footer (`labels::report_payload`). A paper copy carries no signature, so this
+/// names the record — its number, work order, signer, date and the SHA-256 of the signed PDF
+/// on file — and says plainly that the paper itself is not cryptographically verified: check
+/// the record's PDF (`weibao verify FILE.pdf`) for that. Without a store only the number read
+/// is returned. A QR that is not a report's, or a number not on record, is an error.
+pub fn verify_paper(image: &[u8], store: Option<&Store>) -> Result<PaperCheck> {
+    let codes = crate::labels::read_labels(image, "file")?;
+    let (read, number) = codes
+        .iter()
+        .find_map(|d| match crate::labels::parse_payload(&d.text) {
+            crate::labels::Payload::Report(n) => Some((d.text.clone(), n)),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            let mut seen = codes
+                .iter()
+                .take(3)
+                .map(|d| crate::labels::shown(&d.text))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if codes.len() > 3 {
+                seen.push_str(", …");
+            }
+            crate::Error::invalid(
+                "file",
+                format!("图片中的二维码不是 weibao 报告页的二维码（读到：{seen}）"),
+                format!("the code in the image is not a weibao report page's (read: {seen})"),
+            )
+        })?;
+    let (report, status_report) = match store {
+        None => (None, None),
+        Some(s) => {
+            let r = by_number(s.conn(), &number)?;
+            let sr = match r {
+                Some(_) => None,
+                None => status_report::by_number(s.conn(), &number)?,
+            };
+            if r.is_none() && sr.is_none() {
+                return Err(crate::Error::not_found("report", &number));
+            }
+            (r, sr)
+        }
+    };
+    Ok(PaperCheck {
+        read,
+        number,
+        report,
+        status_report,
+        note: "a paper copy is matched to its record by the number in its QR; the paper itself \
+               cannot be cryptographically verified — compare it with the record's signed PDF"
+            .into(),
+        note_zh: "纸质副本按二维码中的编号对应到存档记录；纸张本身无法用数字签名验证，\
+                  请与存档的已签名 PDF 核对内容"
+            .into(),
+    })
+}

@@ -19,6 +19,7 @@ mod hostile_paths;
 mod inventory_bad_input;
 mod inventory_import;
 mod inventory_support;
+mod labels;
 mod newcomer;
 mod paper_forms;
 mod photo_evidence;

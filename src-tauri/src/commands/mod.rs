@@ -3,6 +3,7 @@
 //! `{kind, message, message_en, field}`, so the UI branches on `kind` and shows `message`).
 
 pub mod inspection;
+pub mod labels;
 pub mod meta;
 pub mod org;
 pub mod profile;
@@ -37,6 +38,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         inspection::inspection_add_note,
         inspection::inspection_work_order,
         meta::labels,
+        labels::find_by_label,
+        labels::print_lane_labels,
+        labels::open_lane_labels,
         meta::ui_ready,
         report::finalise_report,
         report::list_reports,

@@ -32,6 +32,12 @@ pub enum DeviceCmd {
         #[arg(long)]
         purpose: Option<String>,
     },
+    /// Find a device by a photo of its label: a weibao QR, the bare 统一编号 or the maker's
+    /// serial barcode (扫码查找). Nothing is written.
+    FindByLabel {
+        /// The photo (JPEG or PNG).
+        photo: std::path::PathBuf,
+    },
 }
 
 pub fn run(ctx: &mut Ctx, cmd: DeviceCmd) -> Result<(), Error> {
@@ -72,6 +78,7 @@ pub fn run(ctx: &mut Ctx, cmd: DeviceCmd) -> Result<(), Error> {
                 )
             })
         }
+        DeviceCmd::FindByLabel { photo } => crate::labels::find(ctx, &photo),
         DeviceCmd::Show { device, purpose } => {
             let a = devices::open_archive(&mut ctx.store, &device, purpose.as_deref())?;
             emit(ctx, &a, || {

@@ -9,6 +9,7 @@ mod contract;
 mod devices;
 mod inspection;
 mod inventory;
+mod labels;
 mod output;
 mod report;
 mod setup;
@@ -118,7 +119,10 @@ enum Cmd {
     Photo(report::PhotoCmd),
     /// The customer's signature (客户签字) from a PNG, or a recorded refusal with its reason.
     Sign(report::SignArgs),
-    /// Check a report PDF: signature valid, signer, time; with --db, the stored hash too.
+    /// Print a sheet of QR labels (二维码标签) for a lane's or a site's devices (PDF).
+    Labels(labels::LabelsArgs),
+    /// Check a report PDF: signature valid, signer, time; with --db, the stored hash too. Or a
+    /// photo/scan of a printed page: its QR names the stored record.
     Verify(report::VerifyArgs),
     /// Change sets as files: export this database's changes, import another's.
     #[command(subcommand)]
@@ -245,6 +249,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Cmd::Billing(c) => billing::run(&mut ctx, c),
         Cmd::Contract(c) => contract::run(&mut ctx, c),
         Cmd::Stats(a) => stats::run(&mut ctx, a),
+        Cmd::Labels(a) => labels::sheet(&mut ctx, a),
         Cmd::StatusReport(a) => status_report::run(&mut ctx, a),
         Cmd::WorkOrder(c) => work_orders::run(&mut ctx, c),
         // Handled above, before a database is opened.

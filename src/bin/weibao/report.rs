@@ -119,8 +119,8 @@ pub struct SignArgs {
 
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// A report PDF.
-    file: PathBuf,
+    /// A report PDF, or a photo or scan (JPEG/PNG) of a printed page: its QR names the record.
+    pub file: PathBuf,
 }
 
 fn lang(s: &str) -> Result<Lang, Error> {
@@ -393,6 +393,9 @@ pub fn sign(ctx: &mut Ctx, a: SignArgs) -> Result<(), Error> {
 /// the default one. Exit 1 when the signature is not valid or the file is not the stored one.
 pub fn verify(db: Option<&Path>, json: bool, a: &VerifyArgs) -> Result<(), Error> {
     let bytes = files::read_bounded("file", &a.file, weibao::report::MAX_REPORT_PDF_BYTES)?;
+    if weibao::media::PhotoFormat::sniff(&bytes).is_some() {
+        return crate::labels::verify_paper(db, json, &a.file, &bytes);
+    }
     let store = db
         .map(|p| {
             if !p.exists() {

@@ -172,6 +172,7 @@ fn draw_op(surface: &mut Surface<'_>, op: &Op, shaper: &Shaper<'_>, font: &Font,
                 surface.set_stroke(None);
             }
         }
+        Op::Qr { x, y, side, code } => draw_qr(surface, *x, *y, *side, code),
         Op::Image { x, y, w, h, image } => {
             let (Some(img), Some(size)) = (images.get(*image), Size::from_wh(*w, *h)) else {
                 return;
@@ -180,5 +181,29 @@ fn draw_op(surface: &mut Surface<'_>, op: &Op, shaper: &Shaper<'_>, font: &Font,
             surface.draw_image(img.clone(), size);
             surface.pop();
         }
+    }
+}
+
+/// One filled path of the code's dark runs. Each run reaches a hair below its row so that no
+/// anti-aliased seam shows between rows at low print or scan resolutions (the overlap is
+/// inside the next dark module or the white below it; the fill rule makes it one shape).
+fn draw_qr(surface: &mut Surface<'_>, x: f32, y: f32, side: f32, code: &crate::labels::QrMatrix) {
+    if code.width == 0 {
+        return;
+    }
+    let m = side / code.width as f32;
+    let mut pb = PathBuilder::new();
+    for (row, col, len) in code.runs() {
+        let last_row = row + 1 == code.width;
+        let h = if last_row { m } else { m * 1.05 };
+        if let Some(r) = Rect::from_xywh(x + col as f32 * m, y + row as f32 * m, len as f32 * m, h)
+        {
+            pb.push_rect(r);
+        }
+    }
+    if let Some(path) = pb.finish() {
+        surface.set_fill(Some(fill(Rgb(0, 0, 0))));
+        surface.set_stroke(None);
+        surface.draw_path(&path);
     }
 }

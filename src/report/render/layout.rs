@@ -91,6 +91,14 @@ pub(crate) enum Op {
         h: f32,
         image: ImageRef,
     },
+    /// A QR code drawn as black vector squares in the square at (`x`, `y`) of `side` points
+    /// (the quiet zone around it is the caller's to keep clear).
+    Qr {
+        x: f32,
+        y: f32,
+        side: f32,
+        code: std::sync::Arc<crate::labels::QrMatrix>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,7 @@
 mod bill;
 mod draw;
 mod evidence;
+mod labels;
 mod layout;
 mod model;
 mod register;
@@ -24,6 +25,7 @@ use std::path::Path;
 
 use krilla::image::Image;
 
+pub use labels::{render_labels, LabelDoc, LabelItem, LABEL_COLS, LABEL_ROWS};
 pub use model::*;
 pub use status::{render_status, AdviceLine, StatusDeviceLine, StatusDoc, StatusSite};
 pub use text::{ReportFonts, FONT_FILE};
@@ -41,7 +43,7 @@ pub const LOGO_FILE: &str = "branding/logo.png";
 pub fn render(doc: &ReportDoc, fonts: &ReportFonts) -> Result<Vec<u8>> {
     let shaper = fonts.shaper()?;
     let images = prepare_images(doc)?;
-    let pages = sections::compose(doc, &shaper, &images);
+    let pages = sections::compose(doc, &shaper, &images)?;
     let info = draw::DocInfo {
         title: format!("{} {}", sections::title(doc), doc.number),
         number: doc.number.clone(),

@@ -9,7 +9,7 @@ use super::evidence;
 use super::layout::*;
 use super::model::*;
 use super::text::Shaper;
-use crate::Lang;
+use crate::{Lang, Result};
 
 /// Pick the label in the report's language.
 pub(crate) fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -51,7 +51,11 @@ pub(crate) fn title(doc: &ReportDoc) -> &'static str {
 }
 
 /// Lay out the whole report into pages of drawing operations, footers included.
-pub(crate) fn compose(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> Vec<Vec<Op>> {
+pub(crate) fn compose(
+    doc: &ReportDoc,
+    shaper: &Shaper<'_>,
+    images: &Images,
+) -> Result<Vec<Vec<Op>>> {
     let header = page_header(doc, shaper, images);
     let mut flow = Flow::new(shaper, header);
     title_block(&mut flow, doc);
@@ -101,8 +105,8 @@ pub(crate) fn compose(doc: &ReportDoc, shaper: &Shaper<'_>, images: &Images) -> 
     evidence::feedback(&mut flow, doc);
     evidence::signatures(&mut flow, doc, images);
     let mut pages = flow.into_pages();
-    add_footers(&mut pages, doc, shaper);
-    pages
+    add_footers(&mut pages, doc, shaper)?;
+    Ok(pages)
 }
 
 /// What the header and footer of every page carry, whatever the report: the company, the
@@ -188,12 +192,25 @@ pub(crate) fn masthead_ops(m: &Masthead<'_>, shaper: &Shaper<'_>, images: &Image
     ops
 }
 
-fn add_footers(pages: &mut [Vec<Op>], doc: &ReportDoc, shaper: &Shaper<'_>) {
-    footers(pages, &Masthead::of(doc), shaper);
+fn add_footers(pages: &mut [Vec<Op>], doc: &ReportDoc, shaper: &Shaper<'_>) -> Result<()> {
+    footers(pages, &Masthead::of(doc), shaper)
 }
 
+/// Side of the footer's QR (pt): 12 mm, so a version-2 code (25 modules) has modules of
+/// ~0.48 mm, read from a phone photo or a 150-dpi scan.
+pub(crate) const FOOTER_QR: f32 = 34.0;
+
 /// "第 x 页 共 y 页" needs the page count, so footers are added after layout.
-pub(crate) fn footers(pages: &mut [Vec<Op>], m: &Masthead<'_>, shaper: &Shaper<'_>) {
+///
+/// Every page also carries a QR of the report's number ([`crate::labels::report_payload`]),
+/// bottom right, so a loose paper page can be matched to its stored record
+/// (`weibao verify PAGE.png`). It sits in the footer band, below the body's last line and
+/// right of the footer rule, which stops short of it: the white around it is its quiet zone.
+pub(crate) fn footers(pages: &mut [Vec<Op>], m: &Masthead<'_>, shaper: &Shaper<'_>) -> Result<()> {
+    let qr = std::sync::Arc::new(crate::labels::qr::encode(&crate::labels::report_payload(
+        m.number,
+    ))?);
+    let qr_x = PAGE_W - 20.0 - FOOTER_QR;
     let total = pages.len();
     for (i, ops) in pages.iter_mut().enumerate() {
         let text = match m.lang {
@@ -205,7 +222,7 @@ pub(crate) fn footers(pages: &mut [Vec<Op>], m: &Masthead<'_>, shaper: &Shaper<'
         ops.push(Op::Line {
             x1: MARGIN_X,
             y1: PAGE_H - 44.0,
-            x2: MARGIN_X + CONTENT_W,
+            x2: qr_x - 8.0,
             y2: PAGE_H - 44.0,
             color: RULE,
             width: 0.5,
@@ -231,7 +248,14 @@ pub(crate) fn footers(pages: &mut [Vec<Op>], m: &Masthead<'_>, shaper: &Shaper<'
             bold: false,
             wide_spaces: false,
         });
+        ops.push(Op::Qr {
+            x: qr_x,
+            y: PAGE_H - 47.0,
+            side: FOOTER_QR,
+            code: qr.clone(),
+        });
     }
+    Ok(())
 }
 
 fn title_block(flow: &mut Flow<'_>, doc: &ReportDoc) {

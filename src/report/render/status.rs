@@ -127,7 +127,7 @@ pub fn render_status(doc: &StatusDoc, fonts: &ReportFonts) -> Result<Vec<u8>> {
     advice(&mut flow, doc);
     signature(&mut flow, doc);
     let mut pages = flow.into_pages();
-    footers(&mut pages, &mast, &shaper);
+    footers(&mut pages, &mast, &shaper)?;
     let info = draw::DocInfo {
         title: format!("{} {}", status_title(doc.lang), doc.number),
         number: doc.number.clone(),

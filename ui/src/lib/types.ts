@@ -11,6 +11,8 @@ export interface Device {
   manufacture_date: string | null; install_date: string | null; warranty_end: string | null;
   status: string; lane_id: string; position: string | null; confidentiality: string; notes: string | null;
 }
+export interface FoundByLabel { device: Device; read: string; matched_by: 'label' | 'code' | 'serial' }
+export interface LabelSheet { scope: string; codes: string[]; pages: number; bytes: number; path: string | null }
 export interface DeviceHit { id: string; code: string; device_type: string; type_label: string; model: string; serial: string; status: string; site_name: string; lane_name: string; lane_id: string }
 export interface HistoryLine { at: string; kind: string; summary: string; summary_en: string; work_order_id: string | null }
 
