@@ -20,6 +20,9 @@ use crate::domain::values::check_date_range;
 use crate::store::Store;
 use crate::{Error, Result};
 
+/// An id with the name people know it by.
+pub(crate) type Named = (String, String);
+
 /// What to count: one customer (id or name), optionally one site, over `from..=to`.
 #[derive(Debug, Clone)]
 pub struct Scope {
@@ -63,6 +66,35 @@ impl Scope {
             self.from,
             self.to
         )
+    }
+
+    /// The customer (id or exact name) and the site (id or name, of that customer) this scope
+    /// names, each as (id, name); one lookup for the statistics and the status report.
+    pub(crate) fn resolve(&self, conn: &rusqlite::Connection) -> Result<(Named, Option<Named>)> {
+        use rusqlite::OptionalExtension;
+        let c = self.customer.trim();
+        let customer: Named = conn
+            .query_row(
+                "SELECT id, name FROM customer WHERE (id = ?1 OR name = ?1) AND deleted = 0",
+                [c],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("customer", c))?;
+        let site = match self.site.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => Some(
+                conn.query_row(
+                    "SELECT id, name FROM site WHERE (id = ?1 OR name = ?1) AND customer_id = ?2
+                       AND deleted = 0",
+                    [s, customer.0.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .ok_or_else(|| Error::not_found("site", s))?,
+            ),
+        };
+        Ok((customer, site))
     }
 
     pub fn new(

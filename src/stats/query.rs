@@ -10,35 +10,13 @@ use crate::checklist::schedule::{self, local_day, SlotStatus};
 use crate::domain::device::DeviceType;
 use crate::store::Store;
 use crate::views::time;
-use crate::{billing, sla, Error, Result};
+use crate::{billing, sla, Result};
 
-/// An id with the name people know it by.
-type Named = (String, String);
+use super::Named;
 
-/// The customer (id or exact name) and site (id or name, of that customer) a scope names.
+/// The customer's id and name and the site a scope names ([`Scope::resolve`]).
 fn resolve(conn: &Connection, scope: &Scope) -> Result<(String, String, Option<Named>)> {
-    let c = scope.customer.trim();
-    let customer: Named = conn
-        .query_row(
-            "SELECT id, name FROM customer WHERE (id = ?1 OR name = ?1) AND deleted = 0",
-            [c],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .ok_or_else(|| Error::not_found("customer", c))?;
-    let site = match scope.site.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => Some(
-            conn.query_row(
-                "SELECT id, name FROM site WHERE (id = ?1 OR name = ?1) AND customer_id = ?2
-                   AND deleted = 0",
-                [s, customer.0.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("site", s))?,
-        ),
-    };
+    let (customer, site) = scope.resolve(conn)?;
     Ok((customer.0, customer.1, site))
 }
 

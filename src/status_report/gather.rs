@@ -31,7 +31,7 @@ type Named = (String, String);
 /// (`status_report.customer` / `status_report.site`) — an empty report is not worth a number.
 pub fn build(store: &Store, scope: &Scope) -> Result<StatusReport> {
     let conn = store.conn();
-    let (customer, site) = resolve(conn, scope)?;
+    let (customer, site) = scope.resolve(conn)?;
     let now = store.now();
     let today = local_day(now);
     if scope.from > today {
@@ -132,33 +132,6 @@ pub fn build(store: &Store, scope: &Scope) -> Result<StatusReport> {
         sites,
         advice: all_advice,
     })
-}
-
-/// The customer (id or exact name) and the site (id or name, of that customer) a scope names.
-fn resolve(conn: &Connection, scope: &Scope) -> Result<(Named, Option<Named>)> {
-    let c = scope.customer.trim();
-    let customer: Named = conn
-        .query_row(
-            "SELECT id, name FROM customer WHERE (id = ?1 OR name = ?1) AND deleted = 0",
-            [c],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .ok_or_else(|| Error::not_found("customer", c))?;
-    let site = match scope.site.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => Some(
-            conn.query_row(
-                "SELECT id, name FROM site WHERE (id = ?1 OR name = ?1) AND customer_id = ?2
-                   AND deleted = 0",
-                [s, customer.0.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("site", s))?,
-        ),
-    };
-    Ok((customer, site))
 }
 
 /// `2026Q4` when `from..=to` is exactly that calendar quarter.
