@@ -11,6 +11,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/weibao-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# A run from a fresh clone gains nothing from incremental caches, which take more disk than the
+# build itself: off in CI (a local run keeps whatever the caller set).
+if [[ "${CI:-}" == true ]]; then export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"; fi
 step() { printf '\n== %s\n' "$*" >&2; }
 
 step "system packages"
