@@ -233,6 +233,7 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("scale", l("规模", "scale")),
     ("server", l("办公室服务器地址", "office server address")),
     ("search.text", l("搜索文字", "search text")),
+    ("stock_minimum.minimum", l("最低库存", "minimum stock")),
     ("service.analysis", l("原因分析", "cause analysis")),
     (
         "service.backup_restore",

@@ -384,6 +384,12 @@ fn demo_stock(tx: &Tx, engineer_id: &str) -> Result<(String, Vec<String>)> {
         stock::record_movement(tx, &mv("transfer", 4, Some(&wh.name), &van_a.name))?;
         stock::record_movement(tx, &mv("transfer", 2, Some(&wh.name), &van_b.name))?;
     }
+    // Buffer pads go fastest (every crash of a gate arm): 张伟 keeps at least 2 in his van
+    // (his next pad warns), 李娜 3 (her van starts below it, so the stock screen has a
+    // warning to show), the warehouse 10.
+    for (loc, min) in [(&van_a.name, 2), (&van_b.name, 3), (&wh.name, 10)] {
+        stock::set_minimum(tx, loc, "PAD-BG", min)?;
+    }
     Ok((wh.name, vec![van_a.name, van_b.name]))
 }
 

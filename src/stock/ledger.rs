@@ -385,6 +385,10 @@ pub struct StockLine {
     pub on_hand: i64,
     /// The device type the part fits (`barrier_gate`, …), or `None` for a generic part.
     pub device_type: Option<String>,
+    /// The minimum set for this part here ([`super::minimum`]), if any.
+    pub minimum: Option<i64>,
+    /// Fewer on hand than the minimum: restock.
+    pub low: bool,
 }
 
 pub fn stock_at(store: &Store, location_id_or_name: &str) -> Result<Vec<StockLine>> {
@@ -417,16 +421,24 @@ fn lines(
     location_id: &str,
     device_type: Option<&str>,
 ) -> Result<Vec<StockLine>> {
+    // The stock screen (no device) also lists a part with a minimum and none on hand: that is
+    // the line that most needs seeing. The work order's offer keeps to parts on hand.
     let mut st = conn.prepare(
         "SELECT p.id, p.code, p.name, p.category, p.unit,
                 COALESCE(SUM(CASE WHEN m.to_location = ?1 THEN m.qty WHEN m.from_location = ?1 THEN -m.qty END), 0) AS q,
-                p.device_type
-         FROM part p JOIN stock_movement m ON m.part_id = p.id AND m.deleted = 0 AND (m.to_location = ?1 OR m.from_location = ?1)
+                p.device_type, mn.minimum
+         FROM part p
+         LEFT JOIN stock_movement m ON m.part_id = p.id AND m.deleted = 0 AND (m.to_location = ?1 OR m.from_location = ?1)
+         LEFT JOIN stock_minimum mn ON mn.part_id = p.id AND mn.location_id = ?1 AND mn.deleted = 0 AND mn.minimum > 0
          WHERE p.deleted = 0 AND (?2 IS NULL OR p.device_type IS NULL OR p.device_type = ?2)
-         GROUP BY p.id HAVING q <> 0 ORDER BY p.code",
+         GROUP BY p.id HAVING q <> 0 OR (?2 IS NULL AND mn.minimum IS NOT NULL) ORDER BY p.code",
     )?;
     let rows = st.query_map(rusqlite::params![location_id, device_type], |r| {
+        let on_hand: i64 = r.get(5)?;
+        let minimum: Option<i64> = r.get(7)?;
         Ok(StockLine {
+            minimum,
+            low: minimum.is_some_and(|m| on_hand < m),
             part_id: r.get(0)?,
             part_code: r.get(1)?,
             part_name: r.get(2)?,

@@ -5,9 +5,11 @@
 //! movements; nothing is overwritten.
 
 pub mod ledger;
+pub mod minimum;
 pub mod swap;
 
 pub use ledger::*;
+pub use minimum::*;
 pub use swap::*;
 
 use crate::domain::values::code_enum;

@@ -204,6 +204,9 @@ pub static TABLES: &[Table] = &[
         device_type: Text, phenomenon: Text, cause: Text, remedy: Text, hidden: Int,
         confirmed_by: Text, confirmed_at: Text,
     }),
+    table!(stock_minimum, Record, {
+        location_id: Text, part_id: Text, minimum: Int, set_at: Text,
+    }),
 ];
 
 /// The declared table named `name`, if any: the only way a name from outside reaches SQL.

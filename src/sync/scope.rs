@@ -346,6 +346,8 @@ pub static RULES: &[Rule] = &[
     // The service company's wording for every customer: each laptop keeps the whole table to
     // look a phenomenon up at the lane.
     global("common_fault"),
+    // Like the locations and parts they refer to: a van's engineer sees the warehouse's too.
+    global("stock_minimum"),
 ];
 
 /// The rule of `table`, if it has one (every registry table does).

@@ -4,6 +4,7 @@
 use super::inspection::{self, InspectionRow};
 use super::work_order::{self, WorkOrderRow};
 // The store's Today list, in one place (it moves to `crate::today`).
+use crate::stock::{self, LowStock};
 use crate::store::Store;
 use crate::today::{self, DueInspection};
 use crate::Result;
@@ -23,11 +24,14 @@ pub struct TodayView {
     pub unassigned: Vec<WorkOrderRow>,
     pub in_progress: Vec<InspectionRow>,
     pub due: Vec<DueRow>,
+    /// Parts below their minimum in the engineer's own van: restock before the next call.
+    pub low_stock: Vec<LowStock>,
 }
 
 pub fn today(store: &Store) -> Result<TodayView> {
     let t = today::today(store)?;
     Ok(TodayView {
+        low_stock: stock::low_in_my_van(store)?,
         mine: work_order::rows(store, t.mine)?,
         unassigned: work_order::rows(store, t.unassigned)?,
         in_progress: t.in_progress.into_iter().map(inspection::row).collect(),

@@ -36,6 +36,7 @@ mod report_tamper;
 mod sla_clocks;
 mod stats_demo;
 mod status_report;
+mod stock_minimum;
 mod support;
 mod sync_cli;
 mod sync_clock;

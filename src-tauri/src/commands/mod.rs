@@ -89,6 +89,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         stock::stock_at,
         stock::stock_for_device,
         stock::stock_movements,
+        stock::set_stock_minimum,
+        stock::low_stock,
         stock::record_movement,
         stock::swap_unit,
         sync::sync_status,

@@ -1,7 +1,7 @@
 //! Van and warehouse stock: the ledger, parts used on a job, and 备机 swaps.
 
 use super::{Cmd, St};
-use weibao::stock::{self, Location, Movement, MovementForm, Rma, StockLine};
+use weibao::stock::{self, Location, LowStock, Minimum, Movement, MovementForm, Rma, StockLine};
 use weibao::views::stock::{self as view, MovementRow};
 
 #[tauri::command]
@@ -41,4 +41,25 @@ pub fn swap_unit(
 ) -> Cmd<Rma> {
     state
         .with(|s| s.write(|tx| stock::swap_unit(tx, &work_order_id, &spare_serial, &from_location)))
+}
+
+/// Set the minimum stock of a part at a location, as typed ("3"); 0 clears it. The core
+/// refuses "-1", "1.5" or a figure past its bound on `stock_minimum.minimum`.
+#[tauri::command]
+pub fn set_stock_minimum(
+    state: St,
+    location: String,
+    part: String,
+    minimum: String,
+) -> Cmd<Minimum> {
+    state.with(|s| {
+        let n = stock::parse_minimum(&minimum)?;
+        s.write(|tx| stock::set_minimum(tx, &location, &part, n))
+    })
+}
+
+/// The parts below their minimum at a location (or everywhere).
+#[tauri::command]
+pub fn low_stock(state: St, location: Option<String>) -> Cmd<Vec<LowStock>> {
+    state.with(|s| stock::low_stock(s.conn(), location.as_deref()))
 }

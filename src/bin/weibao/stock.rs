@@ -71,6 +71,28 @@ pub enum StockCmd {
     },
     /// Faulty units sent back for repair and not yet returned (RMA).
     Rma,
+    /// Set the minimum stock (最低库存) of a part at a location; 0 clears it.
+    Minimum {
+        location: String,
+        part: String,
+        /// A whole number from 0; checked by the core (which names a negative one).
+        #[arg(allow_negative_numbers = true)]
+        minimum: String,
+    },
+    /// Parts below their minimum (低于最低库存), at a location or everywhere.
+    Low { location: Option<String> },
+}
+
+/// The warning line for parts below their minimum, or nothing.
+fn low_warning(low: &[stock::LowStock]) -> String {
+    low.iter()
+        .map(|l| {
+            format!(
+                "⚠ 低于最低库存：{} {} 现有 {} {}，最低 {}，需补 {}\n",
+                l.location_name, l.part_name, l.on_hand, l.unit, l.minimum, l.shortfall
+            )
+        })
+        .collect()
 }
 
 pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
@@ -92,7 +114,7 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
             };
             emit(ctx, &lines, || {
                 table(
-                    &["编码", "名称", "类别", "数量", "单位"],
+                    &["编码", "名称", "类别", "数量", "单位", "最低库存", ""],
                     lines.iter().map(|l| {
                         vec![
                             l.part_code.clone(),
@@ -102,6 +124,12 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
                                 .unwrap_or_else(|_| l.category.clone()),
                             l.on_hand.to_string(),
                             l.unit.clone(),
+                            l.minimum.map(|m| m.to_string()).unwrap_or_default(),
+                            if l.low {
+                                "⚠ 需补货".into()
+                            } else {
+                                String::new()
+                            },
                         ]
                     }),
                 )
@@ -151,8 +179,22 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
             }
             .input()?;
             let m = ctx.store.write(|tx| stock::record_movement(tx, &input))?;
+            // A movement out of a location may take it below a minimum: say so at once.
+            let low = match &m.from_location {
+                Some(from) => stock::low_stock(ctx.store.conn(), Some(from))?
+                    .into_iter()
+                    .filter(|l| l.part_id == m.part_id)
+                    .collect(),
+                None => Vec::new(),
+            };
             emit(ctx, &m, || {
-                format!("已记录 {}：{} × {}\n", m.kind.label_zh(), input.part, m.qty)
+                format!(
+                    "已记录 {}：{} × {}\n{}",
+                    m.kind.label_zh(),
+                    input.part,
+                    m.qty,
+                    low_warning(&low)
+                )
             })
         }
         StockCmd::Swap {
@@ -181,6 +223,52 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
                 .write(|tx| stock::take_back_loan(tx, &work_order, &original, &from, &to))?;
             emit(ctx, &r, || {
                 format!("原设备 SN {original} 已装回；借用备机已回到 {to}\n")
+            })
+        }
+        StockCmd::Minimum {
+            location,
+            part,
+            minimum,
+        } => {
+            let n = stock::parse_minimum(&minimum)?;
+            let m = ctx
+                .store
+                .write(|tx| stock::set_minimum(tx, &location, &part, n))?;
+            let low = stock::low_stock(ctx.store.conn(), Some(&m.location_id))?;
+            emit(ctx, &m, || {
+                let set = if m.minimum == 0 {
+                    format!("已取消 {} {} 的最低库存\n", m.location_name, m.part_name)
+                } else {
+                    format!(
+                        "{} {} 最低库存：{} {}\n",
+                        m.location_name, m.part_name, m.minimum, m.unit
+                    )
+                };
+                let low: Vec<_> = low.into_iter().filter(|l| l.part_id == m.part_id).collect();
+                set + &low_warning(&low)
+            })
+        }
+        StockCmd::Low { location } => {
+            let low = stock::low_stock(ctx.store.conn(), location.as_deref())?;
+            emit(ctx, &low, || {
+                if low.is_empty() {
+                    "没有低于最低库存的备件\n".into()
+                } else {
+                    table(
+                        &["库位", "编码", "名称", "现有", "最低库存", "需补", "单位"],
+                        low.iter().map(|l| {
+                            vec![
+                                l.location_name.clone(),
+                                l.part_code.clone(),
+                                l.part_name.clone(),
+                                l.on_hand.to_string(),
+                                l.minimum.to_string(),
+                                l.shortfall.to_string(),
+                                l.unit.clone(),
+                            ]
+                        }),
+                    )
+                }
             })
         }
         StockCmd::Rma => {
