@@ -22,6 +22,9 @@ export async function launch() {
     connectionRetryCount: 0,
     capabilities: { 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: env.bin } },
   });
+  // The screen the issue names for every screenshot: a common laptop's 1366×768. The app's
+  // own default window (tauri.conf.json) stays smaller, to fit beside a taskbar.
+  await browser.setWindowRect(0, 0, 1366, 768);
   return new App(browser);
 }
 

@@ -64,10 +64,12 @@ export interface WorkOrderView extends WorkOrderRow {
 }
 export interface ServiceSave { saved: ServiceRecord | null; missing: string[] }
 export interface InspectionRow extends InspectionHeader { name_en: string | null; started_at_text: string }
-export interface Today { mine: WorkOrderRow[]; unassigned: WorkOrderRow[]; in_progress: InspectionRow[]; due: DueInspection[] }
+export interface Today { mine: WorkOrderRow[]; unassigned: WorkOrderRow[]; in_progress: InspectionRow[]; due: DueInspection[]; low_stock: LowStock[] }
 
 export interface Location { id: string; kind: string; name: string; engineer_id: string | null }
-export interface StockLine { part_id: string; part_code: string; part_name: string; category: string; unit: string; on_hand: number }
+export interface StockLine { part_id: string; part_code: string; part_name: string; category: string; unit: string; on_hand: number; minimum: number | null; low: boolean }
+/** A part below its minimum at a location (the core's `stock::LowStock`). */
+export interface LowStock { location_id: string; location_name: string; part_id: string; part_code: string; part_name: string; unit: string; on_hand: number; minimum: number; shortfall: number }
 export interface Movement {
   id: string; kind: string; part_id: string; qty: number; from_location: string | null; to_location: string | null;
   work_order_id: string | null; unit_id: string | null; condition: string; at: string; at_text: string; note: string | null;
