@@ -36,8 +36,15 @@ command -v Xvfb >/dev/null || { log "Xvfb missing: run .ci/setup-system"; exit 1
 if [ -z "${E2E_SKIP_BUILD:-}" ]; then
   log "building UI + app (tauri build --debug --no-bundle), the CLI and the office server"
   ui/node_modules/.bin/tauri build --debug --no-bundle
-  cargo build --bin weibao
-  cargo build -p weibao-office --bin weibao-office   # the sync test's office (tests/sync.mjs)
+  # scripts/test-all.sh has just built both with the workspace's tests (the same sources, the
+  # dev-dependencies' features unified in): building them again here would compile the core
+  # twice more for nothing.
+  if [ -n "${E2E_BINS_BUILT:-}" ] && [ -x "$CLI" ] && [ -x "$OFFICE" ]; then
+    log "the CLI and the office server: as the workspace tests built them"
+  else
+    cargo build --bin weibao
+    cargo build -p weibao-office --bin weibao-office   # the sync test's office (tests/sync.mjs)
+  fi
 fi
 [ -x "$BIN" ] || { log "no app binary at $BIN"; exit 1; }
 

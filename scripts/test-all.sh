@@ -33,7 +33,7 @@ else
 fi
 
 step "desktop app end-to-end (real webview, Xvfb)"
-"$ROOT/scripts/e2e.sh"
+E2E_BINS_BUILT=1 "$ROOT/scripts/e2e.sh"
 
 step "fuzzing: every parser of outside data, 30 s per target on the corpus in fuzz/"
 if [[ "${WEIBAO_SKIP_FUZZ:-0}" == 1 ]]; then
