@@ -10,6 +10,7 @@ pub mod client;
 pub mod enrol;
 pub mod evict;
 pub mod scope;
+pub mod site_sums;
 pub mod sites;
 pub mod status;
 pub mod vet;

@@ -2,7 +2,7 @@
 //! assigned to them, says which rows leave a laptop when a site is unassigned, and which rows
 //! a per-site checksum covers. The core owns the rule; the office server only calls it.
 //!
-//! Every synced table of the [`registry`] has one [`Rule`] (a test proves it, so a new table
+//! Every synced table of the [`registry`](crate::store::registry) has one [`Rule`] (a test proves it, so a new table
 //! can neither leak to every engineer nor silently vanish): either **global** (everyone gets
 //! every row: the company, engineers, the parts catalogue, stock locations, …) or reached
 //! through one or more **arms**, each a SQL join from the row to a site id. A row belongs to
@@ -19,14 +19,14 @@
 //! registry, never from the wire; site ids are always bound (as a JSON array).
 
 use crate::store::changes::{self, Logged};
-use crate::store::registry::{self, DELETED};
 use crate::{Error, Result};
-use rusqlite::types::Value;
 use rusqlite::Connection;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
+
+// Checksums and the rows a scope covers are computed from the rules below, in their own file.
+pub use super::site_sums::{checksums, rows_in_scope, SiteSum};
 
 /// The sites an engineer may pull: all of them, or a list of site ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -526,107 +526,6 @@ pub fn local_sites(conn: &Connection, scope: &Scope) -> Result<Vec<String>> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(all.into_iter().filter(|s| scope.contains(s)).collect())
-}
-
-/// One site's checksum: how many rows belong to it and the SHA-256 of their content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SiteSum {
-    pub id: String,
-    pub rows: i64,
-    pub checksum: String,
-}
-
-/// The checksum of each site in `sites`, computed the same way on the office and on a laptop.
-///
-/// A site's content is every row that belongs to it (by [`RULES`]; global rows belong to no
-/// site), table by table in registry order, each table's rows sorted by id. A row is written as
-/// `table`, a tab, the JSON array `[id, hlc, synced columns in registry order…, deleted]` and a
-/// newline: its id, its last-change stamp and the columns that travel in changes (the
-/// tombstone included for mutable tables), never a local-only column or table (search index,
-/// field clocks, held changes, …), so two replicas that hold the same merged rows agree. A
-/// site with no rows has the SHA-256 of nothing.
-pub fn checksums(conn: &Connection, sites: &[String]) -> Result<Vec<SiteSum>> {
-    let mut acc: BTreeMap<&str, (Sha256, i64)> = sites
-        .iter()
-        .map(|s| (s.as_str(), (Sha256::new(), 0)))
-        .collect();
-    let wanted = json_list(sites.iter());
-    for t in registry::TABLES {
-        let Some((r, arms)) = rule(t.name).and_then(|r| match &r.reach {
-            Reach::Sites(arms) => Some((r, *arms)),
-            Reach::Global => None,
-        }) else {
-            continue;
-        };
-        let mut cols: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
-        if t.mutable() {
-            cols.push(DELETED.name);
-        }
-        let sql = format!(
-            "SELECT p.site, t.id, t.hlc, {} FROM {} t
-             JOIN (SELECT DISTINCT id, site FROM ({})) p ON p.id = t.id
-             WHERE p.site IN (SELECT value FROM json_each(?1)) ORDER BY t.id, p.site",
-            cols.iter()
-                .map(|c| format!("t.{c}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            t.name,
-            pairs_sql(r, arms)
-        );
-        let mut st = conn.prepare(&sql)?;
-        let mut rows = st.query([&wanted])?;
-        while let Some(row) = rows.next()? {
-            let site: String = row.get(0)?;
-            let mut line = Vec::with_capacity(cols.len() + 2);
-            for i in 1..cols.len() + 3 {
-                line.push(crate::store::merge::value_json(&row.get::<_, Value>(i)?));
-            }
-            if let Some((h, n)) = acc.get_mut(site.as_str()) {
-                h.update(t.name.as_bytes());
-                h.update(b"\t");
-                h.update(serde_json::Value::Array(line).to_string().as_bytes());
-                h.update(b"\n");
-                *n += 1;
-            }
-        }
-    }
-    Ok(acc
-        .into_iter()
-        .map(|(id, (h, rows))| SiteSum {
-            id: id.to_string(),
-            rows,
-            checksum: hex::encode(h.finalize()),
-        })
-        .collect())
-}
-
-/// Every (table, id) of this replica that `scope` covers: global rows and the rows of its
-/// sites (for tests and tools that compare a laptop with the office's share of it).
-pub fn rows_in_scope(conn: &Connection, scope: &Scope) -> Result<BTreeSet<(String, String)>> {
-    let sites = json_list(local_sites(conn, scope)?.iter());
-    let mut out = BTreeSet::new();
-    for t in registry::TABLES {
-        let sql = match rule(t.name).map(|r| (r, &r.reach)) {
-            Some((_, Reach::Global)) => format!("SELECT id FROM {}", t.name),
-            _ if *scope == Scope::All => format!("SELECT id FROM {}", t.name),
-            Some((r, Reach::Sites(arms))) => format!(
-                "SELECT DISTINCT id FROM ({}) WHERE site = '*' OR site IN \
-                 (SELECT value FROM json_each(?1))",
-                pairs_sql(r, arms)
-            ),
-            None => continue,
-        };
-        let mut st = conn.prepare(&sql)?;
-        let ids = if sql.contains("?1") {
-            st.query_map([&sites], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        } else {
-            st.query_map([], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        };
-        out.extend(ids.into_iter().map(|id| (t.name.to_string(), id)));
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

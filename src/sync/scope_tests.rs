@@ -2,8 +2,9 @@
 //! demo data each site's share closed under its parents (a scoped pull never waits forever).
 
 use super::*;
-use crate::store::Store;
+use crate::store::{registry, Store};
 use crate::SystemClock;
+use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 fn store() -> (tempfile::TempDir, Store) {
