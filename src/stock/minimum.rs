@@ -16,15 +16,36 @@ use serde::Serialize;
 /// typing slip (an extra zero, a part code in the wrong box).
 pub const MAX_MINIMUM: i64 = 100_000;
 
-/// The minimum of one part at one location, as set.
+/// A part at a location, as the minimum and the warning name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Minimum {
+pub struct PartAt {
     pub location_id: String,
     pub location_name: String,
     pub part_id: String,
     pub part_code: String,
     pub part_name: String,
     pub unit: String,
+}
+
+impl PartAt {
+    /// From the first six columns of a row: location id and name, part id, code, name, unit.
+    fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Self> {
+        Ok(PartAt {
+            location_id: r.get(0)?,
+            location_name: r.get(1)?,
+            part_id: r.get(2)?,
+            part_code: r.get(3)?,
+            part_name: r.get(4)?,
+            unit: r.get(5)?,
+        })
+    }
+}
+
+/// The minimum of one part at one location, as set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Minimum {
+    #[serde(flatten)]
+    pub at: PartAt,
     /// 0 means "no minimum": nothing is ever low against it.
     pub minimum: i64,
     pub set_at: String,
@@ -33,12 +54,8 @@ pub struct Minimum {
 /// A part below its minimum at a location: what Today and the stock screen warn about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LowStock {
-    pub location_id: String,
-    pub location_name: String,
-    pub part_id: String,
-    pub part_code: String,
-    pub part_name: String,
-    pub unit: String,
+    #[serde(flatten)]
+    pub at: PartAt,
     pub on_hand: i64,
     pub minimum: i64,
     /// How many to bring to reach the minimum again.
@@ -97,12 +114,14 @@ pub fn set_minimum(tx: &Tx, location_ref: &str, part_ref: &str, minimum: i64) ->
         tx.insert("stock_minimum", &id, &cols)?;
     }
     Ok(Minimum {
-        location_id: loc.id,
-        location_name: loc.name,
-        part_id: p.id,
-        part_code: p.code,
-        part_name: p.name,
-        unit: p.unit,
+        at: PartAt {
+            location_id: loc.id,
+            location_name: loc.name,
+            part_id: p.id,
+            part_code: p.code,
+            part_name: p.name,
+            unit: p.unit,
+        },
         minimum,
         set_at: at,
     })
@@ -121,12 +140,7 @@ pub fn minimums(conn: &Connection, location_ref: Option<&str>) -> Result<Vec<Min
     )?;
     let rows = st.query_map([loc.map(|l| l.id)], |r| {
         Ok(Minimum {
-            location_id: r.get(0)?,
-            location_name: r.get(1)?,
-            part_id: r.get(2)?,
-            part_code: r.get(3)?,
-            part_name: r.get(4)?,
-            unit: r.get(5)?,
+            at: PartAt::from_row(r)?,
             minimum: r.get(6)?,
             set_at: r.get(7)?,
         })
@@ -156,12 +170,7 @@ pub fn low_stock(conn: &Connection, location_ref: Option<&str>) -> Result<Vec<Lo
         let minimum: i64 = r.get(6)?;
         let on_hand: i64 = r.get(7)?;
         Ok(LowStock {
-            location_id: r.get(0)?,
-            location_name: r.get(1)?,
-            part_id: r.get(2)?,
-            part_code: r.get(3)?,
-            part_name: r.get(4)?,
-            unit: r.get(5)?,
+            at: PartAt::from_row(r)?,
             on_hand,
             minimum,
             shortfall: minimum.saturating_sub(on_hand),

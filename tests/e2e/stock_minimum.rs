@@ -2,10 +2,9 @@
 //! Today, on the stock screen and at the command line; a bad minimum names its field and
 //! writes nothing; two laptops setting one minimum offline end with the later value.
 
-use crate::support::{weibao_bin, TestDb};
+use crate::support::{weibao_at as weibao, TestDb};
 use crate::sync_support::*;
 use chrono::Duration;
-use std::process::{Command, Output};
 use weibao::domain::work_order::FaultReportInput;
 use weibao::stock::{self, MovementInput};
 use weibao::store::changes;
@@ -81,8 +80,8 @@ fn a_van_warns_before_the_last_buffer_pad_goes() {
         .iter()
         .map(|l| {
             (
-                l.location_name.as_str(),
-                l.part_code.as_str(),
+                l.at.location_name.as_str(),
+                l.at.part_code.as_str(),
                 l.on_hand,
                 l.shortfall,
             )
@@ -107,7 +106,7 @@ fn today_warns_of_the_engineers_own_van_only_and_the_stock_screen_of_any() {
         .is_empty());
     let everywhere = stock::low_stock(store.conn(), None).expect("low");
     assert_eq!(everywhere.len(), 1, "{everywhere:?}");
-    assert_eq!(everywhere[0].location_name, "李娜车载库");
+    assert_eq!(everywhere[0].at.location_name, "李娜车载库");
 }
 
 #[test]
@@ -210,15 +209,6 @@ fn two_laptops_set_one_minimum_offline_and_the_later_value_wins_everywhere() {
     }
     assert_identical(&office.store, &b.store, "office and B");
     assert_identical(&b.store, &c.store, "B and C");
-}
-
-fn weibao(db: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(weibao_bin())
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run weibao")
 }
 
 #[test]

@@ -47,3 +47,13 @@ impl TestDb {
 pub fn weibao_bin() -> &'static str {
     env!("CARGO_BIN_EXE_weibao")
 }
+
+/// Run the `weibao` CLI on the database at `db` with `args`.
+pub fn weibao_at(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(weibao_bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run weibao")
+}

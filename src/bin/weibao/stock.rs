@@ -89,7 +89,7 @@ fn low_warning(low: &[stock::LowStock]) -> String {
         .map(|l| {
             format!(
                 "⚠ 低于最低库存：{} {} 现有 {} {}，最低 {}，需补 {}\n",
-                l.location_name, l.part_name, l.on_hand, l.unit, l.minimum, l.shortfall
+                l.at.location_name, l.at.part_name, l.on_hand, l.at.unit, l.minimum, l.shortfall
             )
         })
         .collect()
@@ -183,7 +183,7 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
             let low = match &m.from_location {
                 Some(from) => stock::low_stock(ctx.store.conn(), Some(from))?
                     .into_iter()
-                    .filter(|l| l.part_id == m.part_id)
+                    .filter(|l| l.at.part_id == m.part_id)
                     .collect(),
                 None => Vec::new(),
             };
@@ -234,17 +234,23 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
             let m = ctx
                 .store
                 .write(|tx| stock::set_minimum(tx, &location, &part, n))?;
-            let low = stock::low_stock(ctx.store.conn(), Some(&m.location_id))?;
+            let low = stock::low_stock(ctx.store.conn(), Some(&m.at.location_id))?;
             emit(ctx, &m, || {
                 let set = if m.minimum == 0 {
-                    format!("已取消 {} {} 的最低库存\n", m.location_name, m.part_name)
+                    format!(
+                        "已取消 {} {} 的最低库存\n",
+                        m.at.location_name, m.at.part_name
+                    )
                 } else {
                     format!(
                         "{} {} 最低库存：{} {}\n",
-                        m.location_name, m.part_name, m.minimum, m.unit
+                        m.at.location_name, m.at.part_name, m.minimum, m.at.unit
                     )
                 };
-                let low: Vec<_> = low.into_iter().filter(|l| l.part_id == m.part_id).collect();
+                let low: Vec<_> = low
+                    .into_iter()
+                    .filter(|l| l.at.part_id == m.at.part_id)
+                    .collect();
                 set + &low_warning(&low)
             })
         }
@@ -258,13 +264,13 @@ pub fn run(ctx: &mut Ctx, cmd: StockCmd) -> Result<(), Error> {
                         &["库位", "编码", "名称", "现有", "最低库存", "需补", "单位"],
                         low.iter().map(|l| {
                             vec![
-                                l.location_name.clone(),
-                                l.part_code.clone(),
-                                l.part_name.clone(),
+                                l.at.location_name.clone(),
+                                l.at.part_code.clone(),
+                                l.at.part_name.clone(),
                                 l.on_hand.to_string(),
                                 l.minimum.to_string(),
                                 l.shortfall.to_string(),
-                                l.unit.clone(),
+                                l.at.unit.clone(),
                             ]
                         }),
                     )
