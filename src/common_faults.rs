@@ -94,26 +94,19 @@ pub fn curate(tx: &Tx, input: &CurateInput) -> Result<Curated> {
     let id = row_id(kind.code(), &phenomenon);
     let at = tx.now().to_rfc3339();
     let hidden = i64::from(input.hidden);
-    let exists: bool = tx.conn().query_row(
-        "SELECT EXISTS(SELECT 1 FROM common_fault WHERE id = ?1)",
-        [&id],
-        |r| r.get(0),
+    tx.upsert(
+        "common_fault",
+        &id,
+        &[
+            ("device_type", &kind.code()),
+            ("phenomenon", &phenomenon),
+            ("cause", &cause),
+            ("remedy", &remedy),
+            ("hidden", &hidden),
+            ("confirmed_by", &by),
+            ("confirmed_at", &at),
+        ],
     )?;
-    let cols: [(&'static str, &dyn rusqlite::ToSql); 7] = [
-        ("device_type", &kind.code()),
-        ("phenomenon", &phenomenon),
-        ("cause", &cause),
-        ("remedy", &remedy),
-        ("hidden", &hidden),
-        ("confirmed_by", &by),
-        ("confirmed_at", &at),
-    ];
-    if exists {
-        tx.update("common_fault", &id, &cols)?;
-        tx.update("common_fault", &id, &[("deleted", &0i64)])?;
-    } else {
-        tx.insert("common_fault", &id, &cols)?;
-    }
     curated(tx.conn())?
         .into_iter()
         .find(|c| c.id == id)

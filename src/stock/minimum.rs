@@ -96,23 +96,16 @@ pub fn set_minimum(tx: &Tx, location_ref: &str, part_ref: &str, minimum: i64) ->
     let p = part(tx.conn(), part_ref)?;
     let id = derived_id("stock_minimum", &format!("{}|{}", loc.id, p.id));
     let at = tx.now().to_rfc3339();
-    let exists: bool = tx.conn().query_row(
-        "SELECT EXISTS(SELECT 1 FROM stock_minimum WHERE id = ?1)",
-        [&id],
-        |r| r.get(0),
+    tx.upsert(
+        "stock_minimum",
+        &id,
+        &[
+            ("location_id", &loc.id),
+            ("part_id", &p.id),
+            ("minimum", &minimum),
+            ("set_at", &at),
+        ],
     )?;
-    let cols: [(&'static str, &dyn rusqlite::ToSql); 4] = [
-        ("location_id", &loc.id),
-        ("part_id", &p.id),
-        ("minimum", &minimum),
-        ("set_at", &at),
-    ];
-    if exists {
-        tx.update("stock_minimum", &id, &cols)?;
-        tx.update("stock_minimum", &id, &[("deleted", &0i64)])?;
-    } else {
-        tx.insert("stock_minimum", &id, &cols)?;
-    }
     Ok(Minimum {
         at: PartAt {
             location_id: loc.id,

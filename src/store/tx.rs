@@ -128,6 +128,28 @@ impl<'a> Tx<'a> {
         self.local(table, id, Op::Insert, fields)
     }
 
+    /// Insert a row whose id is derived from its key ([`super::derived_id`]), or change the
+    /// columns of the row already there: what two laptops setting one keyed value offline both
+    /// do, so their fields merge. A tombstoned row is not brought back (`not_found`).
+    pub fn upsert(
+        &self,
+        table: &'static str,
+        id: &str,
+        cols: &[(&'static str, &dyn ToSql)],
+    ) -> Result<()> {
+        let t = registered(table)?;
+        let exists: bool = self.conn().query_row(
+            &format!("SELECT EXISTS(SELECT 1 FROM {} WHERE id = ?1)", t.name),
+            [id],
+            |r| r.get(0),
+        )?;
+        if exists {
+            self.update(table, id, cols)
+        } else {
+            self.insert(table, id, cols)
+        }
+    }
+
     /// Change columns of a synced row. Only the fields whose value differs become the change
     /// (nothing changed: no change at all); the values they replace go to the field history.
     pub fn update(
