@@ -10,6 +10,8 @@ pub mod enrolment;
 pub mod error;
 mod routes;
 mod sites;
+pub mod staff;
+pub mod staff_web;
 pub mod tls;
 
 use auth::Auth;
@@ -29,6 +31,8 @@ pub struct Office {
     auth: Mutex<Auth>,
     max_body: usize,
     blobs: blobs::Blobs,
+    /// Session cookies marked `Secure` (served over HTTPS or behind a TLS proxy).
+    secure_cookies: bool,
 }
 
 /// The files of an office data folder.
@@ -90,7 +94,15 @@ impl Office {
             auth: Mutex::new(auth),
             max_body,
             blobs,
+            secure_cookies: false,
         })
+    }
+
+    /// Mark session cookies `Secure`: when the office is reached over HTTPS (its own TLS or a
+    /// proxy's). On plain loopback HTTP a browser would drop a Secure cookie.
+    pub fn with_secure_cookies(mut self, secure: bool) -> Office {
+        self.secure_cookies = secure;
+        self
     }
 
     /// The largest blob accepted, in bytes (default [`blobs::DEFAULT_MAX_BLOB`]).

@@ -54,6 +54,9 @@ enum Cmd {
     /// Admin tokens for the `/admin/v1/…` endpoints.
     #[command(subcommand)]
     Admin(AdminCmd),
+    /// Staff accounts of the office web app (客服, 技术负责人, 档案管理员, 管理员).
+    #[command(subcommand)]
+    Staff(StaffCmd),
     /// Enrolled laptops.
     #[command(subcommand)]
     Laptop(LaptopCmd),
@@ -134,6 +137,21 @@ enum AdminCmd {
 }
 
 #[derive(Subcommand)]
+enum StaffCmd {
+    /// Add a member of staff; prints a one-time password once, alone on the last line.
+    Add {
+        name: String,
+        /// dispatcher (客服) | tech_lead (技术负责人) | archivist (档案管理员) | admin (管理员)
+        #[arg(long)]
+        role: String,
+    },
+    /// List staff accounts (never their passwords).
+    List,
+    /// Disable an account and end its sessions.
+    Disable { name: String },
+}
+
+#[derive(Subcommand)]
 enum LaptopCmd {
     /// List enrolled laptops with their engineer and certificate fingerprint.
     List,
@@ -189,7 +207,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             let max_blob = max_blob_mb
                 .map(|mb| mb.saturating_mul(1024 * 1024))
                 .unwrap_or(weibao_office::blobs::DEFAULT_MAX_BLOB);
-            let office = Arc::new(Office::open(&data, max)?.with_max_blob(max_blob));
+            let secure = tls.is_some() || behind_tls_proxy;
+            let office = Arc::new(
+                Office::open(&data, max)?
+                    .with_max_blob(max_blob)
+                    .with_secure_cookies(secure),
+            );
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async {
                 let listener = tokio::net::TcpListener::bind(&listen).await?;
@@ -261,6 +284,33 @@ fn run(cli: Cli) -> Result<(), Error> {
             let token = weibao_office::admin::add_admin(&auth, &name)?;
             println!("admin token for {name} (shown once):");
             println!("{token}");
+            Ok(())
+        }
+        Cmd::Staff(c) => {
+            use weibao_office::staff;
+            let auth = data.open_auth()?;
+            match c {
+                StaffCmd::Add { name, role } => {
+                    let role = staff::Role::parse(&role)?;
+                    let (s, password) = staff::add(&auth, &name, role)?;
+                    println!(
+                        "{} ({}) added; one-time password (shown once):",
+                        s.name,
+                        s.role.label_zh()
+                    );
+                    println!("{password}");
+                }
+                StaffCmd::List => {
+                    for s in staff::list(&auth)? {
+                        let state = s.disabled_at.as_deref().map_or("", |_| " (disabled)");
+                        println!("{}\t{}\t{}{state}", s.name, s.role.code(), s.created_at);
+                    }
+                }
+                StaffCmd::Disable { name } => {
+                    let s = staff::disable(&auth, &name)?;
+                    println!("{} disabled; their sessions ended", s.name);
+                }
+            }
             Ok(())
         }
         Cmd::Laptop(c) => {

@@ -25,6 +25,7 @@ pub fn router(office: Arc<Office>) -> Router {
         .route("/sync/v1/pull", get(pull))
         .route("/sync/v1/enrol", post(crate::enrolment::enrol))
         .merge(crate::admin::router())
+        .merge(crate::staff_web::router())
         .route("/sync/v1/sites", get(crate::sites::checksums))
         .route("/sync/v1/site", get(crate::sites::site))
         .layer(DefaultBodyLimit::max(limit))

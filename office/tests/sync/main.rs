@@ -13,6 +13,7 @@ mod protocol;
 mod restored;
 mod set_aside;
 mod sites;
+mod staff;
 mod tls;
 mod two_engineers;
 mod watch;
