@@ -43,6 +43,7 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("billing.total", l("费用合计", "total")),
     ("billing.travel_fen", l("差旅费", "travel")),
     ("blob.sha256", l("文件编号", "file hash")),
+    ("dispatch.engineer", l("派工工程师", "engineer dispatched")),
     (
         "resolution.detail",
         l("远程处理内容", "what was done remotely"),

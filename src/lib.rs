@@ -14,6 +14,7 @@ pub mod contract_terms;
 pub mod contracts;
 pub mod demo;
 pub mod devices;
+pub mod dispatch;
 pub mod domain;
 pub mod error;
 pub mod fault_register;

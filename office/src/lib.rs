@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod auth;
 pub mod blobs;
+pub mod dispatch_web;
 pub mod enrolment;
 pub mod error;
 mod routes;

@@ -38,6 +38,8 @@ pub mod access {
     pub const WORK_ORDERS: &[Role] = &[Dispatcher, TechLead];
     pub const COMMON_FAULTS: &[Role] = &[TechLead];
     pub const DEVICES: &[Role] = &[Archivist, Dispatcher, TechLead];
+    pub const BOARD: &[Role] = &[Dispatcher, TechLead];
+    pub const DISPATCH: &[Role] = &[Dispatcher];
 }
 
 pub fn router() -> Router<Arc<Office>> {
@@ -49,6 +51,15 @@ pub fn router() -> Router<Arc<Office>> {
         .route("/api/v1/work-orders", get(work_orders))
         .route("/api/v1/common-faults", get(common_faults))
         .route("/api/v1/devices/{code}", get(device))
+        .route("/api/v1/board", get(crate::dispatch_web::board))
+        .route(
+            "/api/v1/work-orders/{id}/candidates",
+            get(crate::dispatch_web::candidates),
+        )
+        .route(
+            "/api/v1/work-orders/{id}/dispatch",
+            post(crate::dispatch_web::dispatch),
+        )
 }
 
 /// A logged-in member of staff, from the session cookie; a change also checked for its CSRF

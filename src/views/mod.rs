@@ -7,6 +7,7 @@
 //! the store's clock, times in China Standard Time), and a shell only shows it.
 
 pub mod archive;
+pub mod board;
 pub mod english;
 pub mod inspection;
 pub mod note_search;

@@ -14,6 +14,7 @@ mod core_keys;
 mod core_migrations;
 mod core_scenario;
 mod core_stock;
+mod dispatch_board;
 mod hostile_output;
 mod hostile_paths;
 mod inventory_bad_input;

@@ -5,6 +5,7 @@
 mod admin;
 mod blob_support;
 mod blobs;
+mod dispatch;
 mod dump;
 mod enrol;
 mod harness;

@@ -13,12 +13,12 @@ use weibao_office::staff_web::{access, COOKIE, CSRF_HEADER};
 const GATE: &str = "XA01-L01-BG01";
 
 /// A logged-in member of staff: the cookie to send and the CSRF token for changes.
-struct Login {
-    cookie: String,
-    csrf: String,
+pub(crate) struct Login {
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
-fn add(server: &Server, name: &str, role: Role) -> String {
+pub(crate) fn add(server: &Server, name: &str, role: Role) -> String {
     let auth = server.data.open_auth().expect("auth");
     staff::add(&auth, name, role).expect("add staff").1
 }
@@ -31,7 +31,7 @@ fn login_answer(server: &Server, name: &str, password: &str) -> reqwest::blockin
         .expect("send")
 }
 
-fn login(server: &Server, name: &str, password: &str) -> Login {
+pub(crate) fn login(server: &Server, name: &str, password: &str) -> Login {
     let resp = login_answer(server, name, password);
     assert_eq!(resp.status().as_u16(), 200, "login of {name}");
     let set = resp
@@ -56,7 +56,7 @@ fn login(server: &Server, name: &str, password: &str) -> Login {
     }
 }
 
-fn get(server: &Server, path: &str, who: Option<&Login>) -> (u16, serde_json::Value) {
+pub(crate) fn get(server: &Server, path: &str, who: Option<&Login>) -> (u16, serde_json::Value) {
     let mut r = client().get(format!("{}{path}", server.url));
     if let Some(l) = who {
         r = r.header("cookie", &l.cookie);
