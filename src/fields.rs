@@ -44,6 +44,8 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("billing.travel_fen", l("差旅费", "travel")),
     ("blob.sha256", l("文件编号", "file hash")),
     ("dispatch.engineer", l("派工工程师", "engineer dispatched")),
+    ("intake.device", l("设备", "device")),
+    ("intake.phone", l("来电号码", "caller's phone")),
     (
         "resolution.detail",
         l("远程处理内容", "what was done remotely"),

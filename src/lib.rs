@@ -20,6 +20,7 @@ pub mod error;
 pub mod fault_register;
 pub mod fields;
 pub mod files;
+pub mod intake;
 pub mod inventory;
 pub mod labels;
 pub mod media;

@@ -5,8 +5,9 @@
 //! file). The engineer's laptop gets the assignment at its next sync, like any change.
 
 use crate::routes::{blocking, lock};
-use crate::staff_web::{access, StaffCaller};
+use crate::staff_web::{access, body, StaffCaller};
 use crate::{AppResult, Office};
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
@@ -62,9 +63,10 @@ pub async fn dispatch(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
     Path(id): Path<String>,
-    Json(body): Json<DispatchBody>,
+    b: Result<Json<DispatchBody>, JsonRejection>,
 ) -> AppResult<Json<WorkOrderSummary>> {
     caller.require(access::DISPATCH)?;
+    let body = body(b)?;
     blocking(move || {
         let site = weibao::dispatch::site_of(lock(&office.store)?.conn(), &id)?;
         let allowed = covering(&office, &site)?;

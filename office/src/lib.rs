@@ -9,6 +9,7 @@ pub mod blobs;
 pub mod dispatch_web;
 pub mod enrolment;
 pub mod error;
+pub mod intake_web;
 mod routes;
 mod sites;
 pub mod staff;

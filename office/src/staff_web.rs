@@ -16,6 +16,7 @@
 use crate::routes::{blocking, lock};
 use crate::staff::{self, LoginRefused, Role, Session, Staff};
 use crate::{AppError, AppResult, Office};
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -40,6 +41,7 @@ pub mod access {
     pub const DEVICES: &[Role] = &[Archivist, Dispatcher, TechLead];
     pub const BOARD: &[Role] = &[Dispatcher, TechLead];
     pub const DISPATCH: &[Role] = &[Dispatcher];
+    pub const INTAKE: &[Role] = &[Dispatcher];
 }
 
 pub fn router() -> Router<Arc<Office>> {
@@ -59,6 +61,17 @@ pub fn router() -> Router<Arc<Office>> {
         .route(
             "/api/v1/work-orders/{id}/dispatch",
             post(crate::dispatch_web::dispatch),
+        )
+        .route("/api/v1/intake/callers", get(crate::intake_web::callers))
+        .route("/api/v1/intake/device", get(crate::intake_web::device))
+        .route("/api/v1/faults", post(crate::intake_web::register))
+        .route(
+            "/api/v1/work-orders/{id}/consent",
+            post(crate::intake_web::consent),
+        )
+        .route(
+            "/api/v1/work-orders/{id}/billing",
+            post(crate::intake_web::billing),
         )
 }
 
@@ -91,6 +104,21 @@ impl StaffCaller {
             ),
         ))
     }
+}
+
+/// A JSON body, or the error JSON naming what was wrong with it (axum's own rejection is
+/// plain text).
+pub(crate) fn body<T>(b: Result<Json<T>, JsonRejection>) -> AppResult<T> {
+    b.map(|Json(v)| v).map_err(|e| {
+        AppError::invalid(
+            "body",
+            format!("请求内容不是有效的 JSON 表单：{}", e.body_text()),
+            format!(
+                "the request body is not a valid JSON form: {}",
+                e.body_text()
+            ),
+        )
+    })
 }
 
 fn unauthenticated() -> AppError {
@@ -268,9 +296,10 @@ struct NewStaffAnswer {
 async fn add_staff(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
-    Json(body): Json<NewStaff>,
+    b: Result<Json<NewStaff>, JsonRejection>,
 ) -> AppResult<(StatusCode, Json<NewStaffAnswer>)> {
     caller.require(access::STAFF)?;
+    let body = body(b)?;
     blocking(move || {
         let role = Role::parse(&body.role)?;
         let (staff, one_time_password) = staff::add(&*lock(&office.auth)?, &body.name, role)?;

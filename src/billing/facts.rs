@@ -88,7 +88,27 @@ pub(super) fn situation(
         .and_then(super::fault_day)
         .or_else(|| super::fault_day(&wo.reported_at))
         .unwrap_or_default();
-    let warranty_end: Option<NaiveDate> = match &wo.device_id {
+    let mut s = situation_of(
+        conn,
+        wo.device_id.as_deref(),
+        &wo.lane_id,
+        fault_day,
+        stored,
+    )?;
+    s.parts = parts(conn, &wo.id)?;
+    Ok(s)
+}
+
+/// What a bill for a job on `device_id` at `lane_id` on `fault_day` would depend on, before
+/// any part is used: also what the office tells a caller before a work order exists.
+pub(super) fn situation_of(
+    conn: &Connection,
+    device_id: Option<&str>,
+    lane_id: &str,
+    fault_day: NaiveDate,
+    stored: &Stored,
+) -> Result<Situation> {
+    let warranty_end: Option<NaiveDate> = match device_id {
         Some(d) => conn
             .query_row("SELECT warranty_end FROM device WHERE id = ?1", [d], |r| {
                 r.get::<_, Option<String>>(0)
@@ -98,7 +118,7 @@ pub(super) fn situation(
             .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
         None => None,
     };
-    let site = site_of(conn, &wo.lane_id)?;
+    let site = site_of(conn, lane_id)?;
     let covering = match &site {
         Some(s) => crate::contracts::contract_for_site(conn, s, fault_day)?,
         None => None,
@@ -125,7 +145,7 @@ pub(super) fn situation(
             .as_ref()
             .map_or((DEFAULT_FIRST_YEAR, DEFAULT_LATER_YEARS), rates),
         cause: stored.cause,
-        parts: parts(conn, &wo.id)?,
+        parts: Vec::new(),
         labour_half_days: stored.labour_half_days,
         travel: Fen(stored.travel_fen),
         survey: Fen(stored.survey_fen),

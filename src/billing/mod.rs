@@ -286,6 +286,28 @@ pub fn view(store: &Store, work_order_id: &str) -> Result<BillingView> {
     })
 }
 
+/// Whether a visit to `device_id` on `day` would be charged for (its labour billable, the
+/// cause assumed a natural failure until the engineer records one), and why: the quote's rule,
+/// asked before a work order exists, for the office's fault intake.
+pub fn visit_billable(
+    conn: &rusqlite::Connection,
+    device_id: &str,
+    lane_id: &str,
+    day: NaiveDate,
+) -> Result<(bool, rules::Basis)> {
+    let stored = Stored {
+        labour_half_days: 1,
+        ..Default::default()
+    };
+    let situation = facts::situation_of(conn, Some(device_id), lane_id, day, &stored)?;
+    let q = rules::quote(&situation)?;
+    let billable = q
+        .lines
+        .iter()
+        .any(|l| l.kind == LineKind::Labour && l.billable);
+    Ok((billable, q.basis))
+}
+
 /// Fault repairs of `device_id` reported within a year before `day` (up to and including it):
 /// the count the "third repair in a year → replace with new" rule ([`REPEAT_LIMIT`]) is judged
 /// on, here for a work order's quote and in the quarterly status report's advice.

@@ -17,6 +17,7 @@ mod core_stock;
 mod dispatch_board;
 mod hostile_output;
 mod hostile_paths;
+mod intake;
 mod inventory_bad_input;
 mod inventory_import;
 mod inventory_support;

@@ -9,6 +9,7 @@ mod dispatch;
 mod dump;
 mod enrol;
 mod harness;
+mod intake;
 mod inventory;
 mod protocol;
 mod restored;
