@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod checklist;
 pub mod clock;
 pub mod common_faults;
+pub mod complaints;
 pub mod conflicts;
 pub mod contract_terms;
 pub mod contracts;

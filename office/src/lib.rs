@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod auth;
 pub mod blobs;
+pub mod complaints_web;
 pub mod dispatch_web;
 pub mod enrolment;
 pub mod error;

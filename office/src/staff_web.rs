@@ -42,6 +42,7 @@ pub mod access {
     pub const BOARD: &[Role] = &[Dispatcher, TechLead];
     pub const DISPATCH: &[Role] = &[Dispatcher];
     pub const INTAKE: &[Role] = &[Dispatcher];
+    pub const COMPLAINTS: &[Role] = &[Dispatcher, TechLead];
 }
 
 pub fn router() -> Router<Arc<Office>> {
@@ -72,6 +73,14 @@ pub fn router() -> Router<Arc<Office>> {
         .route(
             "/api/v1/work-orders/{id}/billing",
             post(crate::intake_web::billing),
+        )
+        .route(
+            "/api/v1/complaints",
+            get(crate::complaints_web::list).post(crate::complaints_web::register),
+        )
+        .route(
+            "/api/v1/complaints/{id}/steps",
+            post(crate::complaints_web::step),
         )
 }
 

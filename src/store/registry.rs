@@ -207,6 +207,13 @@ pub static TABLES: &[Table] = &[
     table!(stock_minimum, Record, {
         location_id: Text, part_id: Text, minimum: Int, set_at: Text,
     }),
+    table!(complaint, Record, {
+        number: Text, received_at: Text, taken_by: Text, customer_id: Text, project: Text,
+        complainant: Text, phone: Text, content: Text, investigation: Text,
+        initial_action: Text, answered_at: Text, handled_by: Text, correction: Text,
+        completed_at: Text, feedback_at: Text, customer_opinion: Text, satisfaction: Int,
+        summary: Text, closed_at: Text,
+    }),
 ];
 
 /// The declared table named `name`, if any: the only way a name from outside reaches SQL.

@@ -348,6 +348,12 @@ pub static RULES: &[Rule] = &[
     global("common_fault"),
     // Like the locations and parts they refer to: a van's engineer sees the warehouse's too.
     global("stock_minimum"),
+    // A complaint goes where its customer goes (the laptops of the customer's sites).
+    sites(
+        "complaint",
+        "customer → its sites and its contracts' sites",
+        CONTACT,
+    ),
 ];
 
 /// The rule of `table`, if it has one (every registry table does).

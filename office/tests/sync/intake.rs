@@ -238,3 +238,84 @@ fn a_device_outside_every_contract_is_billable_and_the_consent_is_recorded() {
         403
     );
 }
+
+#[test]
+fn a_complaint_is_registered_answered_and_closed_through_the_office() {
+    let server = Server::start(true, weibao_office::DEFAULT_MAX_BODY);
+    let password = add(&server, "王芳", Role::Dispatcher);
+    let me = login(&server, "王芳", &password);
+    let (status, c) = post(
+        &server,
+        &me,
+        "/api/v1/complaints",
+        serde_json::json!({"customer": "西安海关", "complainant": "陈建国", "phone": "029-86366001",
+            "content": "两次上门未修好，要求更换整机"}),
+    );
+    assert_eq!(status, 201, "{c}");
+    assert_eq!(
+        (c["taken_by"].as_str(), c["state"].as_str()),
+        (Some("王芳"), Some("received"))
+    );
+    assert!(
+        c["answer_by"].is_string() && c["answer_status"] == "on_time",
+        "{c}"
+    );
+    let id = c["number"].as_str().expect("number").to_string();
+    let (status, body) = post(
+        &server,
+        &me,
+        "/api/v1/complaints",
+        serde_json::json!({"customer": "西安海关"}),
+    );
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("body")),
+        "{body}"
+    );
+    let steps = format!("/api/v1/complaints/{id}/steps");
+    let (status, c) = post(
+        &server,
+        &me,
+        &steps,
+        serde_json::json!({"investigation": "配件型号不符", "initial_action": "更换原厂件"}),
+    );
+    assert_eq!(
+        (status, c["state"].as_str(), c["answer_status"].as_str()),
+        (200, Some("answered"), Some("met")),
+        "{c}"
+    );
+    let (status, c) = post(
+        &server,
+        &me,
+        &steps,
+        serde_json::json!({"handled_by": "张伟", "correction": "已更换并复查"}),
+    );
+    assert_eq!(
+        (status, c["state"].as_str()),
+        (200, Some("corrected")),
+        "{c}"
+    );
+    let (status, body) = post(
+        &server,
+        &me,
+        &steps,
+        serde_json::json!({"customer_opinion": "满意", "satisfaction": 9, "summary": "已结"}),
+    );
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("complaint.satisfaction")),
+        "{body}"
+    );
+    let (status, c) = post(
+        &server,
+        &me,
+        &steps,
+        serde_json::json!({"customer_opinion": "满意", "satisfaction": 5, "summary": "已结"}),
+    );
+    assert_eq!((status, c["state"].as_str()), (200, Some("closed")), "{c}");
+    let (status, list) = get(&server, "/api/v1/complaints", Some(&me));
+    assert_eq!((status, list.as_array().map(Vec::len)), (200, Some(1)));
+    let password = add(&server, "赵档案", Role::Archivist);
+    let keeper = login(&server, "赵档案", &password);
+    assert_eq!(get(&server, "/api/v1/complaints", Some(&keeper)).0, 403);
+}

@@ -24,6 +24,7 @@ const SQL: &[&str] = &[
     include_str!("0011_common_fault.sql"),
     include_str!("0012_paper_forms.sql"),
     include_str!("0015_stock_minimum.sql"),
+    include_str!("0016_complaint.sql"),
 ];
 
 fn migration(i: usize, sql: &'static str) -> M<'static> {
