@@ -204,6 +204,10 @@ pub static TABLES: &[Table] = &[
         device_type: Text, phenomenon: Text, cause: Text, remedy: Text, hidden: Int,
         confirmed_by: Text, confirmed_at: Text,
     }),
+    table!(checklist_template, Record, {
+        code: Text, version: Int, kind: Text, name_zh: Text, name_en: Text, sha256: Text,
+        body: Text, retired: Int,
+    }),
 ];
 
 /// The declared table named `name`, if any: the only way a name from outside reaches SQL.

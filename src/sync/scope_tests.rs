@@ -66,7 +66,8 @@ fn global_tables_are_those_without_a_site() {
             "part",
             "spare_unit",
             "conflict_resolution",
-            "common_fault"
+            "common_fault",
+            "checklist_template"
         ]
     );
 }
