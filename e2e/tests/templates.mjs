@@ -94,15 +94,16 @@ export const tests = [
         await app.waitText('[data-screen="inspection"]', '基线');
         await app.el('[data-key]');
         await app.shot('84-baseline-start');
-        // A device item found failed: confirmed as a fault, which says it was pre-existing.
+        // A device found worn (a failing option of its condition): confirmed as a fault, which
+        // says it was pre-existing.
         const failKey = await app.b.execute(() => {
           const rows = [...document.querySelectorAll('[data-key*="@"]')];
-          const row = rows.find((r) => r.querySelector('[data-kind="pass_fail"] [data-answer="fail"]'));
+          const row = rows.find((r) => r.querySelector('button[data-fails="true"]'));
           return row?.getAttribute('data-key') ?? null;
         });
-        assert(failKey, 'a device pass/fail item exists');
+        assert(failKey, 'a device item with a failing option exists');
         const device = failKey.split('@')[1];
-        await app.tap(`[data-key="${failKey}"] [data-answer="fail"]`);
+        await app.tap(`[data-key="${failKey}"] button[data-fails="true"]`);
         await app.el(`[data-key="${failKey}"] [data-testid="confirm-fault"]`);
         await app.tap(`[data-key="${failKey}"] [data-testid="confirm-fault"]`);
         await app.el('[data-screen="workorder"]');

@@ -24,7 +24,7 @@
 //! statistics ([`is_pre_existing_fault`]).
 
 use chrono::{NaiveDate, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::schedule::{self, local_day, Slot, SlotStatus};
@@ -146,7 +146,9 @@ pub const PRE_EXISTING_FAULT_SQL: &str = "EXISTS (SELECT 1 FROM inspection_fault
 /// Whether a work order is a fault opened from a pre-existing finding (a baseline's).
 pub fn is_pre_existing_fault(conn: &Connection, work_order_id: &str) -> Result<bool> {
     let sql = format!("SELECT {PRE_EXISTING_FAULT_SQL} FROM work_order w WHERE w.id = ?1");
-    let found: Option<bool> = conn.query_row(&sql, [work_order_id], |r| r.get(0)).ok();
+    let found: Option<bool> = conn
+        .query_row(&sql, [work_order_id], |r| r.get(0))
+        .optional()?;
     Ok(found.unwrap_or(false))
 }
 

@@ -202,7 +202,7 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
                                 t.items.to_string(),
                             ]
                         })
-                        .collect(),
+                        .collect::<Vec<_>>(),
                 )
             })
         }
