@@ -402,3 +402,72 @@ fn a_quarterly_finding_is_not_pre_existing() {
     assert!(!wo.title.contains("既有问题"));
     assert!(!weibao::checklist::baseline::is_pre_existing_fault(store.conn(), &wo.id).expect("q"));
 }
+
+#[test]
+fn the_cli_lists_the_templates_starts_one_by_code_and_refuses_an_unknown_one() {
+    use crate::report_support::{cli, demo_db, error_json};
+    let (t, db) = demo_db();
+    let out = cli(&db, &["--json", "inspection", "templates"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|t| t["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["daily_maintenance", "quarterly_lane", "baseline_survey"]
+    );
+    assert_eq!(list[0]["kind"], "daily");
+    assert_eq!(list[0]["name_zh"], "电子卡口日常维护");
+
+    let lane = first_lane(&t.open());
+    let out = cli(
+        &db,
+        &[
+            "--json",
+            "inspection",
+            "start",
+            "--lane",
+            &lane,
+            "--template",
+            "daily_maintenance",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let started: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(started["header"]["kind"], "daily");
+
+    let before = footprint(&t.open());
+    let err = error_json(&cli(
+        &db,
+        &[
+            "--json",
+            "inspection",
+            "start",
+            "--lane",
+            &lane,
+            "--template",
+            "weekly",
+        ],
+    ));
+    assert_eq!(err["kind"], "invalid");
+    assert_eq!(err["field"], "inspection.template");
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("weekly")),
+        "{err}"
+    );
+    assert_eq!(footprint(&t.open()), before, "nothing stored");
+}
