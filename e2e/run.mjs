@@ -4,6 +4,7 @@ import { tests as setup } from './tests/setup.mjs';
 import { tests as browse } from './tests/browse.mjs';
 import { tests as repair } from './tests/repair.mjs';
 import { tests as inspection } from './tests/inspection.mjs';
+import { tests as templates } from './tests/templates.mjs';
 import { tests as english } from './tests/english.mjs';
 import { tests as durability } from './tests/durability.mjs';
 import { tests as sla } from './tests/sla.mjs';
@@ -14,7 +15,7 @@ import { tests as paperForm } from './tests/paper_form.mjs';
 import { tests as labels } from './tests/labels.mjs';
 import { tests as stock } from './tests/stock.mjs';
 
-const all = [...setup, ...browse, ...sla, ...inspection, ...english, ...durability, ...repair, ...paperForm, ...stats, ...labels, ...stock, ...sync, ...newcomer];
+const all = [...setup, ...browse, ...sla, ...inspection, ...templates, ...english, ...durability, ...repair, ...paperForm, ...stats, ...labels, ...stock, ...sync, ...newcomer];
 const filter = process.argv[2];
 let passed = 0;
 let failed = 0;

@@ -3,10 +3,14 @@
 //! Open work orders assigned to the current engineer come first (most urgent level, then
 //! oldest), then open ones nobody has taken yet; then inspections this engineer started and has
 //! not completed, and lanes whose quarterly inspection is due or overdue under a contract in
-//! force (the schedule is the checklist module's; this only picks the open slots).
+//! force, or whose baseline inspection is due because their contract started (the schedules
+//! are the checklist module's; this only picks the open slots and names the template each
+//! one starts).
 
+use crate::checklist::catalog;
 use crate::checklist::schedule::{self, SlotStatus};
 use crate::checklist::state::Header;
+use crate::checklist::InspectionKind;
 use crate::domain::work_order::WorkOrderState;
 use crate::store::Store;
 use crate::work_orders::{self, WorkOrderFilter, WorkOrderSummary};
@@ -16,6 +20,12 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DueInspection {
+    /// Which inspection is due: `quarterly` (定期巡检) or `baseline` (续保基线巡检).
+    pub kind: InspectionKind,
+    /// The template in use for that kind, which starting the row begins.
+    pub template: String,
+    pub template_name_zh: String,
+    pub template_name_en: Option<String>,
     pub lane_id: String,
     pub lane_code: String,
     pub lane_name: String,
@@ -37,7 +47,8 @@ pub struct Today {
     pub unassigned: Vec<WorkOrderSummary>,
     /// Inspections the current engineer started and has not completed.
     pub in_progress: Vec<Header>,
-    /// Lanes with a quarterly inspection due or overdue, overdue first, then by due date.
+    /// Lanes with a quarterly inspection due or overdue, or a baseline due, overdue first,
+    /// then by due date (a lane can be listed once per kind).
     pub due: Vec<DueInspection>,
 }
 
@@ -63,25 +74,53 @@ pub fn today(store: &Store) -> Result<Today> {
         .into_iter()
         .filter(|h| h.completed_at.is_none() && h.engineer_id == me)
         .collect();
-    let mut due: Vec<DueInspection> = schedule::schedule(store, None)?
-        .into_iter()
-        .filter_map(|l| {
-            let slot = l.next_open()?.clone();
-            let missed = l.missed();
-            Some(DueInspection {
-                missed,
-                lane_id: l.lane_id,
-                lane_code: l.lane_code,
-                lane_name: l.lane_name,
-                site_name: l.site_name,
-                contract_number: l.contract_number,
-                due: slot.due,
-                status: slot.status,
-                status_label: slot.status.label_zh(),
-            })
-        })
-        .collect();
-    due.sort_by_key(|d| (d.status != SlotStatus::Overdue, d.due));
+    let lib = catalog::in_use(store.conn())?;
+    let template = |kind: InspectionKind| {
+        lib.of_kind(kind)
+            .map(|t| (t.id.clone(), t.name_zh.clone(), t.name_en.clone()))
+            .unwrap_or_else(|_| (String::new(), kind.label_zh().to_string(), None))
+    };
+    let mut due: Vec<DueInspection> = Vec::new();
+    let (code, name_zh, name_en) = template(InspectionKind::Quarterly);
+    for l in schedule::schedule(store, None)? {
+        let Some(slot) = l.next_open().cloned() else {
+            continue;
+        };
+        due.push(DueInspection {
+            kind: InspectionKind::Quarterly,
+            template: code.clone(),
+            template_name_zh: name_zh.clone(),
+            template_name_en: name_en.clone(),
+            missed: l.missed(),
+            lane_id: l.lane_id,
+            lane_code: l.lane_code,
+            lane_name: l.lane_name,
+            site_name: l.site_name,
+            contract_number: l.contract_number,
+            due: slot.due,
+            status: slot.status,
+            status_label: slot.status.label_zh(),
+        });
+    }
+    let (code, name_zh, name_en) = template(InspectionKind::Baseline);
+    for b in crate::checklist::baseline::due(store)? {
+        due.push(DueInspection {
+            kind: InspectionKind::Baseline,
+            template: code.clone(),
+            template_name_zh: name_zh.clone(),
+            template_name_en: name_en.clone(),
+            missed: vec![],
+            lane_id: b.lane_id,
+            lane_code: b.lane_code,
+            lane_name: b.lane_name,
+            site_name: b.site_name,
+            contract_number: b.contract_number,
+            due: b.slot.due,
+            status: b.slot.status,
+            status_label: b.slot.status.label_zh(),
+        });
+    }
+    due.sort_by_key(|d| (d.status != SlotStatus::Overdue, d.due, d.kind.as_str()));
     Ok(Today {
         mine,
         unassigned,

@@ -63,6 +63,11 @@ enum Cmd {
     /// The common faults and remedies table (常见故障现象与处理表) as the technical lead words it.
     #[command(subcommand)]
     CommonFault(CommonFaultCmd),
+    /// Checklist templates beside the shipped ones: add one (a TOML file, validated like the
+    /// shipped ones) or retire one so it can no longer be started. The laptops get the change
+    /// at their next sync.
+    #[command(subcommand)]
+    Template(TemplateCmd),
     /// A contract's terms (合同条款) as TOML; with --set, save an edited file. The laptops get
     /// the new terms at their next sync.
     ContractTerms {
@@ -102,6 +107,16 @@ enum Cmd {
         #[arg(long, default_value = "utf8")]
         encoding: String,
     },
+}
+
+#[derive(Subcommand)]
+enum TemplateCmd {
+    /// The templates a lane can start (shipped + added here, minus the retired).
+    List,
+    /// Add a template, or a new version of one (raise `version` after any change).
+    Add { file: PathBuf },
+    /// Retire a template by its code: it can no longer be started (past inspections stay).
+    Retire { code: String },
 }
 
 #[derive(Subcommand)]
@@ -370,6 +385,30 @@ fn run(cli: Cli) -> Result<(), Error> {
             let sum = weibao::inventory::export(&store, &out, format, encoding)?;
             for line in sum.lines() {
                 println!("{line}");
+            }
+            Ok(())
+        }
+        Cmd::Template(cmd) => {
+            let mut store = data.open_store()?;
+            match cmd {
+                TemplateCmd::List => {}
+                TemplateCmd::Add { file } => {
+                    let text = weibao::checklist::read_template("file", &file)?;
+                    let source = file.display().to_string();
+                    let t =
+                        store.write(|tx| weibao::checklist::catalog::add(tx, &text, &source))?;
+                    println!("added {} v{}", t.code, t.version);
+                }
+                TemplateCmd::Retire { code } => {
+                    store.write(|tx| weibao::checklist::catalog::retire(tx, &code))?;
+                    println!("retired {code}");
+                }
+            }
+            for t in weibao::checklist::catalog::startable(&store)? {
+                println!(
+                    "{}\tv{}\t{}\t{}\t{}",
+                    t.code, t.version, t.kind_label_zh, t.name_zh, t.origin
+                );
             }
             Ok(())
         }

@@ -4,6 +4,7 @@
 
 use super::run::{ensure_open, open_fault_in, Completed, Failure};
 use super::state::{self, display, State};
+use super::template::{InspectionKind, PRE_EXISTING_ZH};
 use crate::devices;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -118,6 +119,25 @@ pub fn complete_with(
             );
             devices::add_event(tx, dev, "inspection", &summary, None)?;
         }
+        if pre_existing(&st) {
+            // Each failed item of a baseline is on its device's record as found there at
+            // takeover, so nobody later reads it as the service company's fault.
+            for f in failures(&st) {
+                let Some(dev) = st
+                    .items
+                    .iter()
+                    .find(|i| i.key == f.key)
+                    .and_then(|i| i.device_id.as_deref())
+                else {
+                    continue;
+                };
+                let summary = format!(
+                    "{PRE_EXISTING_ZH}：{} = {}（{} {}）",
+                    f.label_zh, f.answer_text, st.header.name, st.header.id
+                );
+                devices::add_event(tx, dev, "pre_existing", &summary, None)?;
+            }
+        }
         if on_failed == OnFailed::OpenFaults {
             for f in &pending {
                 let st = state::load(tx.conn(), inspection_id)?;
@@ -131,6 +151,11 @@ pub fn complete_with(
             failures: failures(&after),
         })
     })
+}
+
+/// Whether the inspection's findings are pre-existing (a baseline at contract start).
+pub(crate) fn pre_existing(st: &State) -> bool {
+    InspectionKind::parse(&st.header.kind).is_some_and(InspectionKind::findings_pre_existing)
 }
 
 /// A failed item as a person names it: label, device, answer.

@@ -7,8 +7,12 @@
 //! - [`run`]: inspections of a lane — start, answer, progress, complete, faults, addenda.
 //! - [`state`]: reading an inspection back (what is shown, required, answered).
 //! - [`schedule`]: due and overdue inspections per lane from the contract.
+//! - [`catalog`]: the templates that can be started on a lane (shipped + stored by the office).
+//! - [`baseline`]: the baseline inspection at contract start, and its pre-existing findings.
 
 pub mod addendum;
+pub mod baseline;
+pub mod catalog;
 pub mod complete;
 mod item_reader;
 pub mod run;
@@ -89,6 +93,22 @@ impl Library {
         }
         self.templates.push(t);
         Ok(())
+    }
+
+    /// Puts a template in, in place of one with the same id (office staff's newer version of
+    /// a shipped template replaces it where it stood in the list).
+    pub fn put(&mut self, t: Template) {
+        match self.templates.iter_mut().find(|o| o.id == t.id) {
+            Some(o) => *o = t,
+            None => self.templates.push(t),
+        }
+    }
+
+    /// Takes a template out (retired); true when it was there.
+    pub fn remove(&mut self, id: &str) -> bool {
+        let before = self.templates.len();
+        self.templates.retain(|t| t.id != id);
+        self.templates.len() != before
     }
 
     pub fn get(&self, id: &str) -> Result<&Template> {

@@ -456,8 +456,15 @@ pub(crate) fn open_fault_in(
                 ),
             ));
         }
+        // A baseline's finding was there before the takeover: the fault says so first, on
+        // the work order and on the device's history line it writes.
         let mut phenomenon = format!(
-            "{}发现：{} = {}",
+            "{}{}发现：{} = {}",
+            if super::complete::pre_existing(st) {
+                format!("{}：", super::template::PRE_EXISTING_ZH)
+            } else {
+                String::new()
+            },
             st.header.name,
             inst.item.label_zh,
             display(&inst.item, &ans.value)

@@ -48,7 +48,35 @@ impl InspectionKind {
             Self::Baseline => "baseline",
         }
     }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Daily => "日常维护",
+            Self::Quarterly => "定期巡检",
+            Self::Baseline => "续保基线巡检",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Daily => "daily maintenance",
+            Self::Quarterly => "periodic inspection",
+            Self::Baseline => "baseline inspection",
+        }
+    }
+
+    /// Whether what this inspection finds was already there before the service company took
+    /// the lane over (§7.9: the baseline "界定原系统设备续保前的运行正常情况"). Its failed
+    /// items are recorded as pre-existing (既有问题) on the device and the report, and the
+    /// faults opened from them are not the service company's faults of the period.
+    pub fn findings_pre_existing(self) -> bool {
+        self == Self::Baseline
+    }
 }
+
+/// The words a pre-existing finding is marked with, on the device's history and the report.
+pub const PRE_EXISTING_ZH: &str = "既有问题（接管前已存在）";
+pub const PRE_EXISTING_EN: &str = "pre-existing (found before takeover)";
 
 /// What a section is about: the lane as a whole, or every device of one type on the lane.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

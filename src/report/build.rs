@@ -12,6 +12,7 @@ use rusqlite::OptionalExtension;
 use super::common::{inspection_of_work_order, local};
 use super::{photos, signature};
 use crate::checklist::state::{self, Instance, State};
+use crate::checklist::template::{PRE_EXISTING_EN, PRE_EXISTING_ZH};
 use crate::checklist::ItemKind;
 use crate::domain::device::DeviceType;
 use crate::domain::values::FaultLevel;
@@ -47,6 +48,9 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
         None => ReportKind::Service,
     };
     let mut doc = ReportDoc::new(kind, input.number);
+    doc.inspection_kind = inspection
+        .as_ref()
+        .and_then(|st| crate::checklist::InspectionKind::parse(&st.header.kind));
     doc.emergency = wo.kind == crate::domain::work_order::WorkOrderKind::Emergency;
     let l = input.lang;
     doc.lang = l;
@@ -283,6 +287,7 @@ pub(crate) fn checklist_lines(st: &State, l: Lang, corrections_only: bool) -> Ve
     // In English the answers (合格 → pass, units, instruments, options) and section titles are
     // the templates' English, as the screen shows them.
     let english = (l == Lang::En).then(|| crate::views::inspection::english_of(&st.header));
+    let pre_existing = crate::checklist::complete::pre_existing(st);
     let answer = |item: &crate::checklist::Item, v: &crate::checklist::AnswerValue| {
         let zh = state::display(item, v);
         match l {
@@ -308,7 +313,15 @@ pub(crate) fn checklist_lines(st: &State, l: Lang, corrections_only: bool) -> Ve
                 (c, Some(note))
             } else {
                 let r = recorded?;
-                (r, r.note.clone())
+                // A baseline's failure was there before the takeover: the row says so.
+                let note = match (pre_existing && r.failed, &r.note, l) {
+                    (false, n, _) => n.clone(),
+                    (true, Some(n), Lang::Zh) => Some(format!("{PRE_EXISTING_ZH}；{n}")),
+                    (true, Some(n), Lang::En) => Some(format!("{PRE_EXISTING_EN}; {n}")),
+                    (true, None, Lang::Zh) => Some(PRE_EXISTING_ZH.to_string()),
+                    (true, None, Lang::En) => Some(PRE_EXISTING_EN.to_string()),
+                };
+                (r, note)
             };
             Some(ChecklistLine {
                 section: english

@@ -41,21 +41,26 @@ fn parse(t: Option<String>) -> Option<DateTime<Utc>> {
     t.as_deref().and_then(time::parse)
 }
 
-/// Every fault repair and emergency of the customer (and site), reported up to `to`.
+/// Every fault repair and emergency of the customer (and site), reported up to `to` — except
+/// the faults opened from a baseline inspection's findings: those were there before the
+/// service company took the lanes over (§7.9), so they are not its faults of the period, nor
+/// its response times ([`crate::checklist::baseline`]). They stay on the devices' records,
+/// marked pre-existing.
 fn faults(
     conn: &Connection,
     customer: &str,
     site: Option<&str>,
     to: NaiveDate,
 ) -> Result<Vec<Fault>> {
-    let mut st = conn.prepare(
+    let mut st = conn.prepare(&format!(
         "SELECT w.id, w.level, d.code, d.device_type, w.reported_at
          FROM work_order w JOIN lane l ON l.id = w.lane_id JOIN site s ON s.id = l.site_id
          LEFT JOIN device d ON d.id = w.device_id
          WHERE s.customer_id = ?1 AND (?2 IS NULL OR s.id = ?2) AND w.deleted = 0
-           AND w.kind IN ('fault_repair', 'emergency')
+           AND w.kind IN ('fault_repair', 'emergency') AND NOT {}
          ORDER BY w.reported_at, w.id",
-    )?;
+        crate::checklist::baseline::PRE_EXISTING_FAULT_SQL
+    ))?;
     type Row = (String, Option<i64>, Option<String>, Option<String>, String);
     let rows: Vec<Row> = st
         .query_map(rusqlite::params![customer, site], |r| {

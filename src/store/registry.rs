@@ -204,6 +204,10 @@ pub static TABLES: &[Table] = &[
         device_type: Text, phenomenon: Text, cause: Text, remedy: Text, hidden: Int,
         confirmed_by: Text, confirmed_at: Text,
     }),
+    table!(checklist_template, Record, {
+        code: Text, version: Int, kind: Text, name_zh: Text, name_en: Text, sha256: Text,
+        body: Text, retired: Int,
+    }),
     table!(stock_minimum, Record, {
         location_id: Text, part_id: Text, minimum: Int, set_at: Text,
     }),

@@ -346,6 +346,8 @@ pub static RULES: &[Rule] = &[
     // The service company's wording for every customer: each laptop keeps the whole table to
     // look a phenomenon up at the lane.
     global("common_fault"),
+    // Checklist templates office staff add or retire: every laptop may start any of them.
+    global("checklist_template"),
     // Like the locations and parts they refer to: a van's engineer sees the warehouse's too.
     global("stock_minimum"),
     // A complaint goes where its customer goes (the laptops of the customer's sites).

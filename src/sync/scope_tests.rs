@@ -68,6 +68,7 @@ fn global_tables_are_those_without_a_site() {
             "spare_unit",
             "conflict_resolution",
             "common_fault",
+            "checklist_template",
             "stock_minimum"
         ]
     );

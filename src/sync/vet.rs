@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 /// Tables only the office writes: a laptop's change to them is refused.
-const OFFICE_ONLY: &[&str] = &["common_fault", "complaint"];
+const OFFICE_ONLY: &[&str] = &["common_fault", "checklist_template", "complaint"];
 
 /// One change the office refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,27 +34,36 @@ const SET_ASIDE: &str = "sync_set_aside";
 /// - an `engineer_key` (signing certificate) for another engineer;
 /// - a `report` or `status_report` signed in another engineer's name;
 /// - any change to the common faults table, which the technical lead keeps at the office
-///   ([`crate::common_faults`]), or to a complaint, which the service centre handles there
-///   ([`crate::complaints`]).
+///   ([`crate::common_faults`]);
+/// - any change to the checklist templates, which office staff add and retire
+///   ([`crate::checklist::catalog`]);
+/// - any change to a complaint, which the service centre handles there ([`crate::complaints`]).
 pub fn vet(conn: &Connection, changes: &[Change], engineer_id: &str) -> Result<Vec<Refusal>> {
     let mut out = Vec::new();
     for (i, c) in changes.iter().enumerate() {
         if OFFICE_ONLY.contains(&c.table.as_str()) {
+            let (reason, reason_en) = if c.table == "checklist_template" {
+                (
+                    "巡检模板由办公室人员添加或停用",
+                    "checklist templates are added and retired by office staff",
+                )
+            } else if c.table == "complaint" {
+                (
+                    "客户投诉由客户服务部在办公室登记和处理",
+                    "complaints are registered and handled by the service centre at the office",
+                )
+            } else {
+                (
+                    "常见故障与处理表由技术负责人在办公室维护",
+                    "the common faults table is kept by the technical lead at the office",
+                )
+            };
             out.push(Refusal {
                 seq: c.seq,
                 table: c.table.clone(),
                 row_id: c.row_id.clone(),
-                reason: if c.table == "complaint" {
-                    "客户投诉由客户服务部在办公室登记和处理".into()
-                } else {
-                    "常见故障与处理表由技术负责人在办公室维护".into()
-                },
-                reason_en: if c.table == "complaint" {
-                    "complaints are registered and handled by the service centre at the office"
-                        .into()
-                } else {
-                    "the common faults table is kept by the technical lead at the office".into()
-                },
+                reason: reason.into(),
+                reason_en: reason_en.into(),
             });
             continue;
         }

@@ -115,6 +115,23 @@ fn translate_line(kind: &str, s: &str) -> Option<String> {
             .strip_prefix("更换/使用备件：")
             .map(|r| format!("Spare part used: {r}")),
         "inspection" => inspection_line_en(s),
+        // "既有问题（接管前已存在）：label = answer（name id）" (checklist::complete).
+        "pre_existing" => s
+            .strip_prefix(crate::checklist::template::PRE_EXISTING_ZH)
+            .and_then(|r| r.strip_prefix('：'))
+            .map(|r| {
+                // The baseline's name in English where a shipped template has it.
+                let r = shipped()
+                    .and_then(|lib| {
+                        lib.templates().iter().find_map(|t| {
+                            let en = t.name_en.as_deref()?;
+                            r.contains(t.name_zh.as_str())
+                                .then(|| r.replace(t.name_zh.as_str(), en))
+                        })
+                    })
+                    .unwrap_or_else(|| r.to_string());
+                format!("Pre-existing, found before takeover: {r}")
+            }),
         _ => None,
     }
 }
@@ -172,6 +189,16 @@ pub fn work_order_title_en(
 /// "电子卡口通道季度巡检发现：挡杆状况 = 开裂/断裂（超出允许范围）；note") is translated from
 /// the shipped template the item came from.
 pub fn phenomenon_en(phenomenon: &str) -> String {
+    // A baseline's finding starts with the pre-existing mark (checklist::run::open_fault_in).
+    if let Some(rest) = phenomenon
+        .strip_prefix(crate::checklist::template::PRE_EXISTING_ZH)
+        .and_then(|r| r.strip_prefix('：'))
+    {
+        return format!(
+            "Pre-existing, found before takeover: {}",
+            inspection_finding_en(rest).unwrap_or_else(|| rest.to_string())
+        );
+    }
     inspection_finding_en(phenomenon).unwrap_or_else(|| phenomenon.to_string())
 }
 

@@ -1,12 +1,13 @@
 //! The inspection runner screen: every item with its answer in force and the core's verdict,
-//! the progress, and whether the inspection is still open; plus the shipped templates to start
-//! one from. The screen renders this as returned and never judges an answer itself.
+//! the progress, and whether the inspection is still open; plus the templates a lane can start
+//! (shipped and stored by office staff). The screen renders this as returned and never judges an answer itself.
 
 use super::time;
+use crate::checklist::catalog::{self, Startable};
 use crate::checklist::run;
 use crate::checklist::state::{self, Header, Progress};
 use crate::checklist::template::{InspectionKind, Template};
-use crate::checklist::{AnswerValue, Item, Library, Outcome};
+use crate::checklist::{AnswerValue, Item, Outcome};
 use crate::store::Store;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -173,48 +174,43 @@ pub fn view(store: &Store, id: &str) -> Result<RunView> {
     })
 }
 
-/// A shipped checklist template, to start an inspection from.
-#[derive(Debug, Clone, Serialize)]
-pub struct TemplateInfo {
-    pub id: String,
-    pub kind: &'static str,
-    pub name_zh: String,
-    pub name_en: Option<String>,
+/// The templates that can be started on a lane (shipped + stored by office staff, minus the
+/// retired), with code, kind and title in both languages.
+pub fn templates(store: &Store) -> Result<Vec<Startable>> {
+    catalog::startable(store)
 }
 
-pub fn templates() -> Result<Vec<TemplateInfo>> {
-    Ok(Library::shipped()?
-        .templates()
-        .iter()
-        .map(|t| TemplateInfo {
-            id: t.id.clone(),
-            kind: t.kind.as_str(),
-            name_zh: t.name_zh.clone(),
-            name_en: t.name_en.clone(),
-        })
-        .collect())
+/// Start the inspection a due slot on Today asks for: the lane's quarterly inspection or its
+/// baseline at contract start, with the template in use for that kind.
+pub fn start_due(store: &mut Store, lane_id: &str, kind: Option<&str>) -> Result<StartedRow> {
+    let kind = match kind {
+        None => InspectionKind::Quarterly,
+        Some(k) => InspectionKind::parse(k).ok_or_else(|| {
+            Error::invalid(
+                "inspection.kind",
+                format!(
+                    "未知的巡检类型「{k}」，可用：{}",
+                    InspectionKind::ALL.join("、")
+                ),
+                format!(
+                    "unknown inspection kind {k:?}; known: {}",
+                    InspectionKind::ALL.join(", ")
+                ),
+            )
+        })?,
+    };
+    catalog::start_kind(store, lane_id, kind).map(started_row)
 }
 
-/// Start the inspection a due slot on Today asks for: the lane's quarterly inspection, from the
-/// shipped quarterly template (the schedule counts quarterly inspections only).
-pub fn start_due(store: &mut Store, lane_id: &str) -> Result<StartedRow> {
-    let lib = Library::shipped()?;
-    let template = lib
-        .templates()
-        .iter()
-        .find(|t| t.kind == InspectionKind::Quarterly)
-        .ok_or_else(|| Error::not_found("template", InspectionKind::Quarterly.as_str()))?;
-    start(store, template, lane_id)
+/// Start an inspection of a lane with the template of `code`, or open the one in progress
+/// there; an unknown or retired code is refused on `inspection.template`, nothing stored.
+pub fn start(store: &mut Store, lane_id: &str, code: &str) -> Result<StartedRow> {
+    catalog::start(store, lane_id, code).map(started_row)
 }
 
-/// Start an inspection of a lane, or open the one in progress there.
-pub fn start(
-    store: &mut Store,
-    template: &crate::checklist::Template,
-    lane_id: &str,
-) -> Result<StartedRow> {
-    run::start(store, template, lane_id).map(|st| StartedRow {
+fn started_row(st: run::Started) -> StartedRow {
+    StartedRow {
         header: st.header,
         resumed: st.resumed,
-    })
+    }
 }

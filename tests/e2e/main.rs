@@ -6,6 +6,7 @@ mod checklist_errors;
 mod checklist_run;
 mod checklist_schedule;
 mod checklist_template;
+mod checklist_templates;
 mod complaints;
 mod contract_terms;
 mod core_bad_input;

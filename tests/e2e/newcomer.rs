@@ -117,12 +117,10 @@ fn completing_anyway_keeps_the_failure_without_a_fault() {
 #[test]
 fn starting_an_inspection_in_progress_opens_it() {
     let (_t, mut store) = TestDb::demo();
-    let lib = Library::shipped().expect("templates");
     let (lane, _) = demo_lane(&store);
-    let q = lib.get("quarterly_lane").expect("q");
-    let first = view::start(&mut store, q, &lane).expect("start");
+    let first = view::start(&mut store, &lane, "quarterly_lane").expect("start");
     assert!(!first.resumed);
-    let again = view::start(&mut store, q, &lane).expect("resume");
+    let again = view::start(&mut store, &lane, "quarterly_lane").expect("resume");
     assert!(again.resumed);
     assert_eq!(again.header.id, first.header.id);
     let json = serde_json::to_value(&again).expect("json");

@@ -168,3 +168,59 @@ fn the_leads_common_faults_reach_the_laptop_and_a_laptops_edit_of_them_is_set_as
         "{kept:?}"
     );
 }
+
+#[test]
+fn a_template_office_staff_add_reaches_the_laptop_and_can_be_started_there() {
+    let office = Server::start(true, weibao_office::DEFAULT_MAX_BODY);
+    let (token, _) = office.enrollable("王新");
+    let laptop = Laptop::new();
+    let out = laptop.enrol(&office, &token);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = r#"
+id = "monthly_cabinet"
+version = 1
+kind = "daily"
+name_zh = "机柜月度检查"
+
+[[section]]
+applies_to = "lane"
+title_zh = "机柜"
+
+  [[section.item]]
+  id = "cabinet.clean"
+  kind = "pass_fail"
+  label_zh = "机柜清洁、无积尘"
+  required = true
+"#;
+    office
+        .store()
+        .write(|tx| weibao::checklist::catalog::add(tx, text, "monthly_cabinet.toml"))
+        .expect("added at the office");
+    office
+        .store()
+        .write(|tx| weibao::checklist::catalog::retire(tx, "daily_maintenance"))
+        .expect("retired at the office");
+    laptop.sync_ok(&office, &token);
+    let codes: Vec<String> = weibao::checklist::catalog::startable(&laptop.store())
+        .expect("list")
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    assert_eq!(
+        codes,
+        ["quarterly_lane", "baseline_survey", "monthly_cabinet"]
+    );
+    // An engineer's own template written on the laptop is set aside at the office.
+    laptop
+        .store()
+        .write(|tx| weibao::checklist::catalog::retire(tx, "monthly_cabinet"))
+        .expect("written locally");
+    let err = laptop.sync_ok(&office, &token);
+    assert!(err.contains("office staff"), "{err}");
+    let at_office = weibao::checklist::catalog::startable(&office.store()).expect("office");
+    assert!(at_office.iter().any(|t| t.code == "monthly_cabinet"));
+}

@@ -2,11 +2,11 @@
 //! Every answer is one core transaction, so a killed app loses nothing already entered.
 
 use super::{Cmd, St};
+use weibao::checklist::catalog::Startable;
 use weibao::checklist::run::{self, Given, OnFailed};
 use weibao::checklist::state::Header;
-use weibao::checklist::Library;
 use weibao::report::photos::{self, PhotoOwner};
-use weibao::views::inspection::{self as view, RunView, StartedRow, TemplateInfo};
+use weibao::views::inspection::{self as view, RunView, StartedRow};
 use weibao::views::work_order::{self, WorkOrderView};
 use weibao::work_orders::WorkOrderSummary;
 
@@ -18,9 +18,10 @@ fn owner(id: &str, item_key: &str) -> PhotoOwner {
     }
 }
 
+/// The templates a lane can start (shipped + stored by office staff, minus the retired).
 #[tauri::command]
-pub fn inspection_templates() -> Cmd<Vec<TemplateInfo>> {
-    view::templates()
+pub fn inspection_templates(state: St) -> Cmd<Vec<Startable>> {
+    state.with(|s| view::templates(s))
 }
 
 /// Inspections of a lane, newest first (to resume an open one).
@@ -29,18 +30,19 @@ pub fn lane_inspections(state: St, lane_id: String) -> Cmd<Vec<Header>> {
     state.with(|s| run::list(s, Some(&lane_id)))
 }
 
-/// Start an inspection, or open the one in progress on that lane (`resumed: true`).
+/// Start an inspection with the template of `template` (its code), or open the one in
+/// progress on that lane (`resumed: true`); an unknown or retired code is refused on
+/// `inspection.template`.
 #[tauri::command]
-pub fn inspection_start(state: St, lane_id: String, template_id: String) -> Cmd<StartedRow> {
-    let lib = Library::shipped()?;
-    let template = lib.get(&template_id)?;
-    state.with(|s| view::start(s, template, &lane_id))
+pub fn inspection_start(state: St, lane_id: String, template: String) -> Cmd<StartedRow> {
+    state.with(|s| view::start(s, &lane_id, &template))
 }
 
-/// Start the quarterly inspection a due slot on Today asks for (or open the one in progress).
+/// Start the inspection a due slot on Today asks for (`kind`: quarterly, the default, or
+/// baseline), or open the one in progress.
 #[tauri::command]
-pub fn inspection_start_due(state: St, lane_id: String) -> Cmd<StartedRow> {
-    state.with(|s| view::start_due(s, &lane_id))
+pub fn inspection_start_due(state: St, lane_id: String, kind: Option<String>) -> Cmd<StartedRow> {
+    state.with(|s| view::start_due(s, &lane_id, kind.as_deref()))
 }
 
 #[tauri::command]

@@ -7,6 +7,7 @@ use crate::Ctx;
 use clap::Subcommand;
 use std::io::Write;
 use std::path::PathBuf;
+use weibao::checklist::catalog;
 use weibao::checklist::run::{self, Ack, Given};
 use weibao::checklist::schedule::{self, SlotStatus};
 use weibao::checklist::state::Progress;
@@ -25,10 +26,14 @@ pub enum InspectionCmd {
         /// Template id (see `weibao template list`).
         #[arg(long, default_value = "quarterly_lane")]
         template: String,
-        /// Folder of *.toml templates (default: the ones shipped with weibao).
+        /// Folder of *.toml templates to use instead of the ones in use (shipped + stored by
+        /// office staff).
         #[arg(long, env = "WEIBAO_TEMPLATES")]
         templates: Option<PathBuf>,
     },
+    /// The templates a lane can start: code, kind and title (shipped + stored by office staff,
+    /// minus the retired).
+    Templates,
     /// Answer one item (`ITEM` is its key, e.g. gate.boom@HG01-L01-BG01, or its id), or every
     /// `KEY=VALUE` line of a file with --from; each answer is saved (durably) on its own and
     /// acknowledged with one output line.
@@ -153,9 +158,14 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
             template,
             templates,
         } => {
-            let lib = library(templates.as_deref())?;
-            let t = lib.get(&template)?;
-            let s = run::start(&mut ctx.store, t, &lane)?;
+            let s = match templates {
+                Some(dir) => {
+                    let lib = library(Some(&dir))?;
+                    let t = lib.get(&template)?;
+                    run::start(&mut ctx.store, t, &lane)?
+                }
+                None => catalog::start(&mut ctx.store, &lane, &template)?,
+            };
             emit(ctx, &s, || {
                 format!(
                     "{}巡检 {}\n  {} v{} · {} {} · {} 台设备 · {} 项\n{}",
@@ -168,6 +178,31 @@ pub fn run(ctx: &mut Ctx, cmd: InspectionCmd) -> Result<(), Error> {
                     s.devices,
                     s.items,
                     progress_line(&s.progress)
+                )
+            })
+        }
+        InspectionCmd::Templates => {
+            let list = catalog::startable(&ctx.store)?;
+            emit(ctx, &list, || {
+                table(
+                    &["编号", "版本", "类型", "名称", "来源", "项数"],
+                    list.iter()
+                        .map(|t| {
+                            vec![
+                                t.code.clone(),
+                                t.version.to_string(),
+                                t.kind_label_zh.to_string(),
+                                t.name_zh.clone(),
+                                if t.origin == "office" {
+                                    "办公室"
+                                } else {
+                                    "内置"
+                                }
+                                .to_string(),
+                                t.items.to_string(),
+                            ]
+                        })
+                        .collect::<Vec<_>>(),
                 )
             })
         }

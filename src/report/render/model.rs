@@ -23,6 +23,9 @@ pub struct ReportDoc {
     /// The work was an emergency (应急响应): the service report is titled as one, as the seeds'
     /// contracts promise an 应急响应报告 after each.
     pub emergency: bool,
+    /// Which inspection an inspection report records: it is titled by it (日常维护记录,
+    /// 巡检记录, 续保基线巡检记录).
+    pub inspection_kind: Option<crate::checklist::InspectionKind>,
     /// The report number, unique across engineers (e.g. `E07-2026-0042`); printed in the header of
     /// every page and used as the PDF's document id.
     pub number: String,
@@ -261,6 +264,7 @@ impl ReportDoc {
             lang: Lang::Zh,
             kind,
             emergency: false,
+            inspection_kind: None,
             number: number.into(),
             company: Company::default(),
             customer: Customer::default(),

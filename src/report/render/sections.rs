@@ -9,6 +9,7 @@ use super::evidence;
 use super::layout::*;
 use super::model::*;
 use super::text::Shaper;
+use crate::checklist::InspectionKind;
 use crate::{Lang, Result};
 
 /// Pick the label in the report's language.
@@ -35,7 +36,15 @@ pub(crate) fn or_dash(s: Option<&String>) -> String {
 /// The report's title, as printed under the header.
 pub(crate) fn title(doc: &ReportDoc) -> &'static str {
     match doc.kind {
-        ReportKind::Inspection => tr(doc.lang, "巡检记录", "Inspection Record"),
+        ReportKind::Inspection => match doc.inspection_kind {
+            Some(InspectionKind::Daily) => tr(doc.lang, "日常维护记录", "Daily Maintenance Record"),
+            Some(InspectionKind::Baseline) => tr(
+                doc.lang,
+                "续保基线巡检记录",
+                "Baseline Inspection Record (contract start)",
+            ),
+            _ => tr(doc.lang, "巡检记录", "Inspection Record"),
+        },
         ReportKind::Service if doc.emergency => tr(
             doc.lang,
             "应急响应报告（客户服务记录表）",

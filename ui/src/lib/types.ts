@@ -112,8 +112,15 @@ export interface InspectionHeader {
 export interface InspectionNote { id: string; text: string; engineer_name: string; written_at: string; written_at_text: string }
 export interface RunView { id: string; header: InspectionHeader; name_en: string | null; started_at_text: string; state: string; editable: boolean; items: RunItem[]; progress: RunProgress; addenda?: InspectionNote[] }
 export interface DueInspection {
+  kind: string; template: string; template_name_zh: string; template_name_en: string | null;
   lane_id: string; lane_code: string; lane_name: string; site_name: string; contract_number: string;
   due: string; status: string; status_label: string; status_label_en: string;
+}
+
+// A checklist template a lane can start (shipped, or stored by office staff).
+export interface StartableTemplate {
+  code: string; version: number; kind: string; kind_label_zh: string; kind_label_en: string;
+  name_zh: string; name_en: string | null; origin: 'shipped' | 'office'; items: number;
 }
 
 // Sync with the office: the panel as the core decided it (indicator state, China-time texts).
