@@ -14,8 +14,9 @@ import { tests as stats } from './tests/stats.mjs';
 import { tests as paperForm } from './tests/paper_form.mjs';
 import { tests as labels } from './tests/labels.mjs';
 import { tests as stock } from './tests/stock.mjs';
+import { tests as archiveEdit } from './tests/archive_edit.mjs';
 
-const all = [...setup, ...browse, ...sla, ...inspection, ...templates, ...english, ...durability, ...repair, ...paperForm, ...stats, ...labels, ...stock, ...sync, ...newcomer];
+const all = [...setup, ...browse, ...sla, ...inspection, ...templates, ...english, ...durability, ...repair, ...paperForm, ...stats, ...labels, ...archiveEdit, ...stock, ...sync, ...newcomer];
 const filter = process.argv[2];
 let passed = 0;
 let failed = 0;

@@ -31,6 +31,14 @@ pub enum Error {
         zh: String,
         en: String,
     },
+    /// A secret archive was opened without saying why (查询和借阅管理制度: reading is by
+    /// procedure): the UI asks for the purpose and opens it again with one. Nothing was logged.
+    #[error("the archive of {device} is {level_en}: say why you are reading it (purpose)")]
+    PurposeRequired {
+        device: String,
+        level_zh: &'static str,
+        level_en: &'static str,
+    },
     /// A referenced record does not exist (or is tombstoned).
     #[error("{} not found: {id:?}", entity_en(entity))]
     NotFound { entity: &'static str, id: String },
@@ -188,6 +196,7 @@ impl Error {
         match self {
             Error::Invalid { .. } => "invalid",
             Error::NotFound { .. } => "not_found",
+            Error::PurposeRequired { .. } => "purpose_required",
             Error::IllegalTransition { .. } => "illegal_transition",
             Error::InsufficientStock { .. } => "insufficient_stock",
             Error::Immutable { .. } => "immutable",
@@ -208,6 +217,7 @@ impl Error {
         match self {
             Error::Invalid { field, .. } | Error::File { field, .. } => Some(field),
             Error::At { inner, .. } => inner.field(),
+            Error::PurposeRequired { .. } => Some("archive_access.purpose"),
             // What was looked for is the field that named it (`device`, `lane`, …).
             Error::NotFound { entity, .. } => Some(entity),
             _ => None,
@@ -226,6 +236,9 @@ impl Error {
         match self {
             Error::Invalid { field, zh, .. } => crate::fields::human(field, zh, Lang::Zh),
             Error::NotFound { entity, id } => format!("未找到{}「{id}」", entity_zh(entity)),
+            Error::PurposeRequired {
+                device, level_zh, ..
+            } => format!("设备 {device} 的档案密级为「{level_zh}」，查阅前请填写查阅目的"),
             Error::IllegalTransition { from, to, .. } => format!(
                 "工单状态不能从「{}」变为「{}」",
                 state_zh(from),

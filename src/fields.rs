@@ -28,6 +28,10 @@ pub const FIELDS: &[(&str, Label)] = &[
         "acknowledged",
         l("已确认的同步位置", "acknowledged sync position"),
     ),
+    (
+        "archive_access.purpose",
+        l("查阅目的", "purpose of reading the archive"),
+    ),
     ("billing.cause", l("故障原因", "cause of the fault")),
     (
         "billing.labour_half_days",
@@ -162,6 +166,10 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("device.manufacturer", l("厂家", "manufacturer")),
     ("device.model", l("型号", "model")),
     ("device.notes", l("设备备注", "device notes")),
+    (
+        "device.firmware",
+        l("固件/软件版本", "firmware/software version"),
+    ),
     ("device.position", l("安装位置", "position")),
     ("device.serial", l("序列号", "serial number")),
     ("device.status", l("设备状态", "device status")),

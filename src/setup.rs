@@ -157,6 +157,19 @@ pub fn create_lane(store: &mut Store, form: &LaneForm) -> Result<Lane> {
 /// and confidentiality by code or by their Chinese or English label (道闸, barrier gate), as the
 /// inventory import reads them.
 pub fn create_device(store: &mut Store, input: &DeviceInput) -> Result<Device> {
+    let input = device_input(store, input)?;
+    store.write(|tx| devices::add_device(tx, &input))
+}
+
+/// Archive a device found at the lane that no archive knew of: as [`create_device`], with a
+/// history line saying it was found there ([`devices::add_found_at_lane`]).
+pub fn create_device_found_at_lane(store: &mut Store, input: &DeviceInput) -> Result<Device> {
+    let input = device_input(store, input)?;
+    store.write(|tx| devices::add_found_at_lane(tx, &input))
+}
+
+/// `input` with the lane, type, status and confidentiality as their codes.
+fn device_input(store: &Store, input: &DeviceInput) -> Result<DeviceInput> {
     let mut input = input.clone();
     if input.lane_id.trim().is_empty() {
         return Err(Error::invalid("device.lane_id", "请选择", "choose one"));
@@ -173,7 +186,7 @@ pub fn create_device(store: &mut Store, input: &DeviceInput) -> Result<Device> {
     {
         input.confidentiality = Some(columns::confidentiality(v)?.code().to_string());
     }
-    store.write(|tx| devices::add_device(tx, &input))
+    Ok(input)
 }
 
 #[cfg(test)]

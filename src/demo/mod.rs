@@ -258,6 +258,7 @@ fn add_demo_device(
                 .to_string(),
             ),
             notes: None,
+            firmware: None,
         },
     )?;
     Ok(d.id)

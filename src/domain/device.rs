@@ -42,6 +42,10 @@ code_enum!(
     }
 );
 
+/// The longest firmware/software version kept: version strings are short; anything longer is
+/// a paste of something else (a changelog, a log line).
+pub const MAX_FIRMWARE_CHARS: usize = 64;
+
 /// What a user gives to create or correct a device archive. Strings as typed; `validate` turns
 /// them into a [`Device`] or names the first bad field.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -59,6 +63,9 @@ pub struct DeviceInput {
     pub position: Option<String>,
     pub confidentiality: Option<String>,
     pub notes: Option<String>,
+    /// 固件/软件版本, as the device's screen or label shows it (`V2.1.3`, `build 20240301`).
+    #[serde(default)]
+    pub firmware: Option<String>,
 }
 
 /// A validated device archive.
@@ -78,6 +85,8 @@ pub struct Device {
     pub position: Option<String>,
     pub confidentiality: Confidentiality,
     pub notes: Option<String>,
+    /// 固件/软件版本; none when nobody has recorded it yet.
+    pub firmware: Option<String>,
 }
 
 impl DeviceInput {
@@ -145,11 +154,52 @@ impl DeviceInput {
                 Some(s) => Confidentiality::parse(s)?,
             },
             notes: optional_text("device.notes", self.notes.as_deref(), MAX_NOTE_CHARS)?,
+            firmware: optional_text(
+                "device.firmware",
+                self.firmware.as_deref(),
+                MAX_FIRMWARE_CHARS,
+            )?,
         })
     }
 }
 
+impl Confidentiality {
+    /// Whether reading an archive of this level is logged (every level but public).
+    pub fn logged(self) -> bool {
+        self != Confidentiality::Public
+    }
+
+    /// Whether the reader must say why before the archive opens (按文档保密级别办理查询和借阅
+    /// 手续). Only 秘密: 内部 is the default level of every archive, and asking at each of the
+    /// day's devices would train people to type nonsense; those reads are still logged.
+    pub fn needs_purpose(self) -> bool {
+        self == Confidentiality::Secret
+    }
+}
+
 impl Device {
+    /// This archive as the strings a form (or an inventory row) gives: validating it gives
+    /// the same archive back, so a form can change a few fields and validate the whole.
+    pub fn to_input(&self) -> DeviceInput {
+        let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+        DeviceInput {
+            code: self.code.as_str().to_string(),
+            device_type: self.device_type.code().to_string(),
+            model: self.model.clone(),
+            manufacturer: self.manufacturer.clone(),
+            serial: self.serial.clone(),
+            manufacture_date: date(self.manufacture_date),
+            install_date: date(self.install_date),
+            warranty_end: date(self.warranty_end),
+            status: Some(self.status.code().to_string()),
+            lane_id: self.lane_id.clone(),
+            position: self.position.clone(),
+            confidentiality: Some(self.confidentiality.code().to_string()),
+            notes: self.notes.clone(),
+            firmware: self.firmware.clone(),
+        }
+    }
+
     /// The archive fields (by column name) whose value in `new` differs from this one; the id
     /// and the code (the device's identity) are not compared.
     pub fn changed_fields(&self, new: &Device) -> Vec<&'static str> {
@@ -172,6 +222,7 @@ impl Device {
                 self.confidentiality != new.confidentiality,
             ),
             ("notes", self.notes != new.notes),
+            ("firmware", self.firmware != new.firmware),
         ];
         checks
             .into_iter()

@@ -149,6 +149,7 @@ pub enum Field {
     Status,
     Confidentiality,
     Notes,
+    Firmware,
     ContractNumber,
     ContractName,
     StartDate,
@@ -262,6 +263,13 @@ const DEVICE: &[Col] = &[
         false,
     ),
     col(F::Notes, "备注", "notes", false),
+    col_aka(
+        F::Firmware,
+        "固件/软件版本",
+        "firmware",
+        &["固件版本", "软件版本", "firmware_version"],
+        false,
+    ),
 ];
 
 const CONTRACT: &[Col] = &[

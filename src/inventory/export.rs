@@ -246,6 +246,7 @@ fn device_cell(d: &Device, lane: Option<&LaneView>, f: Field) -> String {
         Field::WarrantyEnd => date(d.warranty_end),
         Field::Status => d.status.label_zh().to_string(),
         Field::Confidentiality => d.confidentiality.label_zh().to_string(),
+        Field::Firmware => opt(&d.firmware),
         _ => opt(&d.notes),
     }
 }

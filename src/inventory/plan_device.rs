@@ -4,7 +4,7 @@
 
 use super::columns::{self, Field};
 use super::plan::{settle, Check, DeviceRow, Ref, RowCheck, V};
-use crate::domain::device::{Device, DeviceInput};
+use crate::domain::device::{Device, MAX_FIRMWARE_CHARS};
 use crate::domain::values::{parse_date, DeviceCode, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 use crate::Result;
 
@@ -23,6 +23,7 @@ pub(super) fn column_of(core_field: &str) -> Option<Field> {
         "device.confidentiality" => Field::Confidentiality,
         "device.position" => Field::Position,
         "device.notes" => Field::Notes,
+        "device.firmware" => Field::Firmware,
         "device.lane_id" => Field::LaneCode,
         "contract.number" => Field::ContractNumber,
         "contract.name" => Field::ContractName,
@@ -97,26 +98,6 @@ impl RowCheck<'_> {
     }
 }
 
-/// A stored archive as the strings a form (or a row) gives.
-fn input_of(d: &Device) -> DeviceInput {
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
-    DeviceInput {
-        code: d.code.as_str().to_string(),
-        device_type: d.device_type.code().to_string(),
-        model: d.model.clone(),
-        manufacturer: d.manufacturer.clone(),
-        serial: d.serial.clone(),
-        manufacture_date: date(d.manufacture_date),
-        install_date: date(d.install_date),
-        warranty_end: date(d.warranty_end),
-        status: Some(d.status.code().to_string()),
-        lane_id: d.lane_id.clone(),
-        position: d.position.clone(),
-        confidentiality: Some(d.confidentiality.code().to_string()),
-        notes: d.notes.clone(),
-    }
-}
-
 impl Check {
     pub(super) fn device(&mut self, r: &mut RowCheck) {
         let code = match r.cell(Field::DeviceCode) {
@@ -134,7 +115,7 @@ impl Check {
             .as_ref()
             .and_then(|c| self.stored.devices.get(c.as_str()))
             .cloned();
-        let mut input = stored.as_ref().map(input_of).unwrap_or_default();
+        let mut input = stored.as_ref().map(Device::to_input).unwrap_or_default();
         let texts = [
             (Field::Model, "device.model", MAX_NAME_CHARS),
             (Field::Manufacturer, "device.manufacturer", MAX_NAME_CHARS),
@@ -152,11 +133,13 @@ impl Check {
         let optional = [
             (Field::Position, "device.position", MAX_NAME_CHARS),
             (Field::Notes, "device.notes", MAX_NOTE_CHARS),
+            (Field::Firmware, "device.firmware", MAX_FIRMWARE_CHARS),
         ];
         for (field, core, max) in optional {
             if let Some(v) = r.optional(field, core, max) {
                 match field {
                     Field::Position => input.position = v,
+                    Field::Firmware => input.firmware = v,
                     _ => input.notes = v,
                 }
             }

@@ -253,25 +253,40 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
 
 fn device_lines(conn: &rusqlite::Connection, ids: &[String], l: Lang) -> Result<Vec<DeviceLine>> {
     let mut st = conn.prepare_cached(
-        "SELECT code, device_type, model, manufacturer, serial FROM device_now WHERE id = ?1",
+        "SELECT code, device_type, model, manufacturer, serial, firmware FROM device_now
+         WHERE id = ?1",
     )?;
     let mut lines = Vec::new();
     for id in ids {
-        let row: Option<(String, String, String, String, String)> = st
+        type Row = (String, String, String, String, String, Option<String>);
+        let row: Option<Row> = st
             .query_row([id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
             })
             .optional()?;
-        if let Some((code, ty, model, maker, serial)) = row {
+        if let Some((code, ty, model, maker, serial, firmware)) = row {
             let kind_label = match DeviceType::parse(&ty) {
                 Ok(t) if l == Lang::En => t.label_en().to_string(),
                 Ok(t) => t.label_zh().to_string(),
                 Err(_) => ty,
             };
+            // The firmware the unit ran when the report was signed, when someone recorded it.
+            let firmware = match (firmware, l) {
+                (Some(f), Lang::En) => format!(" · firmware {f}"),
+                (Some(f), Lang::Zh) => format!(" · 固件 {f}"),
+                (None, _) => String::new(),
+            };
             lines.push(DeviceLine {
                 code,
                 kind_label,
-                model: format!("{maker} {model}"),
+                model: format!("{maker} {model}{firmware}"),
                 serial: Some(serial),
             });
         }

@@ -133,7 +133,7 @@ impl Change {
             if let Some(missing) = table
                 .columns
                 .iter()
-                .find(|c| !self.fields.contains_key(c.name))
+                .find(|c| !self.fields.contains_key(c.name) && table.required_on_insert(c.name))
             {
                 return Err(bad(
                     "fields",

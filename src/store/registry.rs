@@ -53,6 +53,24 @@ impl Table {
     }
 }
 
+/// Columns added to a synced table after sync began (migrations 0005, 0012, 0013, …). An insert
+/// logged by an older weibao lacks them — the office's log replayed to a newly enrolled laptop,
+/// a laptop not upgraded yet — and they read as empty (NULL) there; every other column must be in
+/// an insert. A migration that adds a synced column adds it here.
+pub const ADDED_LATER: &[(&str, &str)] = &[
+    ("photo", "taken_at_raw"),
+    ("fault_report", "channel"),
+    ("service_record", "backup_restore"),
+    ("device", "firmware"),
+];
+
+impl Table {
+    /// Whether an insert from elsewhere must carry `column` (see [`ADDED_LATER`]).
+    pub fn required_on_insert(&self, column: &str) -> bool {
+        !ADDED_LATER.contains(&(self.name, column))
+    }
+}
+
 /// The tombstone column: a field like any other for records (last writer wins).
 pub const DELETED: Column = Column {
     name: "deleted",
@@ -99,7 +117,7 @@ pub static TABLES: &[Table] = &[
     table!(device, Record, {
         code: Text, device_type: Text, model: Text, manufacturer: Text, serial: Text,
         manufacture_date: Text, install_date: Text, warranty_end: Text, status: Text,
-        lane_id: Text, position: Text, confidentiality: Text, notes: Text,
+        lane_id: Text, position: Text, confidentiality: Text, notes: Text, firmware: Text,
     }),
     table!(contract, Record, {
         number: Text, customer_id: Text, name: Text, start_date: Text, end_date: Text,
@@ -243,5 +261,22 @@ mod tests {
             assert!(!LOCAL_ONLY.contains(&t.name), "{} is both", t.name);
             assert!(t.column("id").is_none() && t.column("hlc").is_none());
         }
+    }
+
+    #[test]
+    fn every_column_added_later_is_a_declared_column() {
+        for (table, column) in ADDED_LATER {
+            let t = table_named(table);
+            assert!(
+                t.column(column).is_some(),
+                "{table}.{column} is not declared"
+            );
+            assert!(!t.required_on_insert(column));
+        }
+        assert!(table_named("device").required_on_insert("serial"));
+    }
+
+    fn table_named(name: &str) -> &'static Table {
+        table(name).unwrap_or_else(|| panic!("no table {name}"))
     }
 }

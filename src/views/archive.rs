@@ -6,7 +6,7 @@ use super::work_order::{self, WorkOrderRow};
 use super::{english, time};
 use crate::domain::device::Device;
 // The store's device and lane functions, in one place (they move to `crate::devices`, …).
-use crate::devices::{self, HistoryLine};
+use crate::devices::{self, AccessLine, EditableField, FieldChange, HistoryLine};
 use crate::org::LaneView;
 use crate::store::Store;
 use crate::Result;
@@ -37,11 +37,72 @@ pub struct ArchiveView {
     pub open_work_orders: Vec<WorkOrderRow>,
     /// Its signed reports, newest first: its repairs and its lane's inspections.
     pub reports: Vec<ReportRow>,
+    /// What the engineer may correct at the lane (the core decides, the screen shows).
+    pub editable: Vec<EditableField>,
+}
+
+/// A correction made at the lane: what changed, and the archive as it reads now.
+#[derive(Debug, Clone, Serialize)]
+pub struct LaneEditView {
+    pub changed: Vec<FieldChange>,
+    pub archive: ArchiveView,
+}
+
+/// One of the engineer's own archive reads, for the access log.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessRow {
+    #[serde(flatten)]
+    pub line: AccessLine,
+    pub at_text: String,
+    pub type_label: &'static str,
+    pub type_label_en: &'static str,
+    pub confidentiality_label: &'static str,
+    pub confidentiality_label_en: &'static str,
+}
+
+/// Correct a device at the lane ([`devices::edit_at_lane`]) and show its archive again (not
+/// logged as another read: the edit itself is in the history under the engineer's name).
+pub fn edit_at_lane(
+    store: &mut Store,
+    id_or_code: &str,
+    edit: &devices::DeviceEdit,
+) -> Result<LaneEditView> {
+    let changed = devices::edit_at_lane(store, id_or_code, edit)?;
+    let a = devices::archive_after_edit(store, id_or_code)?;
+    Ok(LaneEditView {
+        changed,
+        archive: view(store, a)?,
+    })
+}
+
+/// The current engineer's own archive reads, newest first (the latest 200).
+pub fn access_log(store: &Store) -> Result<Vec<AccessRow>> {
+    use crate::domain::device::{Confidentiality, DeviceType};
+    let lines = devices::access_log(store, 200)?;
+    Ok(lines
+        .into_iter()
+        .map(|line| {
+            let ty = DeviceType::parse(&line.device_type).ok();
+            let conf = Confidentiality::parse(&line.confidentiality).ok();
+            AccessRow {
+                at_text: time::china_text(&line.at),
+                type_label: ty.map_or("", |t| t.label_zh()),
+                type_label_en: ty.map_or("", |t| t.label_en()),
+                confidentiality_label: conf.map_or("", |c| c.label_zh()),
+                confidentiality_label_en: conf.map_or("", |c| c.label_en()),
+                line,
+            }
+        })
+        .collect())
 }
 
 /// Open a device's archive (logged for confidential devices, by the store) for the screen.
 pub fn open(store: &mut Store, id_or_code: &str, purpose: Option<&str>) -> Result<ArchiveView> {
     let a = devices::open_archive(store, id_or_code, purpose)?;
+    view(store, a)
+}
+
+fn view(store: &Store, a: devices::Archive) -> Result<ArchiveView> {
     let reports = reports::list(
         store,
         &ReportFilter {
@@ -88,5 +149,6 @@ pub fn open(store: &mut Store, id_or_code: &str, purpose: Option<&str>) -> Resul
         status_label: a.status_label,
         lane: a.lane,
         in_warranty: a.in_warranty,
+        editable: a.editable,
     })
 }

@@ -40,6 +40,7 @@ fn reason_en(why: &str) -> Option<&'static str> {
         "工程师到场" => "engineer on site",
         "故障已解决" => "fault resolved",
         "档案更正" => "archive corrected",
+        "现场更正" => "corrected at the lane",
         _ => return None,
     })
 }
@@ -57,6 +58,9 @@ fn field_en(zh: &str) -> &str {
         "安装位置" => "position",
         "档案密级" => "confidentiality",
         "备注" => "notes",
+        "固件/软件版本" => "firmware/software version",
+        "序列号" => "serial number",
+        "运行状态" => "operating status",
         other => other,
     }
 }
@@ -76,6 +80,21 @@ pub fn history_line_en(kind: &str, summary: &str) -> String {
 fn translate_line(kind: &str, s: &str) -> Option<String> {
     match kind {
         "archived" => s.strip_prefix("建档：").map(|r| format!("Archived: {r}")),
+        "found" => s
+            .strip_prefix("现场发现并建档：")
+            .map(|r| format!("Found at the lane and archived: {r}")),
+        // "现场更正：固件/软件版本 V1.0 → V2.1；安装位置 — → 岗亭左侧；备注" (devices::edit_at_lane):
+        // each part starts with a field's name (no spaces in it), then what was typed.
+        "edited" => s.strip_prefix("现场更正：").map(|r| {
+            let parts: Vec<String> = r
+                .split('；')
+                .map(|p| match p.split_once(' ') {
+                    Some((name, values)) => format!("{} {values}", field_en(name)),
+                    None => field_en(p).to_string(),
+                })
+                .collect();
+            format!("Corrected at the lane: {}", parts.join("; "))
+        }),
         "corrected" => s.strip_prefix("档案更正：").map(|r| {
             let fields: Vec<&str> = r.split('、').map(field_en).collect();
             format!("Archive corrected: {}", fields.join(", "))

@@ -311,6 +311,15 @@ fn every_history_line_the_core_writes_has_english() {
     store
         .write(|tx| devices::update_device(tx, &device.id, &input).map(|_| ()))
         .expect("correct");
+    // A correction at the lane (the values typed stay as typed: ASCII here).
+    let edit = devices::DeviceEdit {
+        firmware: Some("V2.1.3".into()),
+        position: Some("booth side".into()),
+        notes: Some("upgraded".into()),
+        status: Some("repairing".into()),
+        ..Default::default()
+    };
+    devices::edit_at_lane(&mut store, &device.id, &edit).expect("lane edit");
     let lib = Library::shipped().expect("templates");
     let id = run::start(&mut store, lib.get("quarterly_lane").expect("q"), &lane)
         .expect("start")
@@ -342,6 +351,7 @@ fn every_history_line_the_core_writes_has_english() {
         "part",
         "resolved",
         "corrected",
+        "edited",
         "swap",
         "inspection",
     ] {

@@ -1,3 +1,4 @@
+mod archive_edit;
 mod billing_report;
 mod checklist_cli;
 mod checklist_crash;

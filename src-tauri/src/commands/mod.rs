@@ -58,6 +58,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         org::lane_devices,
         org::search_devices,
         org::open_archive,
+        org::edit_device_at_lane,
+        org::archive_access_log,
         org::list_customers,
         org::create_customer,
         org::create_site,

@@ -8,7 +8,7 @@ use weibao::inventory::{self, ImportOptions, ImportOutcome, Upload};
 use weibao::org::{self, LaneView, SiteView};
 use weibao::setup::{self, CustomerForm, LaneForm, SiteForm};
 use weibao::store::search::{self, DeviceHit, DeviceQuery};
-use weibao::views::archive::{self, ArchiveView};
+use weibao::views::archive::{self, AccessRow, ArchiveView, LaneEditView};
 
 #[tauri::command]
 pub fn list_sites(state: St) -> Cmd<Vec<SiteView>> {
@@ -30,10 +30,27 @@ pub fn search_devices(state: St, query: DeviceQuery) -> Cmd<Vec<DeviceHit>> {
     state.with(|s| search::search_devices(s, &query))
 }
 
-/// Opening an archive is logged for confidential devices (the core writes that log).
+/// Opening an archive is logged for confidential devices (the core writes that log); a secret
+/// one without a purpose is refused with kind `purpose_required`, and the UI asks for one.
 #[tauri::command]
 pub fn open_archive(state: St, device: String, purpose: Option<String>) -> Cmd<ArchiveView> {
     state.with(|s| archive::open(s, &device, purpose.as_deref()))
+}
+
+/// A correction at the lane (现场更正) of the fields the archive view lists as editable.
+#[tauri::command]
+pub fn edit_device_at_lane(
+    state: St,
+    device: String,
+    edit: devices::DeviceEdit,
+) -> Cmd<LaneEditView> {
+    state.with(|s| archive::edit_at_lane(s, &device, &edit))
+}
+
+/// The current engineer's own reads of confidential archives.
+#[tauri::command]
+pub fn archive_access_log(state: St) -> Cmd<Vec<AccessRow>> {
+    state.with(|s| archive::access_log(s))
 }
 
 /// Customers, by name (for the new-site form).
@@ -58,9 +75,14 @@ pub fn create_lane(state: St, input: LaneForm) -> Cmd<Lane> {
     state.with(|s| setup::create_lane(s, &input))
 }
 
+/// `found`: a device found at the lane with no archive (现场发现), which its history says.
 #[tauri::command]
-pub fn create_device(state: St, input: DeviceInput) -> Cmd<Device> {
-    state.with(|s| setup::create_device(s, &input))
+pub fn create_device(state: St, input: DeviceInput, found: Option<bool>) -> Cmd<Device> {
+    if found.unwrap_or(false) {
+        state.with(|s| setup::create_device_found_at_lane(s, &input))
+    } else {
+        state.with(|s| setup::create_device(s, &input))
+    }
 }
 
 /// An inventory file (XLSX or CSV) picked on the desktop: imported all or nothing; the bad

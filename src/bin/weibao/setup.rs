@@ -59,6 +59,12 @@ pub enum AddCmd {
         warranty_end: Option<String>,
         #[arg(long)]
         position: Option<String>,
+        /// Firmware or software version (固件/软件版本).
+        #[arg(long)]
+        firmware: Option<String>,
+        /// Found at the lane with no archive (现场发现): the history says so.
+        #[arg(long)]
+        found: bool,
     },
 }
 
@@ -130,6 +136,8 @@ pub fn add(ctx: &mut Ctx, cmd: AddCmd) -> Result<(), Error> {
             install_date,
             warranty_end,
             position,
+            firmware,
+            found,
         } => {
             let input = DeviceInput {
                 code,
@@ -141,9 +149,14 @@ pub fn add(ctx: &mut Ctx, cmd: AddCmd) -> Result<(), Error> {
                 warranty_end,
                 lane_id: lane,
                 position,
+                firmware,
                 ..Default::default()
             };
-            let d = setup::create_device(&mut ctx.store, &input)?;
+            let d = if found {
+                setup::create_device_found_at_lane(&mut ctx.store, &input)?
+            } else {
+                setup::create_device(&mut ctx.store, &input)?
+            };
             emit(ctx, &d, || format!("已添加设备 {} {}\n", d.code, d.id))
         }
     }

@@ -23,6 +23,7 @@ const SQL: &[&str] = &[
     include_str!("0010_status_report.sql"),
     include_str!("0011_common_fault.sql"),
     include_str!("0012_paper_forms.sql"),
+    include_str!("0013_device_firmware.sql"),
     include_str!("0014_checklist_template.sql"),
     include_str!("0015_stock_minimum.sql"),
     include_str!("0016_complaint.sql"),

@@ -78,6 +78,10 @@ const zh = {
   new_lane: '新通道', site: '站点', lane_code: '通道编号', lane_name: '通道名称', need_site: '先添加站点。',
   new_device: '新设备', lane: '通道', device_type: '设备类型', need_lane: '先添加通道。',
   sites_empty: '还没有站点。', edit_profile: '我的档案', save: '保存', prefix_fixed_hint: '报告编号前缀一旦用于报告就不能再改（已签发的编号不能变）。',
+  edit_at_lane: '现场更正', edit_at_lane_hint: '只改与现场不符的项；每项改动记入履历并署您的名字。', firmware: '固件/软件版本', notes_label: '备注', nothing_changed: '没有改动。', changed_fields: '已更正', by_whom: '记录人',
+  purpose_title: '查阅涉密档案', purpose_hint: '该设备档案为涉密档案。请填写查阅目的，查阅将记入查阅记录。', purpose: '查阅目的', purpose_ph: '例：更换硬盘前核对配置', open_with_purpose: '查阅',
+  access_log: '我的查阅记录', access_log_hint: '您查阅涉密（内部、秘密）设备档案的记录，办公室同步后也可查看。', access_log_none: '还没有查阅过涉密档案。', no_purpose: '（内部档案，无需填写）',
+  add_found_device: '现场新增设备', add_found_hint: '现场发现的设备（台账里没有）：建档并记入履历“现场发现”。', found_added: '已建档',
   enrol_again: '更换办公室地址或令牌', enrol_again_hint: '令牌被撤销或办公室换了地址时，填写新的地址和令牌；本机数据保留，仍以同一位工程师的身份工作。',
 };
 
@@ -137,6 +141,10 @@ const en: Record<Key, string> = {
   new_lane: 'New lane', site: 'Site', lane_code: 'Lane code', lane_name: 'Lane name', need_site: 'Add a site first.',
   new_device: 'New device', lane: 'Lane', device_type: 'Device type', need_lane: 'Add a lane first.',
   sites_empty: 'No sites yet.', edit_profile: 'My profile', save: 'Save', prefix_fixed_hint: 'The report prefix cannot change once a report carries it (issued numbers stay as they are).',
+  edit_at_lane: 'Correct at the lane', edit_at_lane_hint: 'Change only what differs from the device in front of you; each change goes into its history under your name.', firmware: 'Firmware/software version', notes_label: 'Notes', nothing_changed: 'Nothing changed.', changed_fields: 'Corrected', by_whom: 'By',
+  purpose_title: 'Confidential archive', purpose_hint: 'This device’s archive is confidential. Say why you are reading it; the read goes into the access log.', purpose: 'Purpose', purpose_ph: 'e.g. check the configuration before replacing the disk', open_with_purpose: 'Open',
+  access_log: 'My archive reads', access_log_hint: 'Your reads of confidential (internal, secret) device archives; the office sees them after a sync.', access_log_none: 'No confidential archive read yet.', no_purpose: '(internal: no purpose needed)',
+  add_found_device: 'Add a device found here', add_found_hint: 'A device at this lane that no archive knows: archive it; its history says it was found here.', found_added: 'Archived',
   enrol_again: 'Change the office address or token', enrol_again_hint: 'When the token was revoked or the office moved, enter the new address and token; everything here stays, and you keep working as the same engineer.',
 };
 

@@ -10,11 +10,24 @@ export interface Device {
   id: string; code: string; device_type: string; model: string; manufacturer: string; serial: string;
   manufacture_date: string | null; install_date: string | null; warranty_end: string | null;
   status: string; lane_id: string; position: string | null; confidentiality: string; notes: string | null;
+  firmware: string | null;
 }
 export interface FoundByLabel { device: Device; read: string; matched_by: 'label' | 'code' | 'serial' }
 export interface LabelSheet { scope: string; codes: string[]; pages: number; bytes: number; path: string | null }
 export interface DeviceHit { id: string; code: string; device_type: string; type_label: string; model: string; serial: string; status: string; site_name: string; lane_name: string; lane_id: string }
-export interface HistoryLine { at: string; kind: string; summary: string; summary_en: string; work_order_id: string | null }
+/** A history line with who wrote it (`by_name` is null while that engineer has not synced here). */
+export interface HistoryLine { at: string; kind: string; summary: string; summary_en: string; work_order_id: string | null; by: string; by_name: string | null }
+/** A field the core lets the engineer correct at the lane, with its value now. */
+export interface EditableField {
+  field: string; name: string; label_zh: string; label_en: string; input: 'text' | 'note' | 'status';
+  required: boolean; max_chars: number; value: string;
+}
+export interface FieldChange { field: string; label_zh: string; label_en: string; from: string | null; to: string | null }
+/** One of the engineer's own reads of a confidential archive. */
+export interface AccessRow {
+  at: string; at_text: string; device_id: string; device_code: string; device_type: string; type_label: string; type_label_en: string;
+  confidentiality: string; confidentiality_label: string; confidentiality_label_en: string; site_name: string; lane_name: string; purpose: string | null;
+}
 
 export interface WorkOrderSummary {
   id: string; kind: string; state: string; title: string; device_id: string | null; device_code: string | null;
@@ -42,8 +55,9 @@ export interface WorkOrderRow extends WorkOrderSummary {
 export interface Archive {
   device: Device; type_label: string; type_label_en: string; status_label: string; status_label_en: string; lane: LaneView; in_warranty: boolean;
   history: (HistoryLine & { at_text: string; report_number: string | null })[]; open_work_orders: WorkOrderRow[];
-  reports: ReportRow[];
+  reports: ReportRow[]; editable: EditableField[];
 }
+export interface LaneEditView { changed: FieldChange[]; archive: Archive }
 /** A signed report on record (the Reports screen, a device's archive). */
 export interface ReportRow {
   work_order_id: string; number: string; kind: string; kind_zh: string; kind_en: string; title: string;

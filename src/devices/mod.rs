@@ -1,5 +1,13 @@
 //! Device archives (设备档案) and their history (设备履历).
 
+mod access;
+mod lane_edit;
+
+pub use access::{access_log, AccessLine};
+pub use lane_edit::{
+    add_found_at_lane, edit_at_lane, editable_fields, DeviceEdit, EditableField, FieldChange,
+};
+
 use crate::domain::device::*;
 use crate::domain::values::{DeviceCode, MAX_NOTE_CHARS};
 use crate::store::{new_id, Store, Tx};
@@ -10,10 +18,16 @@ use serde::Serialize;
 
 const COLS: &str =
     "d.id, d.code, d.device_type, d.model, d.manufacturer, d.serial, d.manufacture_date,
-    d.install_date, d.warranty_end, d.status, d.lane_id, d.position, d.confidentiality, d.notes";
+    d.install_date, d.warranty_end, d.status, d.lane_id, d.position, d.confidentiality, d.notes,
+    d.firmware";
 
 /// Create a device archive. The lane must exist and the code must be new.
 pub fn add_device(tx: &Tx, input: &DeviceInput) -> Result<Device> {
+    insert_device(tx, input, "archived", "建档")
+}
+
+/// Create the archive with its first history line, `kind` and `what：model serial`.
+fn insert_device(tx: &Tx, input: &DeviceInput, kind: &str, what: &str) -> Result<Device> {
     let d = input.validate(new_id(), tx.now().date_naive())?;
     lane_exists(tx.conn(), &d.lane_id)?;
     if crate::store::key_taken(tx.conn(), "device", "code", d.code.as_str())? {
@@ -41,13 +55,14 @@ pub fn add_device(tx: &Tx, input: &DeviceInput) -> Result<Device> {
             ("position", &d.position),
             ("confidentiality", &d.confidentiality.code()),
             ("notes", &d.notes),
+            ("firmware", &d.firmware),
         ],
     )?;
     add_event(
         tx,
         &d.id,
-        "archived",
-        &format!("建档：{} {}", d.model, d.serial),
+        kind,
+        &format!("{what}：{} {}", d.model, d.serial),
         None,
     )?;
     Ok(d)
@@ -87,6 +102,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Result<Device>> {
             position: r.get(11)?,
             confidentiality: Confidentiality::parse(&text(12)?)?,
             notes: r.get(13)?,
+            firmware: r.get(14)?,
         })
     })())
 }
@@ -125,6 +141,18 @@ pub(crate) fn all_in(conn: &rusqlite::Connection) -> Result<Vec<Device>> {
 /// history), and a history line lists what else changed. The code is the device's identity
 /// and cannot change here. Returns the changed fields' column names.
 pub fn update_device(tx: &Tx, id: &str, input: &DeviceInput) -> Result<Vec<&'static str>> {
+    let (now, d, changed) = check_update(tx, id, input)?;
+    write_update(tx, &now, &d, &changed, None, "档案更正")?;
+    Ok(changed)
+}
+
+/// The archive now, the archive as `input` would make it, and the columns that differ; an
+/// error (naming the field) before anything is written.
+fn check_update(
+    tx: &Tx,
+    id: &str,
+    input: &DeviceInput,
+) -> Result<(Device, Device, Vec<&'static str>)> {
     let now = device_in(tx.conn(), id)?;
     let d = input.validate(now.id.clone(), tx.now().date_naive())?;
     if d.code != now.code {
@@ -135,15 +163,27 @@ pub fn update_device(tx: &Tx, id: &str, input: &DeviceInput) -> Result<Vec<&'sta
         ));
     }
     let changed = now.changed_fields(&d);
-    if changed.is_empty() {
-        return Ok(changed);
-    }
     if d.lane_id != now.lane_id {
         lane_exists(tx.conn(), &d.lane_id)?;
     }
+    Ok((now, d, changed))
+}
+
+/// Write the `changed` columns of `d` (each its own field change, so edits of other fields on
+/// other laptops still merge) with history lines: status and serial their own (they are derived
+/// from history; `why` is the status line's reason), the rest one line — `summary` if given (a lane edit says what it changed to),
+/// else 档案更正 and the fields' names.
+fn write_update(
+    tx: &Tx,
+    now: &Device,
+    d: &Device,
+    changed: &[&'static str],
+    summary: Option<String>,
+    why: &str,
+) -> Result<()> {
     let (mfd, inst, wend) = (d.manufacture_date, d.install_date, d.warranty_end);
     let (ty, conf) = (d.device_type.code(), d.confidentiality.code());
-    let all: [(&'static str, &dyn rusqlite::ToSql); 10] = [
+    let all: [(&'static str, &dyn rusqlite::ToSql); 11] = [
         ("device_type", &ty),
         ("model", &d.model),
         ("manufacturer", &d.manufacturer),
@@ -154,6 +194,7 @@ pub fn update_device(tx: &Tx, id: &str, input: &DeviceInput) -> Result<Vec<&'sta
         ("position", &d.position),
         ("confidentiality", &conf),
         ("notes", &d.notes),
+        ("firmware", &d.firmware),
     ];
     let cols: Vec<(&'static str, &dyn rusqlite::ToSql)> = all
         .into_iter()
@@ -161,27 +202,27 @@ pub fn update_device(tx: &Tx, id: &str, input: &DeviceInput) -> Result<Vec<&'sta
         .collect();
     if !cols.is_empty() {
         tx.update("device", &d.id, &cols)?;
-        let names: Vec<&str> = cols.iter().map(|(n, _)| field_label_zh(n)).collect();
-        add_event(
-            tx,
-            &d.id,
-            "corrected",
-            &format!("档案更正：{}", names.join("、")),
-            None,
-        )?;
+        match summary {
+            Some(line) => add_event(tx, &d.id, "edited", &line, None)?,
+            None => {
+                let names: Vec<&str> = cols.iter().map(|(n, _)| field_label_zh(n)).collect();
+                let line = format!("档案更正：{}", names.join("、"));
+                add_event(tx, &d.id, "corrected", &line, None)?
+            }
+        }
     }
     if changed.contains(&"status") {
-        set_status(tx, &d.id, d.status, "档案更正", None)?;
+        set_status(tx, &d.id, d.status, why, None)?;
     }
     if changed.contains(&"serial") {
         let summary = format!("序列号更正：{} → {}", now.serial, d.serial);
         set_serial(tx, &d.id, &d.serial, &summary, None)?;
     }
-    Ok(changed)
+    Ok(())
 }
 
 /// The Chinese name of an archive column, for history lines.
-fn field_label_zh(column: &str) -> &str {
+pub(crate) fn field_label_zh(column: &'static str) -> &'static str {
     match column {
         "device_type" => "设备类型",
         "model" => "规格型号",
@@ -193,6 +234,9 @@ fn field_label_zh(column: &str) -> &str {
         "position" => "安装位置",
         "confidentiality" => "档案密级",
         "notes" => "备注",
+        "firmware" => "固件/软件版本",
+        "serial" => "序列号",
+        "status" => "运行状态",
         other => other,
     }
 }
@@ -278,18 +322,26 @@ fn record_event(
     )
 }
 
+/// One line of a device's history: when, what, and who wrote it (the engineer who made the
+/// change, from the line's own sync columns, so a line merged from another laptop names its
+/// author, not the reader).
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryLine {
     pub at: String,
     pub kind: String,
     pub summary: String,
     pub work_order_id: Option<String>,
+    /// The engineer id that wrote the line.
+    pub by: String,
+    /// That engineer's name; `None` when the engineer's record has not arrived here (yet).
+    pub by_name: Option<String>,
 }
 
 pub fn history(store: &Store, device_id: &str) -> Result<Vec<HistoryLine>> {
     let mut st = store.conn().prepare(
-        "SELECT at, kind, summary, work_order_id FROM device_event
-         WHERE device_id = ?1 AND deleted = 0 ORDER BY at, hlc",
+        "SELECT e.at, e.kind, e.summary, e.work_order_id, e.created_by, en.name
+         FROM device_event e LEFT JOIN engineer en ON en.id = e.created_by
+         WHERE e.device_id = ?1 AND e.deleted = 0 ORDER BY e.at, e.hlc",
     )?;
     let rows = st.query_map([device_id], |r| {
         Ok(HistoryLine {
@@ -297,6 +349,8 @@ pub fn history(store: &Store, device_id: &str) -> Result<Vec<HistoryLine>> {
             kind: r.get(1)?,
             summary: r.get(2)?,
             work_order_id: r.get(3)?,
+            by: r.get(4)?,
+            by_name: r.get(5)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -312,25 +366,26 @@ pub struct Archive {
     pub in_warranty: bool,
     pub history: Vec<HistoryLine>,
     pub open_work_orders: Vec<crate::work_orders::WorkOrderSummary>,
+    /// What may be corrected at the lane, with the values now ([`edit_at_lane`]).
+    pub editable: Vec<EditableField>,
 }
 
 /// Open a device's archive. Reading a non-public archive is logged (查询和借阅管理制度), so
-/// this is a write.
+/// this is a write; a secret one needs the reader's purpose first ([`access::check_purpose`]),
+/// and without one nothing is logged and nothing is shown.
 pub fn open_archive(store: &mut Store, id_or_code: &str, purpose: Option<&str>) -> Result<Archive> {
     let device = device(store, id_or_code)?;
-    if device.confidentiality != Confidentiality::Public {
-        let dev_id = device.id.clone();
-        let purpose = purpose.map(str::to_string);
-        store.write(|tx| {
-            let id = new_id();
-            let at = tx.now().to_rfc3339();
-            tx.insert(
-                "archive_access",
-                &id,
-                &[("device_id", &dev_id), ("at", &at), ("purpose", &purpose)],
-            )
-        })?;
-    }
+    access::log_read(store, &device, purpose)?;
+    archive_of(store, device)
+}
+
+/// The archive of `device` as it reads now, without logging a read: for the screen again after
+/// the engineer's own edit (which is in the history under their name already).
+pub fn archive_after_edit(store: &Store, id_or_code: &str) -> Result<Archive> {
+    archive_of(store, device(store, id_or_code)?)
+}
+
+fn archive_of(store: &Store, device: Device) -> Result<Archive> {
     let lane = crate::org::lane(store, &device.lane_id)?;
     let today = store.now().date_naive();
     Ok(Archive {
@@ -346,6 +401,7 @@ pub fn open_archive(store: &mut Store, id_or_code: &str, purpose: Option<&str>) 
                 ..Default::default()
             },
         )?,
+        editable: editable_fields(&device),
         lane,
         device,
     })
