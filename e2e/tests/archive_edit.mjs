@@ -23,7 +23,9 @@ export const tests = [
         // The engineer, as the side bar names them (first line of the profile button).
         const me = (await app.text('[data-nav="profile"]')).split('\n')[0].trim();
         await openLane(app);
-        const codes = await Promise.all((await app.$$('[data-device]')).map((e) => e.getAttribute('data-device')));
+        // One request at a time: WebKitWebDriver drops the session on parallel element reads.
+        const codes = [];
+        for (const e of await app.$$('[data-device]')) codes.push(await e.getAttribute('data-device'));
         const gate = codes.find((c) => !c.includes('-PC'));
         const ipc = codes.find((c) => c.includes('-PC'));
         assert(gate && ipc, `the lane has a gate and an industrial PC: ${codes}`);

@@ -30,8 +30,16 @@ export async function answerRow(app, row, photo, text = '正常') {
   } else if (kind === 'photo') {
     await attachPhoto(app, sel, photo);
   }
-  await app.b.waitUntil(async () => (await app.$(`${sel} [data-answered]`).getAttribute('data-answered')) === 'yes',
-    { timeout: 10000, timeoutMsg: `row ${key} (${kind}) not saved` });
+  try {
+    await app.b.waitUntil(async () => (await app.$(`${sel} [data-answered]`).getAttribute('data-answered')) === 'yes',
+      { timeout: 10000, timeoutMsg: `row ${key} (${kind}) not saved` });
+  } catch (e) {
+    // What the screen said instead (an error box, a hidden field): the screenshot to look at.
+    await app.shot(`fail-row-${key}`);
+    const said = await app.$('[data-testid="error"]');
+    const why = (await said.isExisting()) ? await said.getText() : 'no error shown';
+    throw new Error(`${e.message}: ${why}`);
+  }
   return app.actions - before;
 }
 
