@@ -46,9 +46,27 @@ export class App {
 
   /** One tap. */
   async tap(sel) {
-    const e = await this.el(sel);
-    await e.scrollIntoView({ block: 'center' });
-    await e.click();
+    try {
+      const e = await this.el(sel);
+      await e.scrollIntoView({ block: 'center' });
+      await e.click();
+    } catch (err) {
+      // The screen re-rendered between finding the element and clicking it (a view reloaded
+      // after a write): find it again, once. Still one action for the person.
+      if (!/interactable|stale/i.test(String(err?.message))) throw err;
+      await this.b.pause(300);
+      const e = await this.el(sel);
+      await e.scrollIntoView({ block: 'center' });
+      // WebKitWebDriver sometimes calls a visible, enabled button at the top of its own
+      // hit-test point "not interactable" (the archive's 现场更正). It must be what the page
+      // shows at its centre; then the page's own click, as a tap would give.
+      const onTop = await this.b.execute((el) => {
+        const r = el.getBoundingClientRect();
+        return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+      }, e);
+      if (!onTop) throw err;
+      await this.b.execute((el) => el.click(), e);
+    }
     this.actions += 1;
   }
 

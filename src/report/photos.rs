@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::common::register_blob;
 use crate::checklist::run::{self, Given};
-use crate::checklist::{state, AnswerValue};
+use crate::checklist::{state, AnswerValue, ItemKind};
 use crate::domain::values::{optional_text, MAX_NAME_CHARS};
 use crate::store::{new_id, Store};
 use crate::work_orders;
@@ -142,8 +142,30 @@ pub fn attach(
             Some(AnswerValue::Photo(h)) => h.clone(),
             _ => Vec::new(),
         };
+        // Photos of this item kept while it still had fewer than its minimum (each photo is
+        // added on its own, so an item wanting two is below it after the first).
+        if let Some(row) = &target.item_row {
+            let mut st = store.conn().prepare(
+                "SELECT original_sha256 FROM photo
+                 WHERE inspection_item_id = ?1 AND deleted = 0 ORDER BY added_at, id",
+            )?;
+            let kept = st.query_map([row], |r| r.get::<_, String>(0))?;
+            for h in kept {
+                let h = h?;
+                if !hashes.contains(&h) {
+                    hashes.push(h);
+                }
+            }
+        }
         if !hashes.contains(&photo.original_sha256) {
             hashes.push(photo.original_sha256.clone());
+        }
+        // Below the item's minimum the photo is kept and the item stays unanswered (completing
+        // still names it); the photo that reaches the minimum answers it with all of them.
+        if let ItemKind::Photo { min_count } = &inst.item.spec {
+            if u32::try_from(hashes.len()).unwrap_or(u32::MAX) < *min_count {
+                return Ok(photo);
+            }
         }
         run::answer(
             store,

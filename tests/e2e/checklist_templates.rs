@@ -471,3 +471,42 @@ fn the_cli_lists_the_templates_starts_one_by_code_and_refuses_an_unknown_one() {
     );
     assert_eq!(footprint(&t.open()), before, "nothing stored");
 }
+
+#[test]
+fn a_photo_item_wanting_two_counts_once_the_second_photo_is_added_one_at_a_time() {
+    let (_t, mut store) = TestDb::demo();
+    let lane = first_lane(&store);
+    let s = catalog::start(&mut store, &lane, "baseline_survey").expect("start");
+    let id = s.header.id.clone();
+    let st = state::load(store.conn(), &id).expect("load");
+    let (key, min) = st
+        .items
+        .iter()
+        .filter(|i| st.shown(i))
+        .find_map(|i| match i.item.spec {
+            ItemKind::Photo { min_count } if min_count >= 2 => Some((i.key.clone(), min_count)),
+            _ => None,
+        })
+        .expect("the baseline has a photo item wanting at least two");
+    let owner = weibao::report::photos::PhotoOwner::Inspection {
+        inspection_id: id.clone(),
+        item: Some(key.clone()),
+    };
+    let answered = |store: &Store| {
+        let st = state::load(store.conn(), &id).expect("load");
+        let inst = st.find(store.conn(), &key).expect("item");
+        st.effective(&inst.id).is_some()
+    };
+    for k in 0..min {
+        let jpeg = weibao::demo::reports::demo_photo(100 + k, crate::support::monday_10am());
+        weibao::report::photos::attach(&mut store, &owner, &jpeg, None).expect("kept");
+        // Below the minimum the photo is kept but the item is not answered (completing names it).
+        assert_eq!(answered(&store), k + 1 >= min, "after {} photo(s)", k + 1);
+    }
+    let st = state::load(store.conn(), &id).expect("load");
+    let inst = st.find(store.conn(), &key).expect("item");
+    match st.effective(&inst.id).map(|a| &a.value) {
+        Some(weibao::checklist::AnswerValue::Photo(h)) => assert_eq!(h.len() as u32, min),
+        other => panic!("a photo answer with every photo: {other:?}"),
+    }
+}
