@@ -46,9 +46,12 @@ export const tests = [
         assert(text.includes(me), `the line names ${me}: ${text}`);
         await app.shot('75-archive-firmware-in-history');
 
-        // A bad edit: the serial emptied is named, nothing stored.
+        // A bad edit: the serial emptied is named, nothing stored. (Back up to the header first,
+        // as a person scrolls.)
+        await app.b.execute(() => document.querySelector('.content')?.scrollTo(0, 0));
         await app.tap('[data-testid="edit-at-lane"]');
-        await app.type('[data-testid="edit-form"] input[name="serial"]', '');
+        // Blanks, typed (clearing alone sends no input event to the form).
+        await app.type('[data-testid="edit-form"] input[name="serial"]', '   ');
         await app.tap('[data-testid="edit-save"]');
         await app.el('[data-testid="edit-form"] [data-testid="error"]');
         const field = await (await app.$('[data-testid="edit-form"] [data-testid="error"]')).getAttribute('data-field');

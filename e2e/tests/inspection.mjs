@@ -29,13 +29,14 @@ export async function answerRow(app, row, photo, text = '正常') {
     await app.tap('h1'); // leave the field: saved on blur
   } else if (kind === 'photo') {
     await attachPhoto(app, sel, photo);
-    // An item that wants several photos (the baseline's lane overview: at least 2) says how
-    // many in its error: take more, each a different picture (one photo counts once).
+    // An item that wants several photos (the baseline's lane overview: at least 2) stays
+    // unanswered after the first: take more, each a different picture (one photo counts once).
+    // (The core keeps a photo below the minimum and leaves the item unanswered.)
     for (let extra = 1; extra <= 4; extra++) {
       await app.b.pause(500);
+      const state = await app.$(`${sel} [data-answered]`).getAttribute('data-answered');
       const err = await app.$(`${sel} [data-testid="error"]`);
-      const said = (await err.isExisting()) ? await err.getText() : '';
-      if (!/至少需要|at least/.test(said)) break;
+      if (state === 'yes' || (await err.isExisting())) break;
       const more = photo.replace(/\.jpg$/, `-${key.replace(/[^\w]/g, '_')}-${extra}.jpg`);
       execFileSync('convert', ['-size', '1600x1200', 'plasma:fractal', '-quality', '85', more]);
       await attachPhoto(app, sel, more);
