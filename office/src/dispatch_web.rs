@@ -23,17 +23,18 @@ pub async fn board(
     blocking(move || Ok(Json(weibao::views::board::board(&*lock(&office.store)?)?))).await
 }
 
-/// The engineers who cover `site` in the office's auth file (`None`: no restriction known,
-/// which cannot happen for an engineer the office added, but keeps a replica-only one usable).
+/// The engineers who cover `site` in the office's auth file (not revoked, the site in their
+/// sync scope).
 fn covering(office: &Office, site: &str) -> AppResult<Vec<String>> {
     let auth = lock(&office.auth)?;
-    Ok(auth
-        .list()?
-        .into_iter()
-        .filter(|e| e.revoked_at.is_none())
-        .filter(|e| e.sites == "all" || e.sites.split(',').any(|s| s == site))
-        .map(|e| e.id)
-        .collect())
+    let mut ids = Vec::new();
+    for e in auth.list()? {
+        // The sync scope's own reading of `all` / a site list: who may pull a site may take it.
+        if e.revoked_at.is_none() && weibao::sync::scope::Scope::parse(&e.sites)?.contains(site) {
+            ids.push(e.id);
+        }
+    }
+    Ok(ids)
 }
 
 pub async fn candidates(

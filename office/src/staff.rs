@@ -199,11 +199,16 @@ pub fn add(auth: &Auth, name: &str, role: Role) -> Result<(Staff, String)> {
 
 fn staff_from_row(r: &rusqlite::Row) -> rusqlite::Result<(Staff, String)> {
     let role: String = r.get(2)?;
+    // An unknown role in the file (edited by hand, written by a newer office) grants nothing:
+    // the row is refused rather than read as some role.
+    let role = Role::parse(&role).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+    })?;
     Ok((
         Staff {
             id: r.get(0)?,
             name: r.get(1)?,
-            role: Role::parse(&role).unwrap_or(Role::Dispatcher),
+            role,
             created_at: r.get(3)?,
             disabled_at: r.get(4)?,
         },
