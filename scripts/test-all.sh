@@ -22,6 +22,9 @@ step "system packages"
 step "rustfmt"
 cargo fmt --all -- --check
 
+step "lock files current (the fuzz workspace has its own lock; a stale one would fail only at the end)"
+cargo metadata --locked --format-version 1 --manifest-path "$ROOT/fuzz/Cargo.toml" >/dev/null
+
 step "clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
