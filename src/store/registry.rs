@@ -236,6 +236,11 @@ pub static TABLES: &[Table] = &[
         completed_at: Text, feedback_at: Text, customer_opinion: Text, satisfaction: Int,
         summary: Text, closed_at: Text,
     }),
+    table!(follow_up_call, Event, {
+        kind: Text, work_order_id: Text, customer_id: Text, month: Text, called_at: Text,
+        called_by: Text, person: Text, phone: Text, reached: Int, satisfaction: Int,
+        comments: Text,
+    }),
 ];
 
 /// The declared table named `name`, if any: the only way a name from outside reaches SQL.

@@ -356,6 +356,13 @@ pub static RULES: &[Rule] = &[
         "customer → its sites and its contracts' sites",
         CONTACT,
     ),
+    // A 回访 call goes where its customer goes, like a complaint: the engineer at the customer's
+    // sites may read how the customer judged the visit.
+    sites(
+        "follow_up_call",
+        "customer → its sites and its contracts' sites",
+        CONTACT,
+    ),
 ];
 
 /// The rule of `table`, if it has one (every registry table does).

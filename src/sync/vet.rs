@@ -14,7 +14,12 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 /// Tables only the office writes: a laptop's change to them is refused.
-const OFFICE_ONLY: &[&str] = &["common_fault", "checklist_template", "complaint"];
+const OFFICE_ONLY: &[&str] = &[
+    "common_fault",
+    "checklist_template",
+    "complaint",
+    "follow_up_call",
+];
 
 /// One change the office refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +42,8 @@ const SET_ASIDE: &str = "sync_set_aside";
 ///   ([`crate::common_faults`]);
 /// - any change to the checklist templates, which office staff add and retire
 ///   ([`crate::checklist::catalog`]);
-/// - any change to a complaint, which the service centre handles there ([`crate::complaints`]).
+/// - any change to a complaint, which the service centre handles there ([`crate::complaints`]);
+/// - any 回访 call, which the service centre makes and records there ([`crate::follow_up`]).
 pub fn vet(conn: &Connection, changes: &[Change], engineer_id: &str) -> Result<Vec<Refusal>> {
     let mut out = Vec::new();
     for (i, c) in changes.iter().enumerate() {
@@ -46,6 +52,11 @@ pub fn vet(conn: &Connection, changes: &[Change], engineer_id: &str) -> Result<V
                 (
                     "巡检模板由办公室人员添加或停用",
                     "checklist templates are added and retired by office staff",
+                )
+            } else if c.table == "follow_up_call" {
+                (
+                    "回访记录由客户服务中心在办公室登记",
+                    "follow-up calls are recorded by the service centre at the office",
                 )
             } else if c.table == "complaint" {
                 (

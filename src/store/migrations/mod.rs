@@ -27,6 +27,7 @@ const SQL: &[&str] = &[
     include_str!("0014_checklist_template.sql"),
     include_str!("0015_stock_minimum.sql"),
     include_str!("0016_complaint.sql"),
+    include_str!("0017_follow_up.sql"),
 ];
 
 fn migration(i: usize, sql: &'static str) -> M<'static> {
