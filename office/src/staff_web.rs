@@ -43,10 +43,16 @@ pub mod access {
     pub const DISPATCH: &[Role] = &[Dispatcher];
     pub const INTAKE: &[Role] = &[Dispatcher];
     pub const COMPLAINTS: &[Role] = &[Dispatcher, TechLead];
+    pub const FOLLOW_UPS: &[Role] = &[Dispatcher, TechLead];
+    /// Signed reports, a work order as reviewed, its files, and closing it.
+    pub const REVIEW: &[Role] = &[Dispatcher, TechLead];
+    pub const CONFLICTS: &[Role] = &[TechLead, Admin];
 }
 
 pub fn router() -> Router<Arc<Office>> {
     Router::new()
+        .merge(crate::follow_up_web::router())
+        .merge(crate::review_web::router())
         .route("/api/v1/login", post(login))
         .route("/api/v1/logout", post(logout))
         .route("/api/v1/me", get(me))
