@@ -48,7 +48,7 @@ pub fn dispatch(
             Some(&format!("派工：{name}")),
             Some(engineer),
         ),
-        WorkOrderState::CustomerSigned | WorkOrderState::Closed => Err(Error::refused(
+        s if !may_dispatch(s) => Err(Error::refused(
             "work_order_done",
             "工单已签字或已关闭，不能再派工",
             "the work order is signed or closed and cannot be dispatched",
@@ -58,6 +58,14 @@ pub fn dispatch(
             work_orders::summary_in(tx.conn(), &wo.id)
         }
     }
+}
+
+/// A work order in `state` may be dispatched or reassigned: until the customer signs.
+pub fn may_dispatch(state: WorkOrderState) -> bool {
+    !matches!(
+        state,
+        WorkOrderState::CustomerSigned | WorkOrderState::Closed
+    )
 }
 
 /// The site a work order is at (through its lane): where the office looks up who may take it.

@@ -27,13 +27,14 @@ pub async fn register(
     b: Result<Json<NewComplaint>, JsonRejection>,
 ) -> AppResult<(StatusCode, Json<Complaint>)> {
     caller.require(access::COMPLAINTS)?;
+    let who = caller.author();
     let mut input = body(b)?;
     if input.taken_by.trim().is_empty() {
         input.taken_by = caller.session.staff.name.clone();
     }
     blocking(move || {
         let mut store = lock(&office.store)?;
-        let c = store.write(|tx| complaints::register(tx, &input))?;
+        let c = store.with_author(&who, |s| s.write(|tx| complaints::register(tx, &input)))?;
         Ok((StatusCode::CREATED, Json(c)))
     })
     .await
@@ -46,10 +47,13 @@ pub async fn step(
     b: Result<Json<ComplaintStep>, JsonRejection>,
 ) -> AppResult<Json<Complaint>> {
     caller.require(access::COMPLAINTS)?;
+    let who = caller.author();
     let input = body(b)?;
     blocking(move || {
         let mut store = lock(&office.store)?;
-        Ok(Json(store.write(|tx| complaints::record(tx, &id, &input))?))
+        Ok(Json(store.with_author(&who, |s| {
+            s.write(|tx| complaints::record(tx, &id, &input))
+        })?))
     })
     .await
 }

@@ -6,21 +6,58 @@
 
 use crate::routes::{blocking, lock};
 use crate::staff_web::{access, body, StaffCaller};
-use crate::{AppResult, Office};
+use crate::{AppError, AppResult, Office};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use std::sync::Arc;
-use weibao::views::board::{BoardRow, Candidate};
+use weibao::views::board::Candidate;
 use weibao::work_orders::WorkOrderSummary;
 
+/// The board, or `304 Not Modified` when nothing changed since the caller's copy: the web app
+/// polls every few seconds, and a board of 10k open work orders is too big to send each time.
+/// The tag is the change log's last position (any change, local or synced) and the minute of
+/// the office's clock (a clock turns at risk or overdue with time alone, never faster than a
+/// minute matters on the board).
 pub async fn board(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
-) -> AppResult<Json<Vec<BoardRow>>> {
+    headers: HeaderMap,
+) -> AppResult<Response> {
     caller.require(access::BOARD)?;
-    blocking(move || Ok(Json(weibao::views::board::board(&*lock(&office.store)?)?))).await
+    blocking(move || {
+        let store = lock(&office.store)?;
+        let tag = format!(
+            "\"board-{}-{}\"",
+            weibao::store::changes::last_position(store.conn())?,
+            store.now().timestamp() / 60
+        );
+        let seen = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == tag);
+        let etag = HeaderValue::from_str(&tag).map_err(|_| {
+            AppError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "看板标记无效".into(),
+                "bad board tag".into(),
+            )
+        })?;
+        let mut res = if seen {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            Json(weibao::views::board::board(&store)?).into_response()
+        };
+        res.headers_mut().insert(header::ETAG, etag);
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        Ok(res)
+    })
+    .await
 }
 
 /// The engineers who cover `site` in the office's auth file (not revoked, the site in their
@@ -67,13 +104,14 @@ pub async fn dispatch(
     b: Result<Json<DispatchBody>, JsonRejection>,
 ) -> AppResult<Json<WorkOrderSummary>> {
     caller.require(access::DISPATCH)?;
+    let who = caller.author();
     let body = body(b)?;
     blocking(move || {
         let site = weibao::dispatch::site_of(lock(&office.store)?.conn(), &id)?;
         let allowed = covering(&office, &site)?;
         let mut store = lock(&office.store)?;
-        Ok(Json(store.write(|tx| {
-            weibao::dispatch::dispatch(tx, &id, &body.engineer, Some(&allowed))
+        Ok(Json(store.with_author(&who, |s| {
+            s.write(|tx| weibao::dispatch::dispatch(tx, &id, &body.engineer, Some(&allowed)))
         })?))
     })
     .await

@@ -58,13 +58,14 @@ async fn record(
     b: Result<Json<NewCall>, JsonRejection>,
 ) -> AppResult<(StatusCode, Json<Call>)> {
     caller.require(access::FOLLOW_UPS)?;
+    let who = caller.author();
     let mut input = body(b)?;
     if input.called_by.trim().is_empty() {
         input.called_by = caller.session.staff.name.clone();
     }
     blocking(move || {
         let mut store = lock(&office.store)?;
-        let call = store.write(|tx| follow_up::record(tx, &input))?;
+        let call = store.with_author(&who, |s| s.write(|tx| follow_up::record(tx, &input)))?;
         Ok((StatusCode::CREATED, Json(call)))
     })
     .await

@@ -75,6 +75,7 @@ pub async fn register(
     b: Result<Json<FaultReportInput>, JsonRejection>,
 ) -> AppResult<(StatusCode, Json<Registered>)> {
     caller.require(access::INTAKE)?;
+    let who = caller.author();
     let mut input = body(b)?;
     if input
         .taken_by
@@ -85,7 +86,9 @@ pub async fn register(
     }
     blocking(move || {
         let mut store = lock(&office.store)?;
-        let wo = store.write(|tx| weibao::work_orders::report_fault(tx, &input))?;
+        let wo = store.with_author(&who, |s| {
+            s.write(|tx| weibao::work_orders::report_fault(tx, &input))
+        })?;
         Ok((
             StatusCode::CREATED,
             Json(Registered {
@@ -112,15 +115,13 @@ pub async fn consent(
     b: Result<Json<ConsentBody>, JsonRejection>,
 ) -> AppResult<Json<BillingView>> {
     caller.require(access::INTAKE)?;
+    let who = caller.author();
     let body = body(b)?;
     blocking(move || {
         let mut store = lock(&office.store)?;
-        Ok(Json(weibao::billing::consent(
-            &mut store,
-            &id,
-            &body.signer,
-            body.refurbished_ok,
-        )?))
+        Ok(Json(store.with_author(&who, |s| {
+            weibao::billing::consent(s, &id, &body.signer, body.refurbished_ok)
+        })?))
     })
     .await
 }
@@ -134,10 +135,13 @@ pub async fn billing(
     b: Result<Json<weibao::billing::BillingInput>, JsonRejection>,
 ) -> AppResult<Json<BillingView>> {
     caller.require(access::INTAKE)?;
+    let who = caller.author();
     let input = body(b)?;
     blocking(move || {
         let mut store = lock(&office.store)?;
-        Ok(Json(weibao::billing::set(&mut store, &id, &input)?))
+        Ok(Json(store.with_author(&who, |s| {
+            weibao::billing::set(s, &id, &input)
+        })?))
     })
     .await
 }

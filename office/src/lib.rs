@@ -4,10 +4,12 @@
 //! the office's change log. The protocol is in `docs/sync.md`.
 
 pub mod admin;
+pub mod archive_web;
 pub mod auth;
 pub mod blobs;
 pub mod complaints_web;
 pub mod dispatch_web;
+pub mod engineers_web;
 pub mod enrolment;
 pub mod error;
 pub mod follow_up_web;
@@ -17,7 +19,10 @@ mod routes;
 mod sites;
 pub mod staff;
 pub mod staff_web;
+pub mod stats_web;
+pub mod stock_web;
 pub mod tls;
+pub mod web_app;
 
 use auth::Auth;
 use std::path::{Path, PathBuf};
@@ -38,6 +43,8 @@ pub struct Office {
     blobs: blobs::Blobs,
     /// Session cookies marked `Secure` (served over HTTPS or behind a TLS proxy).
     secure_cookies: bool,
+    /// The built office web app served at `/` ([`web_app::find_dir`]).
+    web: Option<PathBuf>,
 }
 
 /// The files of an office data folder.
@@ -100,6 +107,7 @@ impl Office {
             max_body,
             blobs,
             secure_cookies: false,
+            web: web_app::find_dir(None),
         })
     }
 
@@ -108,6 +116,33 @@ impl Office {
     pub fn with_secure_cookies(mut self, secure: bool) -> Office {
         self.secure_cookies = secure;
         self
+    }
+
+    /// Serve the web app from `dir` (checked for an `index.html`), else from where
+    /// [`web_app::find_dir`] looks.
+    pub fn with_web(mut self, dir: Option<&Path>) -> weibao::Result<Office> {
+        if let Some(d) = dir {
+            if !d.join("index.html").is_file() {
+                return Err(weibao::Error::invalid(
+                    "web",
+                    format!(
+                        "{} 中没有 index.html：不是构建好的办公室网页目录",
+                        d.display()
+                    ),
+                    format!(
+                        "{} has no index.html: not a built office web app",
+                        d.display()
+                    ),
+                ));
+            }
+        }
+        self.web = web_app::find_dir(dir);
+        Ok(self)
+    }
+
+    /// Where the web app is served from, if anywhere.
+    pub fn web_dir(&self) -> Option<&Path> {
+        self.web.as_deref()
     }
 
     /// The largest blob accepted, in bytes (default [`blobs::DEFAULT_MAX_BLOB`]).

@@ -47,6 +47,10 @@ enum Cmd {
         /// The largest blob (photo, signature, PDF) accepted, in MB (default 100).
         #[arg(long)]
         max_blob_mb: Option<u64>,
+        /// The built office web app to serve at `/` (default: $WEIBAO_OFFICE_WEB, the
+        /// installed one, or the checkout's ui/dist-office).
+        #[arg(long, value_name = "DIR")]
+        web: Option<PathBuf>,
     },
     /// Engineers' sync tokens.
     #[command(subcommand)]
@@ -211,6 +215,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             tls_key,
             behind_tls_proxy,
             max_blob_mb,
+            web,
         } => {
             let max = max_body_mb
                 .map(|mb| mb.saturating_mul(1024 * 1024))
@@ -226,8 +231,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             let office = Arc::new(
                 Office::open(&data, max)?
                     .with_max_blob(max_blob)
-                    .with_secure_cookies(secure),
+                    .with_secure_cookies(secure)
+                    .with_web(web.as_deref())?,
             );
+            match office.web_dir() {
+                Some(d) => eprintln!("weibao-office: web app from {}", d.display()),
+                None => eprintln!(
+                    "weibao-office: no built web app (npm run build:office in ui/, or --web DIR)"
+                ),
+            }
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async {
                 let listener = tokio::net::TcpListener::bind(&listen).await?;

@@ -120,7 +120,9 @@ async fn close(
     let reviewer = caller.session.staff.name.clone();
     blocking(move || {
         let mut store = lock(&office.store)?;
-        let wo = review::close(&mut store, &id, &reviewer, input.note.as_deref())?;
+        let wo = store.with_author(&reviewer, |s| {
+            review::close(s, &id, &reviewer, input.note.as_deref())
+        })?;
         Ok(Json(review::work_order(&store, &wo.id)?))
     })
     .await
@@ -156,8 +158,10 @@ async fn resolve(
     b: Result<Json<ResolveBody>, JsonRejection>,
 ) -> AppResult<Json<Vec<Conflict>>> {
     caller.require(access::CONFLICTS)?;
+    let who = caller.author();
     let input = body(b)?;
-    // Who resolved it is the office replica's author; the note carries the person's name.
+    // The resolution is written as the person logged in; the note carries their name too,
+    // for where only the note is shown.
     let note = if input.note.trim().is_empty() {
         String::new()
     } else {
@@ -165,7 +169,7 @@ async fn resolve(
     };
     blocking(move || {
         let mut store = lock(&office.store)?;
-        conflicts::resolve(&mut store, &key, &note)?;
+        store.with_author(&who, |s| conflicts::resolve(s, &key, &note))?;
         Ok(Json(conflicts::list(&store, false)?))
     })
     .await
@@ -189,6 +193,7 @@ async fn curate(
     b: Result<Json<CurateBody>, JsonRejection>,
 ) -> AppResult<Json<weibao::common_faults::Curated>> {
     caller.require(access::COMMON_FAULTS)?;
+    let who = caller.author();
     let b = body(b)?;
     let input = weibao::common_faults::CurateInput {
         device_type: b.device_type,
@@ -203,9 +208,9 @@ async fn curate(
     };
     blocking(move || {
         let mut store = lock(&office.store)?;
-        Ok(Json(
-            store.write(|tx| weibao::common_faults::curate(tx, &input))?,
-        ))
+        Ok(Json(store.with_author(&who, |s| {
+            s.write(|tx| weibao::common_faults::curate(tx, &input))
+        })?))
     })
     .await
 }

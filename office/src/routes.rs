@@ -20,6 +20,7 @@ use weibao::sync::{
 
 pub fn router(office: Arc<Office>) -> Router {
     let limit = office.max_body;
+    let web = office.web.clone();
     Router::new()
         .route("/sync/v1/push", post(push))
         .route("/sync/v1/pull", get(pull))
@@ -28,6 +29,7 @@ pub fn router(office: Arc<Office>) -> Router {
         .merge(crate::staff_web::router())
         .route("/sync/v1/sites", get(crate::sites::checksums))
         .route("/sync/v1/site", get(crate::sites::site))
+        .merge(crate::web_app::router(web))
         .layer(DefaultBodyLimit::max(limit))
         // Answers gzip when the client accepts it (weibao's does); small ones are left alone.
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))

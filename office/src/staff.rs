@@ -62,6 +62,15 @@ impl Role {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Dispatcher => "dispatcher",
+            Role::TechLead => "technical lead",
+            Role::Archivist => "archive keeper",
+            Role::Admin => "administrator",
+        }
+    }
+
     /// By code or Chinese label (客服, dispatcher), as the CLI reads it.
     pub fn parse(text: &str) -> Result<Role> {
         let t = text.trim();

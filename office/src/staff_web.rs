@@ -88,6 +88,10 @@ pub fn router() -> Router<Arc<Office>> {
             "/api/v1/complaints/{id}/steps",
             post(crate::complaints_web::step),
         )
+        .merge(crate::engineers_web::router())
+        .merge(crate::archive_web::router())
+        .merge(crate::stock_web::router())
+        .merge(crate::stats_web::router())
 }
 
 /// A logged-in member of staff, from the session cookie; a change also checked for its CSRF
@@ -98,6 +102,12 @@ pub struct StaffCaller {
 }
 
 impl StaffCaller {
+    /// The author of what this member of staff writes in the office replica: their name, so
+    /// a field's history and the access log say who at the office did it.
+    pub fn author(&self) -> String {
+        self.session.staff.name.clone()
+    }
+
     pub fn require(&self, roles: &[Role]) -> AppResult<()> {
         if roles.contains(&self.session.staff.role) {
             return Ok(());
@@ -195,6 +205,11 @@ struct LoginBody {
 /// What a login answers: who, the CSRF token for changes, when the session ends.
 #[derive(Serialize)]
 struct LoginAnswer {
+    /// The web app's areas this member of staff may open ([`crate::web_app::areas`]): the
+    /// server decides, the app only shows them.
+    areas: Vec<&'static str>,
+    /// The role's name in both languages.
+    role_label: (&'static str, &'static str),
     staff: Staff,
     csrf: String,
     expires_at: String,
@@ -240,6 +255,8 @@ async fn login(
         Ok((session, token)) => {
             let cookie = session_cookie(&office, token, staff::SESSION_HOURS * 3600)?;
             let answer = LoginAnswer {
+                areas: crate::web_app::areas(session.staff.role),
+                role_label: (session.staff.role.label_zh(), session.staff.role.label_en()),
                 csrf: session.csrf,
                 expires_at: session.expires_at,
                 staff: session.staff,
@@ -281,6 +298,8 @@ async fn logout(State(office): State<Arc<Office>>, caller: StaffCaller) -> AppRe
 async fn me(caller: StaffCaller) -> Json<LoginAnswer> {
     let s = caller.session;
     Json(LoginAnswer {
+        areas: crate::web_app::areas(s.staff.role),
+        role_label: (s.staff.role.label_zh(), s.staff.role.label_en()),
         staff: s.staff,
         csrf: s.csrf,
         expires_at: s.expires_at,

@@ -65,6 +65,27 @@ impl QrMatrix {
     }
 }
 
+impl QrMatrix {
+    /// The code as an SVG of one path (a dark square per module, the quiet zone around), for
+    /// a screen to show at any size: the office shows an enrolment token this way.
+    pub fn to_svg(&self) -> String {
+        let side = self.width + 2 * QUIET_ZONE;
+        let mut path = String::new();
+        for y in 0..self.width {
+            for x in 0..self.width {
+                if self.is_dark(x, y) {
+                    path.push_str(&format!("M{} {}h1v1h-1z", x + QUIET_ZONE, y + QUIET_ZONE));
+                }
+            }
+        }
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" \
+             shape-rendering=\"crispEdges\"><rect width=\"{side}\" height=\"{side}\" \
+             fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+        )
+    }
+}
+
 /// Encode `text` as a QR at [`EC_LEVEL`]. Fails only for a text too long for any QR (some
 /// 1,600 characters at this level), which names the field `label.text`.
 pub fn encode(text: &str) -> Result<QrMatrix> {

@@ -171,6 +171,17 @@ impl Store {
         &self.author.engineer
     }
 
+    /// Run `f` with `author` as the author of everything it writes, then the current engineer
+    /// again. The office replica is shared by every member of staff: each request writes as
+    /// the person logged in (their name stands in the field history and the access log, where
+    /// an engineer's id would), without changing whom the replica itself belongs to.
+    pub fn with_author<T>(&mut self, author: &str, f: impl FnOnce(&mut Store) -> T) -> T {
+        let own = std::mem::replace(&mut self.author.engineer, author.to_string());
+        let out = f(self);
+        self.author.engineer = own;
+        out
+    }
+
     /// Apply changes from another replica in one transaction: all of a valid batch (each
     /// change applied, skipped as already here, or held until what it needs arrives), or
     /// nothing if any change is malformed. See [`apply`].

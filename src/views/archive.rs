@@ -4,7 +4,7 @@
 use super::reports::{self, ReportFilter, ReportRow};
 use super::work_order::{self, WorkOrderRow};
 use super::{english, time};
-use crate::domain::device::Device;
+use crate::domain::device::{Confidentiality, Device};
 // The store's device and lane functions, in one place (they move to `crate::devices`, …).
 use crate::devices::{self, AccessLine, EditableField, FieldChange, HistoryLine};
 use crate::org::LaneView;
@@ -100,6 +100,44 @@ pub fn access_log(store: &Store) -> Result<Vec<AccessRow>> {
 pub fn open(store: &mut Store, id_or_code: &str, purpose: Option<&str>) -> Result<ArchiveView> {
     let a = devices::open_archive(store, id_or_code, purpose)?;
     view(store, a)
+}
+
+/// How secret a level is: a reader cleared for one level reads it and every level below.
+fn rank(level: Confidentiality) -> u8 {
+    match level {
+        Confidentiality::Public => 0,
+        Confidentiality::Internal => 1,
+        Confidentiality::Secret => 2,
+    }
+}
+
+/// [`open`] for a reader cleared up to `clearance` (the office gives each role its level): an
+/// archive above it is refused before anything is read or logged, naming its level.
+pub fn open_cleared(
+    store: &mut Store,
+    id_or_code: &str,
+    purpose: Option<&str>,
+    clearance: Confidentiality,
+) -> Result<ArchiveView> {
+    let device = devices::device(store, id_or_code)?;
+    if rank(device.confidentiality) > rank(clearance) {
+        return Err(crate::Error::refused(
+            "archive_clearance",
+            format!(
+                "设备 {} 的档案密级为「{}」，您的岗位只能查阅「{}」及以下的档案",
+                device.code,
+                device.confidentiality.label_zh(),
+                clearance.label_zh()
+            ),
+            format!(
+                "the archive of {} is {}; your role may read {} archives and below",
+                device.code,
+                device.confidentiality.label_en(),
+                clearance.label_en()
+            ),
+        ));
+    }
+    open(store, id_or_code, purpose)
 }
 
 fn view(store: &Store, a: devices::Archive) -> Result<ArchiveView> {

@@ -31,6 +31,8 @@ pub struct BoardRow {
     /// Its deadline (RFC 3339) and as people read it.
     pub urgent_deadline: Option<String>,
     pub urgent_deadline_text: Option<String>,
+    /// It may be dispatched or reassigned now (not yet signed or closed: [`crate::dispatch`]).
+    pub can_dispatch: bool,
 }
 
 /// An engineer who may take work at a site, with how many open work orders they hold.
@@ -95,6 +97,7 @@ pub fn board(store: &Store) -> Result<Vec<BoardRow>> {
                 urgency: urgent.as_ref().map(|c| c.status),
                 urgent_deadline: urgent.as_ref().map(|c| c.deadline.clone()),
                 urgent_deadline_text: urgent.map(|c| c.deadline_text),
+                can_dispatch: crate::dispatch::may_dispatch(row.summary.state),
                 row,
             }
         })

@@ -18,6 +18,7 @@ pub mod stock;
 pub mod sync;
 pub mod time;
 pub mod today;
+pub mod vocabulary;
 pub mod work_order;
 
 #[cfg(test)]

@@ -24,3 +24,58 @@ pub fn movements(store: &Store, location: &str, limit: i64) -> Result<Vec<Moveme
         })
         .collect())
 }
+
+/// One location with what it holds, for the office's view of every location at once.
+#[derive(Debug, Clone, Serialize)]
+pub struct LocationStock {
+    pub location: stock::Location,
+    pub lines: Vec<stock::StockLine>,
+}
+
+/// A unit away for repair (RMA) as the office lists it: which device it came from, where the
+/// process stands, and the spare unit that replaced it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RmaRow {
+    #[serde(flatten)]
+    pub rma: stock::Rma,
+    pub device_code: Option<String>,
+    pub opened_text: String,
+}
+
+/// Every location (warehouse, vans, repair) and its stock, the parts below their minimum
+/// anywhere, and the RMA units not yet back: the office's stock page.
+#[derive(Debug, Clone, Serialize)]
+pub struct StockOverview {
+    pub locations: Vec<LocationStock>,
+    pub low: Vec<stock::LowStock>,
+    pub rmas: Vec<RmaRow>,
+}
+
+pub fn overview(store: &Store) -> Result<StockOverview> {
+    let mut locations = Vec::new();
+    for location in stock::locations(store)? {
+        let lines = stock::stock_at(store, &location.id)?;
+        locations.push(LocationStock { location, lines });
+    }
+    let mut rmas = Vec::new();
+    for rma in stock::open_rmas(store)? {
+        let device_code = store
+            .conn()
+            .query_row(
+                "SELECT code FROM device WHERE id = ?1",
+                [&rma.device_id],
+                |r| r.get(0),
+            )
+            .ok();
+        rmas.push(RmaRow {
+            device_code,
+            opened_text: time::china_text(&rma.opened_at),
+            rma,
+        });
+    }
+    Ok(StockOverview {
+        locations,
+        low: stock::low_stock(store.conn(), None)?,
+        rmas,
+    })
+}

@@ -1,0 +1,172 @@
+//! The customer's quarterly statistics at the office: on screen per customer and quarter (the
+//! core's [`weibao::stats`], the same figures the engineer's laptop and the exported files
+//! show) and the customer's workbook (statistics, fault register, common faults) as XLSX.
+
+use crate::routes::{blocking, lock};
+use crate::staff::Role;
+use crate::staff_web::StaffCaller;
+use crate::{AppError, AppResult, Office};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use weibao::stats::{self, CommonFault, Scope, Stats};
+
+/// Who may see and export the statistics.
+pub const STATS: &[Role] = &[Role::Dispatcher, Role::TechLead, Role::Admin];
+
+pub fn router() -> Router<Arc<Office>> {
+    Router::new()
+        .route("/api/v1/stats", get(view))
+        .route("/api/v1/stats/xlsx", get(xlsx))
+}
+
+#[derive(Deserialize)]
+pub struct StatsQuery {
+    /// A customer id or name; none lists the customers only.
+    customer: Option<String>,
+    /// `2026Q4`; none is the quarter the office's clock is in.
+    quarter: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Customer {
+    id: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+pub struct StatsView {
+    quarter: String,
+    customers: Vec<Customer>,
+    stats: Option<Stats>,
+    common_faults: Vec<CommonFault>,
+}
+
+fn query(q: Result<Query<StatsQuery>, QueryRejection>) -> AppResult<StatsQuery> {
+    q.map(|Query(v)| v).map_err(|e| {
+        AppError::invalid(
+            "query",
+            format!("查询参数无效：{}", e.body_text()),
+            format!("the query is not valid: {}", e.body_text()),
+        )
+    })
+}
+
+async fn view(
+    State(office): State<Arc<Office>>,
+    caller: StaffCaller,
+    q: Result<Query<StatsQuery>, QueryRejection>,
+) -> AppResult<Json<StatsView>> {
+    caller.require(STATS)?;
+    let q = query(q)?;
+    blocking(move || {
+        let store = lock(&office.store)?;
+        let quarter = q
+            .quarter
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| stats::current_quarter(&store));
+        let customers: BTreeMap<String, String> = weibao::org::sites(&store)?
+            .into_iter()
+            .map(|s| (s.customer_id, s.customer_name))
+            .collect();
+        let mut customers: Vec<Customer> = customers
+            .into_iter()
+            .map(|(id, name)| Customer { id, name })
+            .collect();
+        customers.sort_by(|a, b| a.name.cmp(&b.name));
+        let (stats, common_faults) = match q.customer.filter(|c| !c.trim().is_empty()) {
+            Some(c) => {
+                let scope = Scope::quarter(&c, None, &quarter)?;
+                (
+                    Some(stats::stats(&store, &scope)?),
+                    stats::common_faults(&store, &scope)?,
+                )
+            }
+            None => (None, Vec::new()),
+        };
+        Ok(Json(StatsView {
+            quarter,
+            customers,
+            stats,
+            common_faults,
+        }))
+    })
+    .await
+}
+
+/// The customer's workbook for the quarter, as a download named after the customer.
+async fn xlsx(
+    State(office): State<Arc<Office>>,
+    caller: StaffCaller,
+    q: Result<Query<StatsQuery>, QueryRejection>,
+) -> AppResult<Response> {
+    caller.require(STATS)?;
+    let q = query(q)?;
+    blocking(move || {
+        let store = lock(&office.store)?;
+        let customer = q.customer.unwrap_or_default();
+        let quarter = q
+            .quarter
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| stats::current_quarter(&store));
+        let scope = Scope::quarter(&customer, None, &quarter)?;
+        // Written into a folder of its own beside the replica, read back, then removed: the
+        // core writes workbooks to files (durably, under a temporary name first).
+        let dir = store
+            .path()
+            .with_extension("exports")
+            .join(weibao::store::new_id());
+        let made = stats::export_into(&store, &scope, &dir);
+        let answer = made.and_then(|sum| {
+            let path = std::path::PathBuf::from(sum.files.first().cloned().unwrap_or_default());
+            let bytes = std::fs::read(&path).map_err(|e| weibao::Error::File {
+                field: "out".into(),
+                path: path.display().to_string(),
+                zh: format!("无法读取导出的文件：{e}"),
+                en: format!("cannot read the exported file: {e}"),
+            })?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "stats.xlsx".into());
+            Ok((bytes, name))
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        let (bytes, name) = answer?;
+        let disposition = format!(
+            "attachment; filename=\"stats.xlsx\"; filename*=UTF-8''{}",
+            utf8_percent(&name)
+        );
+        let mut res = bytes.into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+        );
+        if let Ok(v) = HeaderValue::from_str(&disposition) {
+            res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+        Ok(res)
+    })
+    .await
+}
+
+/// RFC 5987 percent-encoding of a file name (the customer's name is Chinese).
+fn utf8_percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
