@@ -4,12 +4,18 @@ import { call } from './api';
 import { ui, cap } from './i18n.svelte';
 
 export interface Label { code: string; zh: string; en: string }
-type Labels = Record<string, Record<string, Label>>;
+export type Labels = Record<string, Record<string, Label>>;
 
 const store = $state<{ labels: Labels }>({ labels: {} });
 
+/** The desktop fetches them through its shell. */
 export async function loadLabels() {
   store.labels = await call<Labels>('labels');
+}
+
+/** The office web app fetches the same map over HTTP (`/api/v1/labels`) and hands it here. */
+export function setLabels(labels: Labels) {
+  store.labels = labels;
 }
 
 /** The label of `code` in enum `group` (e.g. `label('work_order_state', 'on_site')`). */
