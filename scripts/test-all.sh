@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of weibao, from a fresh Debian 12 machine: system packages, formatting, clippy,
 # the whole workspace's tests (core, CLI, checklists, reports, office, desktop shell), then
-# the desktop app's end-to-end suite in the real webview under Xvfb, and a short fuzz run
+# the desktop app's end-to-end suite in the real webview under Xvfb, the office web app's in
+# headless chromium, and a short fuzz run
 # (scripts/fuzz.sh; WEIBAO_SKIP_FUZZ=1 skips it).
 #
 # Build caches live outside the clone ($CARGO_TARGET_DIR, default ~/.cache/weibao-target) so
@@ -37,6 +38,9 @@ fi
 
 step "desktop app end-to-end (real webview, Xvfb)"
 E2E_BINS_BUILT=1 "$ROOT/scripts/e2e.sh"
+
+step "office web app end-to-end (Debian's chromium, headless, chromium-driver)"
+E2E_BINS_BUILT=1 "$ROOT/scripts/e2e-office.sh"
 
 step "fuzzing: every parser of outside data, 30 s per target on the corpus in fuzz/"
 if [[ "${WEIBAO_SKIP_FUZZ:-0}" == 1 ]]; then

@@ -98,6 +98,10 @@ fn core_status(e: &weibao::Error) -> StatusCode {
         "not_found" => StatusCode::NOT_FOUND,
         "storage" | "migration" | "io" => StatusCode::INTERNAL_SERVER_ERROR,
         "schema_too_new" => StatusCode::INTERNAL_SERVER_ERROR,
+        // A reader not cleared for an archive's level: not a state to wait out.
+        "archive_clearance" => StatusCode::FORBIDDEN,
+        // A field the request must carry (a secret archive's purpose): ask again with it.
+        "purpose_required" => StatusCode::BAD_REQUEST,
         // Rules that refuse in the current state: illegal_transition, insufficient_stock,
         // immutable, still_held, demo_exists, …
         _ => StatusCode::CONFLICT,

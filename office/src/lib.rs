@@ -140,6 +140,12 @@ impl Office {
         Ok(self)
     }
 
+    /// Serve no web app (`/` then says how to build one), wherever a build might be.
+    pub fn with_no_web(mut self) -> Office {
+        self.web = None;
+        self
+    }
+
     /// Where the web app is served from, if anywhere.
     pub fn web_dir(&self) -> Option<&Path> {
         self.web.as_deref()

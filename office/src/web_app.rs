@@ -9,9 +9,10 @@
 
 use crate::staff::Role;
 use crate::staff_web::{access, StaffCaller};
+use axum::http::Uri;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::{Json, Router};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,7 +49,13 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img
 
 /// Routes for the app's files (or the how-to page) and `/api/v1/labels`.
 pub fn router(dir: Option<PathBuf>) -> Router<Arc<crate::Office>> {
-    let api = Router::new().route("/api/v1/labels", get(labels));
+    // An unknown path under an API prefix is a JSON 404, never the app's page: a client
+    // that mistypes an endpoint must not get HTML with 200.
+    let api = Router::new()
+        .route("/api/v1/labels", get(labels))
+        .route("/api/{*rest}", any(unknown_endpoint))
+        .route("/sync/{*rest}", any(unknown_endpoint))
+        .route("/admin/{*rest}", any(unknown_endpoint));
     let files = match dir {
         Some(dir) => Router::new()
             .fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")))),
@@ -84,6 +91,15 @@ pub fn areas(role: Role) -> Vec<&'static str> {
 /// The vocabularies for any logged-in member of staff.
 async fn labels(_caller: StaffCaller) -> Json<BTreeMap<&'static str, Group>> {
     Json(vocabulary::vocabularies())
+}
+
+async fn unknown_endpoint(uri: Uri) -> crate::AppError {
+    crate::AppError::new(
+        StatusCode::NOT_FOUND,
+        "no_endpoint",
+        format!("没有这个接口：{}", uri.path()),
+        format!("no such endpoint: {}", uri.path()),
+    )
 }
 
 async fn not_built() -> impl IntoResponse {

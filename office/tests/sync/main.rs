@@ -21,3 +21,4 @@ mod staff;
 mod tls;
 mod two_engineers;
 mod watch;
+mod web_app;
