@@ -135,7 +135,7 @@ pub fn update_contract(tx: &Tx, c: Contract) -> Result<Vec<&'static str>> {
         tx.update("contract", &c.id, &cols)?;
     }
     if changed.contains(&"sites") {
-        let mut st = tx.conn().prepare(
+        let mut st = tx.conn().prepare_cached(
             "SELECT id, site_id FROM contract_site WHERE contract_id = ?1 AND deleted = 0",
         )?;
         let rows: Vec<(String, String)> = st
@@ -164,7 +164,7 @@ pub fn update_contract(tx: &Tx, c: Contract) -> Result<Vec<&'static str>> {
 /// Every live contract, by number.
 pub(crate) fn all_in(conn: &rusqlite::Connection) -> Result<Vec<Contract>> {
     let ids: Vec<String> = conn
-        .prepare("SELECT id FROM contract WHERE deleted = 0 ORDER BY number")?
+        .prepare_cached("SELECT id FROM contract WHERE deleted = 0 ORDER BY number")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     ids.iter().map(|id| contract_in(conn, id)).collect()
@@ -172,24 +172,23 @@ pub(crate) fn all_in(conn: &rusqlite::Connection) -> Result<Vec<Contract>> {
 
 pub(crate) fn contract_in(conn: &rusqlite::Connection, id: &str) -> Result<Contract> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, number, customer_id, name, start_date, end_date, fee_fen, calendar, terms
              FROM contract WHERE (id = ?1 OR number = ?1) AND deleted = 0",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, NaiveDate>(4)?,
-                    r.get::<_, NaiveDate>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
-                ))
-            },
-        )
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, NaiveDate>(4)?,
+                r.get::<_, NaiveDate>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })
         .optional()?
         .ok_or_else(|| Error::not_found("contract", id))?;
     let terms: Terms = serde_json::from_str(&row.8).map_err(|e| {
@@ -199,8 +198,9 @@ pub(crate) fn contract_in(conn: &rusqlite::Connection, id: &str) -> Result<Contr
             format!("contract terms are damaged: {e}"),
         )
     })?;
-    let mut st =
-        conn.prepare("SELECT site_id FROM contract_site WHERE contract_id = ?1 AND deleted = 0")?;
+    let mut st = conn.prepare_cached(
+        "SELECT site_id FROM contract_site WHERE contract_id = ?1 AND deleted = 0",
+    )?;
     let site_ids = st
         .query_map([&row.0], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -231,7 +231,7 @@ pub fn contract(store: &Store, id_or_number: &str) -> Result<Contract> {
 pub fn contracts(store: &Store) -> Result<Vec<Contract>> {
     let ids: Vec<String> = store
         .conn()
-        .prepare("SELECT id FROM contract WHERE deleted = 0 ORDER BY start_date")?
+        .prepare_cached("SELECT id FROM contract WHERE deleted = 0 ORDER BY start_date")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     ids.iter().map(|id| contract(store, id)).collect()
@@ -244,14 +244,13 @@ pub(crate) fn contract_for_site(
     day: NaiveDate,
 ) -> Result<Option<Contract>> {
     let id: Option<String> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT c.id FROM contract c JOIN contract_site cs ON cs.contract_id = c.id
              WHERE cs.site_id = ?1 AND cs.deleted = 0 AND c.deleted = 0
                AND c.start_date <= ?2 AND c.end_date >= ?2
              ORDER BY c.start_date DESC LIMIT 1",
-            rusqlite::params![site_id, day],
-            |r| r.get(0),
-        )
+        )?
+        .query_row(rusqlite::params![site_id, day], |r| r.get(0))
         .optional()?;
     id.map(|id| contract_in(conn, &id)).transpose()
 }

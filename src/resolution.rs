@@ -83,12 +83,11 @@ pub fn resolve_remotely(
 /// How `work_order_id` was resolved remotely, if it was.
 pub fn of(conn: &rusqlite::Connection, work_order_id: &str) -> Result<Option<Resolution>> {
     let row: Option<(String, String)> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT method, detail FROM work_order_resolution
              WHERE work_order_id = ?1 AND deleted = 0",
-            [work_order_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        )?
+        .query_row([work_order_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     Ok(row.and_then(|(m, detail)| {
         RemoteMethod::parse(&m).ok().map(|method| Resolution {

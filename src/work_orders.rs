@@ -26,11 +26,8 @@ pub fn open(tx: &Tx, new: &NewWorkOrder) -> Result<WorkOrderSummary> {
     let title = required_text("work_order.title", &new.title, MAX_NAME_CHARS)?;
     let site_id: String = tx
         .conn()
-        .query_row(
-            "SELECT site_id FROM lane WHERE id = ?1 AND deleted = 0",
-            [&new.lane_id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT site_id FROM lane WHERE id = ?1 AND deleted = 0")?
+        .query_row([&new.lane_id], |r| r.get(0))
         .optional()?
         .ok_or_else(|| Error::not_found("lane", &new.lane_id))?;
     let now = tx.now();
@@ -259,11 +256,8 @@ fn transition(
                 .unwrap_or_else(|| tx.author().to_string());
             let exists: Option<String> = tx
                 .conn()
-                .query_row(
-                    "SELECT id FROM engineer WHERE id = ?1 AND deleted = 0",
-                    [&a],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT id FROM engineer WHERE id = ?1 AND deleted = 0")?
+                .query_row([&a], |r| r.get(0))
                 .optional()?;
             Some(exists.ok_or_else(|| Error::not_found("engineer", &a))?)
         }
@@ -319,11 +313,8 @@ pub fn record_service(tx: &Tx, id: &str, input: &ServiceRecordInput) -> Result<S
     let rec = input.validate()?;
     let existing: Option<String> = tx
         .conn()
-        .query_row(
-            "SELECT id FROM service_record WHERE work_order_id = ?1 AND deleted = 0",
-            [&wo.id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM service_record WHERE work_order_id = ?1 AND deleted = 0")?
+        .query_row([&wo.id], |r| r.get(0))
         .optional()?;
     let sat = rec.satisfaction.map(i64::from);
     let cols: [(&'static str, &dyn rusqlite::ToSql); 6] = [
@@ -397,11 +388,10 @@ fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<Result<WorkOrderSummary>> 
 }
 
 pub(crate) fn summary_in(conn: &rusqlite::Connection, id: &str) -> Result<WorkOrderSummary> {
-    conn.query_row(
-        &format!("SELECT {SUMMARY_COLS} FROM work_order_now w LEFT JOIN device_now d ON d.id = w.device_id WHERE w.id = ?1 AND w.deleted = 0"),
-        [id],
-        summary_row,
-    )
+    // Cached: the views behind it make this one of the costliest statements to prepare, and a
+    // board of 10,000 work orders asks it 10,000 times.
+    conn.prepare_cached(&format!("SELECT {SUMMARY_COLS} FROM work_order_now w LEFT JOIN device_now d ON d.id = w.device_id WHERE w.id = ?1 AND w.deleted = 0"))?
+    .query_row([id], summary_row)
     .optional()?
     .ok_or_else(|| Error::not_found("work_order", id))?
 }
@@ -472,8 +462,7 @@ pub struct WorkOrderDetail {
 pub fn detail(store: &Store, id: &str) -> Result<WorkOrderDetail> {
     let conn = store.conn();
     let summary = summary_in(conn, id)?;
-    let mut st = conn.prepare(
-        "SELECT from_state, to_state, at, note FROM work_order_event WHERE work_order_id = ?1 ORDER BY at, hlc",
+    let mut st = conn.prepare_cached("SELECT from_state, to_state, at, note FROM work_order_event WHERE work_order_id = ?1 ORDER BY at, hlc",
     )?;
     let transitions = st
         .query_map([&summary.id], |r| {
@@ -486,41 +475,39 @@ pub fn detail(store: &Store, id: &str) -> Result<WorkOrderDetail> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     let fault_report = conn
-        .query_row(
+        .prepare_cached(
             "SELECT fault_time, phenomenon, location, contact_name, contact_phone, taken_by,
                     channel, result
              FROM fault_report WHERE work_order_id = ?1",
-            [&summary.id],
-            |r| {
-                Ok(FaultReportView {
-                    fault_time: r.get(0)?,
-                    phenomenon: r.get(1)?,
-                    location: r.get(2)?,
-                    contact_name: r.get(3)?,
-                    contact_phone: r.get(4)?,
-                    taken_by: r.get(5)?,
-                    channel: r.get(6)?,
-                    result: r.get(7)?,
-                })
-            },
-        )
+        )?
+        .query_row([&summary.id], |r| {
+            Ok(FaultReportView {
+                fault_time: r.get(0)?,
+                phenomenon: r.get(1)?,
+                location: r.get(2)?,
+                contact_name: r.get(3)?,
+                contact_phone: r.get(4)?,
+                taken_by: r.get(5)?,
+                channel: r.get(6)?,
+                result: r.get(7)?,
+            })
+        })
         .optional()?;
     let service_record = conn
-        .query_row(
+        .prepare_cached(
             "SELECT found_state, process, analysis, customer_feedback, satisfaction, backup_restore
              FROM service_record WHERE work_order_id = ?1 AND deleted = 0",
-            [&summary.id],
-            |r| {
-                Ok(ServiceRecord {
-                    found_state: r.get(0)?,
-                    process: r.get(1)?,
-                    analysis: r.get(2)?,
-                    customer_feedback: r.get(3)?,
-                    satisfaction: r.get(4)?,
-                    backup_restore: r.get(5)?,
-                })
-            },
-        )
+        )?
+        .query_row([&summary.id], |r| {
+            Ok(ServiceRecord {
+                found_state: r.get(0)?,
+                process: r.get(1)?,
+                analysis: r.get(2)?,
+                customer_feedback: r.get(3)?,
+                satisfaction: r.get(4)?,
+                backup_restore: r.get(5)?,
+            })
+        })
         .optional()?;
     let parts = crate::stock::parts_used(conn, &summary.id)?;
     Ok(WorkOrderDetail {

@@ -4,6 +4,7 @@
 // verified, closes the work order, records the 回访; a complaint is registered and closed
 // within its clock. Every screen is photographed at 1366×768 (test-artifacts/screens/office/).
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   addStaff, assert, browser, env, go, laptop, login, logout, office, screenshot, serve, sqlite, tap, text, type, url, waitText,
@@ -43,7 +44,8 @@ step('login: a wrong password is refused in Chinese, nothing is said about which
 step('engineers: the administrator enrols an engineer for one site; the token shows once as text and QR', async () => {
   await login(b, '周管', pw.admin);
   const areas = await b.$$('nav a').map((a) => a.getAttribute('data-area'));
-  assert(areas.join() === 'engineers,stock,stats', `the admin's menu comes from the server: ${areas}`);
+  assert(areas.join() === 'conflicts,import,engineers,stock,stats', `the admin's menu comes from the server: ${areas}`);
+  await go(b, 'engineers');
   await type(b, '[data-testid=e-name]', '王新');
   await tap(b, `input[data-site="${SITE}"]`);
   await tap(b, '[data-testid=e-enrol]');
@@ -159,6 +161,23 @@ step('回访: the closed work order is due for a call; the call is recorded with
   await screenshot(b, 'follow-ups-recorded');
 });
 
+step('common faults and conflicts: the lead confirms the wording of a row grown from the repair; no conflict waits', async () => {
+  await go(b, 'common_faults');
+  await (await b.$('[data-testid=cf-customer]')).waitForDisplayed({ timeout: 10000 });
+  await (await b.$('[data-testid=cf-customer]')).selectByVisibleText('西安海关');
+  const row = `tr[data-phenomenon="${FORM.phenomenon}"]`;
+  await waitText(b, '[data-testid=common-faults]', FORM.phenomenon);
+  await tap(b, `[data-confirm-row="${FORM.phenomenon}"]`);
+  await type(b, '.card textarea', '挡杆断裂（车辆剐蹭）');
+  await tap(b, '[data-testid=confirm-save]');
+  await waitText(b, row, '已确认');
+  await waitText(b, row, '挡杆断裂（车辆剐蹭）');
+  await screenshot(b, 'common-faults');
+  await go(b, 'conflicts');
+  await (await b.$('[data-testid=no-conflicts]')).waitForDisplayed({ timeout: 10000 });
+  await screenshot(b, 'conflicts');
+});
+
 step('complaints: registered, answered by the second working day, corrected and closed', async () => {
   await go(b, 'complaints');
   await tap(b, '[data-testid=new-complaint]');
@@ -201,7 +220,7 @@ step('stock and statistics: every location, the quarter on screen and its workbo
   await logout(b);
 });
 
-step('archive: a secret archive asks the purpose and is logged; the service centre may not read it', async () => {
+step('archive: a secret archive asks the purpose and is logged; the inventory imported with its bad rows named; the service centre may not read a secret archive', async () => {
   await login(b, '赵档', pw.archivist);
   await type(b, '[data-testid=a-code]', 'XA01-L03-PC01');
   await tap(b, '[data-testid=a-open]');
@@ -213,6 +232,32 @@ step('archive: a secret archive asks the purpose and is logged; the service cent
   await screenshot(b, 'archive-secret');
   const logged = sqlite(join(env.work, 'office', 'office.db'), "SELECT author || '|' || purpose FROM archive_access ORDER BY rowid DESC LIMIT 1;");
   assert(logged === '赵档|季度设备状态报告', `the read is logged with who and why: ${logged}`);
+
+  // The archive keeper imports the inventory: a bad row is named by file, row and column with
+  // nothing written; the right file is checked (counts), then imported.
+  const bad = join(env.work, 'sites-with-a-mistake.csv');
+  const good = join(env.work, 'new-site.csv');
+  writeFileSync(bad, '客户名称,站点名称\n没有这个客户,西安新筑卡口\n');
+  writeFileSync(good, '客户名称,站点名称\n西安海关,西安新筑卡口\n');
+  await go(b, 'import');
+  const choose = async (path) => {
+    const input = await b.$('[data-testid="import-file"]');
+    await b.execute((el) => { el.style.opacity = '1'; el.style.position = 'static'; }, input);
+    await input.addValue(path);
+  };
+  await choose(bad);
+  await waitText(b, '[data-testid="import-problems"]', '没有这个客户');
+  await waitText(b, '[data-testid="import-problems"]', 'sites-with-a-mistake.csv');
+  await screenshot(b, 'import-problems');
+  await choose(good);
+  const summary = await b.$('[data-testid="import-summary"]');
+  await summary.waitForDisplayed({ timeout: 15000 });
+  assert((await summary.getAttribute('data-imported')) === 'no', 'a dry run first');
+  await tap(b, '[data-testid="import-go"]');
+  await waitText(b, '[data-testid="import-done"]', '');
+  await screenshot(b, 'import-done');
+  const site = sqlite(join(env.work, 'office', 'office.db'), "SELECT COUNT(*) FROM site WHERE name = '西安新筑卡口';");
+  assert(site === '1', `the imported site is in the office replica: ${site}`);
   await logout(b);
   await login(b, '王芳', pw.dispatcher);
   await go(b, 'archive');
@@ -235,6 +280,7 @@ step('English: the switch turns the office app to English; the core labels follo
 step('engineers: the administrator revokes the engineer (asked twice); the laptop can no longer sync', async () => {
   await logout(b);
   await login(b, '周管', pw.admin);
+  await go(b, 'engineers');
   await tap(b, '[data-revoke="王新"]');
   await screenshot(b, 'engineers-revoke-confirm');
   await tap(b, '[data-revoke-sure="王新"]');

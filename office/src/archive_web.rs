@@ -6,19 +6,65 @@
 
 use crate::routes::{blocking, lock};
 use crate::staff::Role;
-use crate::staff_web::{access, StaffCaller};
+use crate::staff_web::{access, body, StaffCaller};
 use crate::{AppError, AppResult, Office};
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use std::sync::Arc;
 use weibao::domain::device::Confidentiality;
+use weibao::inventory::{ImportOptions, ImportOutcome, Upload};
 use weibao::views::archive::ArchiveView;
 
 pub fn router() -> Router<Arc<Office>> {
-    Router::new().route("/api/v1/archive/{code}", get(open))
+    Router::new()
+        .route("/api/v1/archive/{code}", get(open))
+        .route("/api/v1/import", post(import))
+}
+
+/// Who may import the inventory (台账) into the office replica.
+pub const IMPORT: &[Role] = &[Role::Archivist, Role::Admin];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportBody {
+    files: Vec<Upload>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// The office's XLSX/CSV inventory files, checked (a dry run answers what would change or
+/// every bad cell) or imported all or nothing: the core's import, as the CLI and the desktop
+/// run it, written under the name of the person logged in. The body limit (`--max-body-mb`)
+/// bounds the files.
+async fn import(
+    State(office): State<Arc<Office>>,
+    caller: StaffCaller,
+    b: Result<Json<ImportBody>, JsonRejection>,
+) -> AppResult<Json<ImportOutcome>> {
+    caller.require(IMPORT)?;
+    let who = caller.author();
+    let req = body(b)?;
+    if req.files.is_empty() {
+        return Err(AppError::invalid(
+            "files",
+            "请选择要导入的台账文件".into(),
+            "choose the inventory files to import".into(),
+        ));
+    }
+    blocking(move || {
+        let mut store = lock(&office.store)?;
+        let opts = ImportOptions {
+            kind: None,
+            dry_run: req.dry_run,
+        };
+        Ok(Json(store.with_author(&who, |s| {
+            weibao::inventory::import_uploads_outcome(s, &req.files, opts)
+        })?))
+    })
+    .await
 }
 
 /// The most secret archive a role may read: the archive keeper and the technical lead read

@@ -7,27 +7,36 @@
 use crate::routes::{blocking, lock};
 use crate::staff_web::{access, body, StaffCaller};
 use crate::{AppError, AppResult, Office};
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use std::sync::Arc;
-use weibao::views::board::Candidate;
+use weibao::views::board::{BoardFilter, Candidate};
 use weibao::work_orders::WorkOrderSummary;
 
-/// The board, or `304 Not Modified` when nothing changed since the caller's copy: the web app
-/// polls every few seconds, and a board of 10k open work orders is too big to send each time.
-/// The tag is the change log's last position (any change, local or synced) and the minute of
-/// the office's clock (a clock turns at risk or overdue with time alone, never faster than a
-/// minute matters on the board).
+/// A page of the board ([`weibao::views::board::page`]: the most urgent rows under the
+/// dispatcher's filter, with the counts of all), or `304 Not Modified` when nothing changed
+/// since the caller's copy: the web app polls every few seconds. The tag is the change log's
+/// last position (any change, local or synced) and the minute of the office's clock (a clock
+/// turns at risk or overdue with time alone, never faster than a minute matters on the board);
+/// the board computed for a tag is kept and shared by every poll until the tag moves.
 pub async fn board(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
     headers: HeaderMap,
+    q: Result<Query<BoardFilter>, QueryRejection>,
 ) -> AppResult<Response> {
     caller.require(access::BOARD)?;
+    let filter = q.map(|Query(f)| f).map_err(|e| {
+        AppError::invalid(
+            "query",
+            format!("看板筛选条件无效：{}", e.body_text()),
+            format!("the board's filter is not valid: {}", e.body_text()),
+        )
+    })?;
     blocking(move || {
         let store = lock(&office.store)?;
         let tag = format!(
@@ -35,10 +44,6 @@ pub async fn board(
             weibao::store::changes::last_position(store.conn())?,
             store.now().timestamp() / 60
         );
-        let seen = headers
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v == tag);
         let etag = HeaderValue::from_str(&tag).map_err(|_| {
             AppError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -47,10 +52,26 @@ pub async fn board(
                 "bad board tag".into(),
             )
         })?;
+        let seen = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == tag);
         let mut res = if seen {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
-            Json(weibao::views::board::board(&store)?).into_response()
+            let cached = lock(&office.board_cache)?
+                .as_ref()
+                .filter(|(t, _)| *t == tag)
+                .map(|(_, b)| b.clone());
+            let rows = match cached {
+                Some(rows) => rows,
+                None => {
+                    let rows = Arc::new(weibao::views::board::board(&store)?);
+                    *lock(&office.board_cache)? = Some((tag.clone(), rows.clone()));
+                    rows
+                }
+            };
+            Json(weibao::views::board::page(&rows, &filter)).into_response()
         };
         res.headers_mut().insert(header::ETAG, etag);
         res.headers_mut()

@@ -45,6 +45,10 @@ pub struct Office {
     secure_cookies: bool,
     /// The built office web app served at `/` ([`web_app::find_dir`]).
     web: Option<PathBuf>,
+    /// The last board computed and its tag ([`dispatch_web::board`]): every open work order's
+    /// clocks take seconds at 10,000 of them, so each dispatcher's poll within the same minute
+    /// and with no change in between reuses it.
+    board_cache: Mutex<Option<(String, Arc<Vec<weibao::views::board::BoardRow>>)>>,
 }
 
 /// The files of an office data folder.
@@ -108,6 +112,7 @@ impl Office {
             blobs,
             secure_cookies: false,
             web: web_app::find_dir(None),
+            board_cache: Mutex::new(None),
         })
     }
 

@@ -114,12 +114,13 @@ fn parse_half_days(text: &str) -> Result<i64> {
 /// The stored decisions of `work_order_id` (all defaults when nothing was entered).
 pub fn stored(conn: &rusqlite::Connection, work_order_id: &str) -> Result<Stored> {
     let row: Option<(Option<String>, i64, i64, i64)> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT cause, labour_half_days, travel_fen, survey_fen FROM work_order_billing
              WHERE work_order_id = ?1 AND deleted = 0",
-            [work_order_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
+        )?
+        .query_row([work_order_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?;
     let Some((cause, labour_half_days, travel_fen, survey_fen)) = row else {
         return Ok(Stored::default());
@@ -165,11 +166,10 @@ pub fn set(store: &mut Store, work_order_id: &str, input: &BillingInput) -> Resu
             ("survey_fen", &survey),
         ];
         let id = derived_id("work_order_billing", &wo.id);
-        let exists: bool = tx.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM work_order_billing WHERE id = ?1)",
-            [&id],
-            |r| r.get(0),
-        )?;
+        let exists: bool = tx
+            .conn()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM work_order_billing WHERE id = ?1)")?
+            .query_row([&id], |r| r.get(0))?;
         if exists {
             tx.update("work_order_billing", &id, &cols)?;
         } else {
@@ -225,22 +225,21 @@ pub fn consent(
 
 fn latest_consent(conn: &rusqlite::Connection, work_order_id: &str) -> Result<Option<Consent>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT signer, total_fen, refurbished_ok, consented_at FROM billing_consent
              WHERE work_order_id = ?1 AND deleted = 0
              ORDER BY julianday(consented_at) DESC, hlc DESC LIMIT 1",
-            [work_order_id],
-            |r| {
-                let at: String = r.get(3)?;
-                Ok(Consent {
-                    signer: r.get(0)?,
-                    total_fen: r.get(1)?,
-                    refurbished_ok: r.get::<_, i64>(2)? != 0,
-                    consented_at_text: crate::views::time::china_text(&at),
-                    consented_at: at,
-                })
-            },
-        )
+        )?
+        .query_row([work_order_id], |r| {
+            let at: String = r.get(3)?;
+            Ok(Consent {
+                signer: r.get(0)?,
+                total_fen: r.get(1)?,
+                refurbished_ok: r.get::<_, i64>(2)? != 0,
+                consented_at_text: crate::views::time::china_text(&at),
+                consented_at: at,
+            })
+        })
         .optional()?)
 }
 

@@ -72,29 +72,28 @@ pub fn refuse(store: &mut Store, work_order_id: &str, reason: &str) -> Result<Co
 /// The confirmation in force for a work order, if any.
 pub fn current(conn: &rusqlite::Connection, work_order_id: &str) -> Result<Option<Confirmation>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, png_sha256, signer_name, refused, refusal_reason, signed_at
              FROM customer_signature WHERE work_order_id = ?1 AND deleted = 0
              ORDER BY hlc DESC LIMIT 1",
-            [work_order_id],
-            |r| {
-                let refused: bool = r.get(3)?;
-                Ok(if refused {
-                    Confirmation::Refused {
-                        id: r.get(0)?,
-                        reason: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                        at: r.get(5)?,
-                    }
-                } else {
-                    Confirmation::Signed {
-                        id: r.get(0)?,
-                        png_sha256: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                        signer: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                        at: r.get(5)?,
-                    }
-                })
-            },
-        )
+        )?
+        .query_row([work_order_id], |r| {
+            let refused: bool = r.get(3)?;
+            Ok(if refused {
+                Confirmation::Refused {
+                    id: r.get(0)?,
+                    reason: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                    at: r.get(5)?,
+                }
+            } else {
+                Confirmation::Signed {
+                    id: r.get(0)?,
+                    png_sha256: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    signer: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    at: r.get(5)?,
+                }
+            })
+        })
         .optional()?)
 }
 
@@ -134,12 +133,11 @@ pub fn missing_before_signing(
         return Ok(Vec::new());
     }
     let stored: Option<(Option<String>, Option<String>)> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT found_state, process FROM service_record
              WHERE work_order_id = ?1 AND deleted = 0",
-            [work_order_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        )?
+        .query_row([work_order_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (found_state, process) = stored.unwrap_or_default();
     let (found_state, process) = (found_state.unwrap_or_default(), process.unwrap_or_default());

@@ -110,23 +110,22 @@ pub fn read(conn: &Connection, id: &str) -> Result<Option<Records>> {
         [Option<String>; 3],
     );
     let row: Row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, kind, state, level, reported_at, contract_id, responded_at, on_site_at,
                     resolved_at
              FROM work_order_now WHERE id = ?1 AND deleted = 0",
-            [id],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    [r.get(6)?, r.get(7)?, r.get(8)?],
-                ))
-            },
-        )
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                [r.get(6)?, r.get(7)?, r.get(8)?],
+            ))
+        })
         .optional()?
         .ok_or_else(|| Error::not_found("work_order", id))?;
     let (id, kind, state, level, reported, contract_id, [responded, on_site, resolved]) = row;
@@ -150,12 +149,12 @@ pub fn read(conn: &Connection, id: &str) -> Result<Option<Records>> {
         },
     };
     let first = |only_units: bool| -> Result<Option<DateTime<Utc>>> {
-        let t: Option<String> = conn.query_row(
-            "SELECT MIN(at) FROM stock_movement WHERE work_order_id = ?1 AND kind = 'issue'
+        let t: Option<String> = conn
+            .prepare_cached(
+                "SELECT MIN(at) FROM stock_movement WHERE work_order_id = ?1 AND kind = 'issue'
                AND deleted = 0 AND (?2 = 0 OR unit_id IS NOT NULL)",
-            rusqlite::params![id, only_units],
-            |r| r.get(0),
-        )?;
+            )?
+            .query_row(rusqlite::params![id, only_units], |r| r.get(0))?;
         Ok(t.as_deref().and_then(time::parse))
     };
     let other_emergencies = match &contract_id {

@@ -93,9 +93,8 @@ pub fn add_part(tx: &Tx, draft: Part) -> Result<Part> {
 }
 
 pub fn location(conn: &Connection, id_or_name: &str) -> Result<Location> {
-    conn.query_row(
-        "SELECT id, kind, name, engineer_id FROM stock_location WHERE (id = ?1 OR name = ?1) AND deleted = 0",
-        [id_or_name],
+    conn.prepare_cached("SELECT id, kind, name, engineer_id FROM stock_location WHERE (id = ?1 OR name = ?1) AND deleted = 0")?
+        .query_row([id_or_name],
         |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)),
     )
     .optional()?
@@ -106,7 +105,7 @@ pub fn location(conn: &Connection, id_or_name: &str) -> Result<Location> {
 pub fn locations(store: &Store) -> Result<Vec<Location>> {
     let names: Vec<String> = store
         .conn()
-        .prepare("SELECT id FROM stock_location WHERE deleted = 0 ORDER BY kind DESC, name")?
+        .prepare_cached("SELECT id FROM stock_location WHERE deleted = 0 ORDER BY kind DESC, name")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     names.iter().map(|n| location(store.conn(), n)).collect()
@@ -115,9 +114,8 @@ pub fn locations(store: &Store) -> Result<Vec<Location>> {
 pub fn part(conn: &Connection, id_or_code: &str) -> Result<Part> {
     let code = id_or_code.trim().to_ascii_uppercase();
     let row = conn
-        .query_row(
-            "SELECT id, code, name, category, unit, price_fen, serialised, device_type FROM part WHERE (id = ?1 OR code = ?2) AND deleted = 0",
-            [id_or_code, &code],
+        .prepare_cached("SELECT id, code, name, category, unit, price_fen, serialised, device_type FROM part WHERE (id = ?1 OR code = ?2) AND deleted = 0")?
+        .query_row([id_or_code, &code],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -147,11 +145,10 @@ pub fn part(conn: &Connection, id_or_code: &str) -> Result<Part> {
 
 /// Quantity of a part at a location: the ledger's sum.
 pub fn on_hand(conn: &Connection, location_id: &str, part_id: &str) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT COALESCE(SUM(CASE WHEN to_location = ?1 THEN qty ELSE 0 END), 0)
+    Ok(conn.prepare_cached("SELECT COALESCE(SUM(CASE WHEN to_location = ?1 THEN qty ELSE 0 END), 0)
               - COALESCE(SUM(CASE WHEN from_location = ?1 THEN qty ELSE 0 END), 0)
-         FROM stock_movement WHERE deleted = 0 AND part_id = ?2 AND (to_location = ?1 OR from_location = ?1)",
-        [location_id, part_id],
+         FROM stock_movement WHERE deleted = 0 AND part_id = ?2 AND (to_location = ?1 OR from_location = ?1)")?
+        .query_row([location_id, part_id],
         |r| r.get(0),
     )?)
 }
@@ -353,11 +350,8 @@ pub fn record_movement(tx: &Tx, input: &MovementInput) -> Result<Movement> {
         if let Some(wo) = &m.work_order_id {
             let dev: Option<String> = tx
                 .conn()
-                .query_row(
-                    "SELECT device_id FROM work_order WHERE id = ?1",
-                    [wo],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT device_id FROM work_order WHERE id = ?1")?
+                .query_row([wo], |r| r.get(0))
                 .optional()?
                 .flatten();
             if let Some(dev) = dev {
@@ -406,11 +400,10 @@ pub fn stock_for_device(
     let loc = location(store.conn(), location_id_or_name)?;
     let device_type: String = store
         .conn()
-        .query_row(
+        .prepare_cached(
             "SELECT device_type FROM device WHERE (id = ?1 OR code = ?1) AND deleted = 0",
-            [device_id_or_code],
-            |r| r.get(0),
-        )
+        )?
+        .query_row([device_id_or_code], |r| r.get(0))
         .optional()?
         .ok_or_else(|| Error::not_found("device", device_id_or_code))?;
     lines(store.conn(), &loc.id, Some(&device_type))
@@ -423,8 +416,7 @@ fn lines(
 ) -> Result<Vec<StockLine>> {
     // The stock screen (no device) also lists a part with a minimum and none on hand: that is
     // the line that most needs seeing. The work order's offer keeps to parts on hand.
-    let mut st = conn.prepare(
-        "SELECT p.id, p.code, p.name, p.category, p.unit,
+    let mut st = conn.prepare_cached("SELECT p.id, p.code, p.name, p.category, p.unit,
                 COALESCE(SUM(CASE WHEN m.to_location = ?1 THEN m.qty WHEN m.from_location = ?1 THEN -m.qty END), 0) AS q,
                 p.device_type, mn.minimum
          FROM part p
@@ -456,8 +448,7 @@ fn lines(
 /// by when it was written), then by write order.
 pub fn movements_at(store: &Store, location_id_or_name: &str, limit: i64) -> Result<Vec<Movement>> {
     let loc = location(store.conn(), location_id_or_name)?;
-    let mut st = store.conn().prepare(
-        "SELECT id, kind, part_id, qty, from_location, to_location, work_order_id, unit_id, condition, at, note
+    let mut st = store.conn().prepare_cached("SELECT id, kind, part_id, qty, from_location, to_location, work_order_id, unit_id, condition, at, note
          FROM stock_movement WHERE deleted = 0 AND (from_location = ?1 OR to_location = ?1)
          ORDER BY julianday(at) DESC, hlc DESC, id DESC LIMIT ?2",
     )?;
@@ -506,19 +497,18 @@ pub struct PartUse {
 /// The condition a unit last came into stock with (new when it never did).
 fn unit_condition(conn: &Connection, unit_id: &str) -> Result<PartCondition> {
     let c: Option<String> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT condition FROM stock_movement WHERE unit_id = ?1 AND kind = 'receive'
                AND deleted = 0 ORDER BY hlc DESC, id DESC LIMIT 1",
-            [unit_id],
-            |r| r.get(0),
-        )
+        )?
+        .query_row([unit_id], |r| r.get(0))
         .optional()?;
     Ok(c.and_then(|c| PartCondition::parse(&c).ok())
         .unwrap_or(PartCondition::New))
 }
 
 pub fn parts_used(conn: &Connection, work_order_id: &str) -> Result<Vec<PartUse>> {
-    let mut st = conn.prepare(
+    let mut st = conn.prepare_cached(
         "SELECT p.code, p.name, m.qty, p.unit, m.condition, u.serial FROM stock_movement m
          JOIN part p ON p.id = m.part_id LEFT JOIN spare_unit u ON u.id = m.unit_id
          WHERE m.work_order_id = ?1 AND m.kind = 'issue' AND m.deleted = 0 ORDER BY m.at",

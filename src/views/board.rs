@@ -155,3 +155,90 @@ pub fn candidates(store: &Store, allowed: Option<&[String]>) -> Result<Vec<Candi
     });
     Ok(out)
 }
+
+/// What the dispatcher narrows the board to; every part optional.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct BoardFilter {
+    pub site: Option<String>,
+    /// An engineer's id, or `none` for the unassigned.
+    pub engineer: Option<String>,
+    /// `breached`, `at_risk`, `on_time`, `paused`, or `none` (no running clock).
+    pub urgency: Option<String>,
+    /// How many rows to send (default [`DEFAULT_PAGE`], at most [`MAX_PAGE`]).
+    pub limit: Option<usize>,
+}
+
+/// Rows a board page holds unless asked otherwise: a screen's worth and then some. A board of
+/// 10,000 work orders is ~26 MB of JSON and many seconds to lay out; nobody reads past the
+/// most urgent few hundred, and the counts say how many more there are.
+pub const DEFAULT_PAGE: usize = 200;
+pub const MAX_PAGE: usize = 2000;
+
+/// How many open work orders stand where, over the filtered board.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BoardCounts {
+    pub breached: usize,
+    pub at_risk: usize,
+    pub on_time: usize,
+    pub paused: usize,
+    pub none: usize,
+}
+
+/// The most urgent rows of the filtered board, with the counts of all of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardPage {
+    pub rows: Vec<BoardRow>,
+    /// Work orders matching the filter (the rows are the first of them).
+    pub total: usize,
+    pub counts: BoardCounts,
+    /// Sites with open work, for the filter: (id, name).
+    pub sites: Vec<(String, String)>,
+}
+
+/// A page of `board` (already in the board's order) under `filter`.
+pub fn page(board: &[BoardRow], filter: &BoardFilter) -> BoardPage {
+    let urgency_code = |r: &BoardRow| r.urgency.map_or("none", |u| u.code());
+    let mut sites: BTreeMap<String, String> = BTreeMap::new();
+    for r in board {
+        sites.insert(r.site_id.clone(), r.site_name.clone());
+    }
+    let matching: Vec<&BoardRow> = board
+        .iter()
+        .filter(|r| {
+            filter
+                .site
+                .as_deref()
+                .is_none_or(|s| s.is_empty() || r.site_id == s)
+        })
+        .filter(|r| match filter.engineer.as_deref() {
+            None | Some("") => true,
+            Some("none") => r.row.summary.assignee_id.is_none(),
+            Some(e) => r.row.summary.assignee_id.as_deref() == Some(e),
+        })
+        .filter(|r| {
+            filter
+                .urgency
+                .as_deref()
+                .is_none_or(|u| u.is_empty() || urgency_code(r) == u)
+        })
+        .collect();
+    let mut counts = BoardCounts::default();
+    for r in &matching {
+        match r.urgency {
+            Some(SlaStatus::Breached) => counts.breached += 1,
+            Some(SlaStatus::AtRisk) => counts.at_risk += 1,
+            Some(SlaStatus::OnTime) => counts.on_time += 1,
+            Some(SlaStatus::Paused) => counts.paused += 1,
+            _ => counts.none += 1,
+        }
+    }
+    let limit = filter.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let mut sites: Vec<(String, String)> = sites.into_iter().collect();
+    sites.sort_by(|a, b| a.1.cmp(&b.1));
+    BoardPage {
+        total: matching.len(),
+        rows: matching.into_iter().take(limit).cloned().collect(),
+        counts,
+        sites,
+    }
+}

@@ -268,13 +268,12 @@ fn default_signer(store: &Store, d: &work_orders::WorkOrderDetail) -> Result<Opt
     use rusqlite::OptionalExtension;
     Ok(store
         .conn()
-        .query_row(
+        .prepare_cached(
             "SELECT c.name FROM lane l JOIN site s ON s.id = l.site_id
              JOIN contact c ON c.customer_id = s.customer_id AND c.deleted = 0
              WHERE l.id = ?1 ORDER BY c.name LIMIT 1",
-            [&d.summary.lane_id],
-            |r| r.get(0),
-        )
+        )?
+        .query_row([&d.summary.lane_id], |r| r.get(0))
         .optional()?)
 }
 

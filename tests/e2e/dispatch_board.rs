@@ -194,3 +194,88 @@ fn dispatch_refuses_an_unknown_or_unassigned_engineer_and_a_closed_work_order() 
         .expect_err("done");
     assert_eq!(err.kind(), "work_order_done");
 }
+
+#[test]
+fn a_board_page_keeps_the_order_counts_all_it_narrows_and_sends_at_most_its_limit() {
+    use weibao::views::board::{page, BoardFilter};
+    let (_t, store) = TestDb::demo();
+    let all = board(&store).expect("board");
+    assert!(all.len() > 2, "the demo has open work orders");
+    let p = page(&all, &BoardFilter::default());
+    assert_eq!(p.total, all.len());
+    let c = &p.counts;
+    assert_eq!(
+        c.breached + c.at_risk + c.on_time + c.paused + c.none,
+        all.len()
+    );
+    let ids = |rows: &[BoardRow]| {
+        rows.iter()
+            .map(|r| r.row.summary.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&p.rows), ids(&all), "a page is the board's own order");
+
+    let two = page(
+        &all,
+        &BoardFilter {
+            limit: Some(2),
+            ..Default::default()
+        },
+    );
+    assert_eq!((two.rows.len(), two.total), (2, all.len()));
+    assert_eq!(ids(&two.rows), ids(&all[..2]), "the most urgent two");
+    let none = page(
+        &all,
+        &BoardFilter {
+            limit: Some(0),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        none.rows.len(),
+        1,
+        "a limit below one still shows the most urgent"
+    );
+
+    let site = all[0].site_id.clone();
+    let at_site = page(
+        &all,
+        &BoardFilter {
+            site: Some(site.clone()),
+            ..Default::default()
+        },
+    );
+    assert!(at_site.rows.iter().all(|r| r.site_id == site));
+    assert_eq!(
+        at_site.total,
+        all.iter().filter(|r| r.site_id == site).count()
+    );
+    assert!(
+        p.sites.iter().any(|(id, _)| *id == site),
+        "the site is offered as a filter"
+    );
+
+    let unassigned = page(
+        &all,
+        &BoardFilter {
+            engineer: Some("none".into()),
+            ..Default::default()
+        },
+    );
+    assert!(unassigned
+        .rows
+        .iter()
+        .all(|r| r.row.summary.assignee_id.is_none()));
+    let on_time = page(
+        &all,
+        &BoardFilter {
+            urgency: Some("on_time".into()),
+            ..Default::default()
+        },
+    );
+    assert!(on_time
+        .rows
+        .iter()
+        .all(|r| r.urgency == Some(SlaStatus::OnTime)));
+    assert_eq!(on_time.total, c.on_time);
+}

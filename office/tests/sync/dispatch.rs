@@ -45,7 +45,17 @@ fn a_dispatcher_assigns_from_the_board_and_the_laptop_has_it_at_its_next_sync() 
     let dispatcher = login(&server, "王芳", &password);
     let (status, board) = get(&server, "/api/v1/board", Some(&dispatcher));
     assert_eq!(status, 200, "{board}");
-    let rows = board.as_array().expect("rows");
+    let rows = board["rows"].as_array().expect("rows");
+    assert_eq!(
+        board["total"].as_u64(),
+        Some(rows.len() as u64),
+        "the demo's board fits a page"
+    );
+    let counted: u64 = ["breached", "at_risk", "on_time", "paused", "none"]
+        .iter()
+        .filter_map(|k| board["counts"][k].as_u64())
+        .sum();
+    assert_eq!(counted, rows.len() as u64, "{board}");
     let rank = |u: &serde_json::Value| match u.as_str() {
         Some("breached") => 0,
         Some("at_risk") => 1,
@@ -107,11 +117,41 @@ fn a_dispatcher_assigns_from_the_board_and_the_laptop_has_it_at_its_next_sync() 
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["state"], "assigned");
     let (_, board) = get(&server, "/api/v1/board", Some(&dispatcher));
-    let row = board
+    let row = board["rows"]
         .as_array()
         .and_then(|rows| rows.iter().find(|r| r["id"] == id.as_str()))
         .expect("still on the board");
     assert_eq!(row["assignee_name"], "王新");
+    // Narrowed to the engineer, and to a site: the same rule, fewer rows.
+    let (_, mine) = get(
+        &server,
+        &format!("/api/v1/board?engineer={wang}"),
+        Some(&dispatcher),
+    );
+    let ids: Vec<&str> = mine["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert!(ids.contains(&id.as_str()), "{mine}");
+    assert!(
+        mine["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .all(|r| r["assignee_name"] == "王新"),
+        "{mine}"
+    );
+    let (_, one) = get(&server, "/api/v1/board?limit=1", Some(&dispatcher));
+    assert_eq!(one["rows"].as_array().map(Vec::len), Some(1), "{one}");
+    assert!(one["total"].as_u64() > Some(1), "{one}");
+    let (status, bad) = get(&server, "/api/v1/board?limit=many", Some(&dispatcher));
+    assert_eq!(
+        (status, bad["field"].as_str()),
+        (400, Some("query")),
+        "{bad}"
+    );
 
     // The technical lead sees the board but does not dispatch.
     let password = add(&server, "技术甲", Role::TechLead);

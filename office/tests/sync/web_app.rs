@@ -142,10 +142,10 @@ fn each_role_sees_its_areas_and_is_refused_on_the_others_new_endpoints() {
         ),
         (
             Role::TechLead,
-            "board,review,follow_ups,complaints,archive,stock,stats",
+            "board,review,follow_ups,complaints,common_faults,conflicts,archive,stock,stats",
         ),
-        (Role::Archivist, "archive"),
-        (Role::Admin, "engineers,stock,stats"),
+        (Role::Archivist, "archive,import"),
+        (Role::Admin, "conflicts,import,engineers,stock,stats"),
     ];
     for (i, (role, menu)) in areas.into_iter().enumerate() {
         let name = format!("员工{i}");
@@ -393,4 +393,96 @@ fn a_secret_archive_needs_a_purpose_is_logged_by_name_and_is_refused_above_the_r
     assert_eq!(status, 200, "a public archive");
     let (status, body) = get(&server, "/api/v1/archive/NO-SUCH", Some(&dispatcher));
     assert_eq!(status, 404, "{body}");
+}
+
+#[test]
+fn the_archive_keeper_imports_the_inventory_a_bad_row_named_and_nothing_written() {
+    let server = Server::start(true, weibao_office::DEFAULT_MAX_BODY);
+    let password = add(&server, "赵档", Role::Archivist);
+    let keeper = login(&server, "赵档", &password);
+    let file = |name: &str, text: &str| serde_json::json!({"name": name, "bytes": text.as_bytes().to_vec()});
+    let sites = || -> i64 {
+        server
+            .store()
+            .conn()
+            .query_row("SELECT COUNT(*) FROM site", [], |r| r.get(0))
+            .expect("sites")
+    };
+    let before = sites();
+    let (status, out) = post(
+        &server,
+        &keeper,
+        "/api/v1/import",
+        serde_json::json!({"files": [file("bad.csv", "客户名称,站点名称\n没有这个客户,西安新筑卡口\n")]}),
+    );
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["imported"], false, "{out}");
+    let problem = &out["problems"][0];
+    assert!(
+        problem["at"]
+            .as_str()
+            .is_some_and(|a| a.contains("bad.csv"))
+            && problem["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("没有这个客户")),
+        "{out}"
+    );
+    assert_eq!(sites(), before, "nothing written");
+
+    let good = file("new.csv", "客户名称,站点名称\n西安海关,西安新筑卡口\n");
+    let (_, dry) = post(
+        &server,
+        &keeper,
+        "/api/v1/import",
+        serde_json::json!({"files": [good.clone()], "dry_run": true}),
+    );
+    assert_eq!(
+        (
+            dry["imported"].as_bool(),
+            dry["summary"]["sites"]["added"].as_u64()
+        ),
+        (Some(false), Some(1)),
+        "{dry}"
+    );
+    assert_eq!(sites(), before, "a dry run writes nothing");
+    let (_, done) = post(
+        &server,
+        &keeper,
+        "/api/v1/import",
+        serde_json::json!({"files": [good]}),
+    );
+    assert_eq!(done["imported"], true, "{done}");
+    assert_eq!(sites(), before + 1);
+
+    let (status, none) = post(
+        &server,
+        &keeper,
+        "/api/v1/import",
+        serde_json::json!({"files": []}),
+    );
+    assert_eq!(
+        (status, none["field"].as_str()),
+        (400, Some("files")),
+        "{none}"
+    );
+    let (status, bad) = post(
+        &server,
+        &keeper,
+        "/api/v1/import",
+        serde_json::json!({"file": 1}),
+    );
+    assert_eq!(
+        (status, bad["field"].as_str()),
+        (400, Some("body")),
+        "{bad}"
+    );
+    let password = add(&server, "王芳", Role::Dispatcher);
+    let dispatcher = login(&server, "王芳", &password);
+    let (status, _) = post(
+        &server,
+        &dispatcher,
+        "/api/v1/import",
+        serde_json::json!({"files": []}),
+    );
+    assert_eq!(status, 403, "the service centre does not import");
 }
