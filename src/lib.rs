@@ -27,6 +27,7 @@ pub mod inventory;
 pub mod labels;
 pub mod media;
 pub mod org;
+pub mod paper_archive;
 pub mod profile;
 pub mod report;
 pub mod resolution;

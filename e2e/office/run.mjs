@@ -44,7 +44,7 @@ step('login: a wrong password is refused in Chinese, nothing is said about which
 step('engineers: the administrator enrols an engineer for one site; the token shows once as text and QR', async () => {
   await login(b, '周管', pw.admin);
   const areas = await b.$$('nav a').map((a) => a.getAttribute('data-area'));
-  assert(areas.join() === 'conflicts,import,engineers,stock,stats', `the admin's menu comes from the server: ${areas}`);
+  assert(areas.join() === 'conflicts,paper,import,engineers,stock,stats', `the admin's menu comes from the server: ${areas}`);
   await go(b, 'engineers');
   await type(b, '[data-testid=e-name]', '王新');
   await tap(b, `input[data-site="${SITE}"]`);
@@ -112,6 +112,8 @@ step('laptop: gets the assignment at its sync, repairs offline, the customer sig
   laptop(lap, ['photo', 'add', '--work-order', wo, photo, '--caption', '挡杆断裂']);
   laptop(lap, ['sign', '--work-order', wo, '--png', signature, '--signer', '陈建国']);
   laptop(lap, ['report', 'render', '--work-order', wo, '--out', join(env.work, 'report.pdf')]);
+  // The quarter's device status report of the site, made and signed on the laptop too.
+  laptop(lap, ['status-report', '--customer', '西安海关', '--site', SITE, '--quarter', '2026Q4', '--out', join(env.work, 'status.pdf')]);
   laptop(lap, ['sync', '--server', url(), '--token', token, '--attempts', '2']);
 });
 
@@ -214,6 +216,12 @@ step('stock and statistics: every location, the quarter on screen and its workbo
   await tap(b, '[data-testid=show]');
   await waitText(b, '[data-testid=figures]', '/');
   await screenshot(b, 'stats');
+  // The status report the engineer signed on the laptop arrived with sync: previewed here.
+  await waitText(b, '[data-testid=status-reports]', SITE);
+  await tap(b, '[data-status-report] button');
+  await b.waitUntil(async () => Number(await (await b.$('[data-testid=status-pdf]')).getAttribute('data-pages')) > 0, { timeout: 30000, timeoutMsg: 'the status report never rendered' });
+  await (await b.$('[data-testid=status-pdf] img')).scrollIntoView();
+  await screenshot(b, 'stats-status-report');
   const href = await (await b.$('[data-testid=xlsx]')).getAttribute('href');
   const got = await b.execute(async (h) => { const r = await fetch(h); const buf = await r.arrayBuffer(); return [r.status, r.headers.get('content-type'), buf.byteLength, new Uint8Array(buf.slice(0, 2))[0]]; }, href);
   assert(got[0] === 200 && got[1].includes('spreadsheetml') && got[2] > 2000 && got[3] === 0x50, `the workbook: ${got}`);
@@ -232,6 +240,26 @@ step('archive: a secret archive asks the purpose and is logged; the inventory im
   await screenshot(b, 'archive-secret');
   const logged = sqlite(join(env.work, 'office', 'office.db'), "SELECT author || '|' || purpose FROM archive_access ORDER BY rowid DESC LIMIT 1;");
   assert(logged === '赵档|季度设备状态报告', `the read is logged with who and why: ${logged}`);
+
+  // The paper folder of the site lent for a purpose and given back; the read above is in the log.
+  await go(b, 'paper');
+  await waitText(b, '[data-testid=access-log]', '季度设备状态报告');
+  await type(b, '[data-testid=l-site]', SITE);
+  await type(b, '[data-testid=l-title]', '3号车道竣工资料');
+  await type(b, '[data-testid=l-borrower]', '王新');
+  await type(b, '[data-testid=l-purpose]', '改造前核对原始图纸');
+  await type(b, '[data-testid=l-due]', '2099-01-01');
+  await tap(b, '[data-testid=l-lend]');
+  const late = await text(b, '[data-testid=error]');
+  assert(/归还期限/.test(late), `a due date in 2099 is named: ${late}`);
+  const due = await b.execute(() => new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 10));
+  await type(b, '[data-testid=l-due]', due);
+  await tap(b, '[data-testid=l-lend]');
+  await waitText(b, 'tr[data-loan="3号车道竣工资料"]', '借出中');
+  await screenshot(b, 'paper-lent');
+  await tap(b, '[data-return="3号车道竣工资料"]');
+  await waitText(b, 'tr[data-loan="3号车道竣工资料"]', '已归还');
+  await screenshot(b, 'paper-returned');
 
   // The archive keeper imports the inventory: a bad row is named by file, row and column with
   // nothing written; the right file is checked (counts), then imported.

@@ -10,12 +10,14 @@ use crate::staff_web::{access, body, StaffCaller};
 use crate::{AppError, AppResult, Office};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use std::sync::Arc;
 use weibao::domain::device::Confidentiality;
 use weibao::inventory::{ImportOptions, ImportOutcome, Upload};
+use weibao::paper_archive;
 use weibao::views::archive::ArchiveView;
 
 pub fn router() -> Router<Arc<Office>> {
@@ -101,6 +103,91 @@ async fn open(
         let mut store = lock(&office.store)?;
         Ok(Json(store.with_author(&who, |s| {
             weibao::views::archive::open_cleared(s, &code, q.purpose.as_deref(), level)
+        })?))
+    })
+    .await
+}
+
+/// Who keeps the paper archives and reads the access log.
+pub const ARCHIVE_ROOM: &[Role] = &[Role::Archivist, Role::Admin];
+
+pub fn room_router() -> Router<Arc<Office>> {
+    Router::new()
+        .route("/api/v1/archive-access", get(access_log))
+        .route("/api/v1/paper-loans", get(loans).post(lend))
+        .route("/api/v1/paper-loans/{id}/return", post(give_back))
+}
+
+/// Everyone's reads of logged archives, with who and why.
+async fn access_log(
+    State(office): State<Arc<Office>>,
+    caller: StaffCaller,
+) -> AppResult<Json<Vec<weibao::views::archive::AccessRow>>> {
+    caller.require(ARCHIVE_ROOM)?;
+    blocking(move || {
+        Ok(Json(weibao::views::archive::access_log_all(&*lock(
+            &office.store,
+        )?)?))
+    })
+    .await
+}
+
+async fn loans(
+    State(office): State<Arc<Office>>,
+    caller: StaffCaller,
+) -> AppResult<Json<Vec<paper_archive::Loan>>> {
+    caller.require(ARCHIVE_ROOM)?;
+    blocking(move || {
+        let store = lock(&office.store)?;
+        let today = weibao::checklist::schedule::local_day(store.now());
+        Ok(Json(paper_archive::loans(store.conn(), today)?))
+    })
+    .await
+}
+
+async fn lend(
+    State(office): State<Arc<Office>>,
+    caller: StaffCaller,
+    b: Result<Json<paper_archive::NewLoan>, JsonRejection>,
+) -> AppResult<(StatusCode, Json<paper_archive::Loan>)> {
+    caller.require(ARCHIVE_ROOM)?;
+    let who = caller.author();
+    let mut input = body(b)?;
+    if input.lent_by.trim().is_empty() {
+        input.lent_by = who.clone();
+    }
+    blocking(move || {
+        let mut store = lock(&office.store)?;
+        let loan = store.with_author(&who, |s| s.write(|tx| paper_archive::lend(tx, &input)))?;
+        Ok((StatusCode::CREATED, Json(loan)))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ReturnBody {
+    #[serde(default)]
+    received_by: String,
+}
+
+async fn give_back(
+    State(office): State<Arc<Office>>,
+    caller: StaffCaller,
+    Path(id): Path<String>,
+    b: Result<Json<ReturnBody>, JsonRejection>,
+) -> AppResult<Json<paper_archive::Loan>> {
+    caller.require(ARCHIVE_ROOM)?;
+    let who = caller.author();
+    let input = body(b)?;
+    let received_by = if input.received_by.trim().is_empty() {
+        who.clone()
+    } else {
+        input.received_by
+    };
+    blocking(move || {
+        let mut store = lock(&office.store)?;
+        Ok(Json(store.with_author(&who, |s| {
+            s.write(|tx| paper_archive::give_back(tx, &id, &received_by))
         })?))
     })
     .await

@@ -7,7 +7,7 @@ use crate::staff::Role;
 use crate::staff_web::StaffCaller;
 use crate::{AppError, AppResult, Office};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use weibao::stats::{self, CommonFault, Scope, Stats};
+use weibao::status_report::StoredStatusReport;
 
 /// Who may see and export the statistics.
 pub const STATS: &[Role] = &[Role::Dispatcher, Role::TechLead, Role::Admin];
@@ -24,6 +25,50 @@ pub fn router() -> Router<Arc<Office>> {
     Router::new()
         .route("/api/v1/stats", get(view))
         .route("/api/v1/stats/xlsx", get(xlsx))
+        .route("/api/v1/status-reports", get(status_reports))
+        .route(
+            "/api/v1/status-reports/{number}/pdf",
+            get(status_report_pdf),
+        )
+}
+
+/// The device status reports (设备运行状态报告) engineers made and signed for customers, newest
+/// first, as they arrived with sync.
+async fn status_reports(
+    State(office): State<Arc<Office>>,
+    caller: StaffCaller,
+) -> AppResult<Json<Vec<StoredStatusReport>>> {
+    caller.require(STATS)?;
+    blocking(move || {
+        let store = lock(&office.store)?;
+        let mut all = weibao::status_report::all(store.conn())?;
+        all.sort_by(|a, b| b.signed_at.cmp(&a.signed_at));
+        Ok(Json(all))
+    })
+    .await
+}
+
+/// One signed status report's PDF, checked against its hash; one whose file has not arrived
+/// yet is named as such (`blob_pending`), an unknown number is 404.
+async fn status_report_pdf(
+    State(office): State<Arc<Office>>,
+    caller: StaffCaller,
+    Path(number): Path<String>,
+) -> AppResult<Response> {
+    caller.require(STATS)?;
+    blocking(move || {
+        let store = lock(&office.store)?;
+        let r = weibao::status_report::by_number(store.conn(), &number)?
+            .ok_or_else(|| weibao::Error::not_found("status_report", number.clone()))?;
+        let bytes = weibao::status_report::pdf_of(&store, &r)?;
+        let mut res = bytes.into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/pdf"),
+        );
+        Ok(res)
+    })
+    .await
 }
 
 #[derive(Deserialize)]

@@ -70,7 +70,7 @@ pub fn router(dir: Option<PathBuf>) -> Router<Arc<crate::Office>> {
 /// The areas of the web app a role may open, in the order the menu shows them: each is the
 /// role table of the endpoints behind it, so the menu never offers what the server refuses.
 pub fn areas(role: Role) -> Vec<&'static str> {
-    let table: [(&'static str, &[Role]); 12] = [
+    let table: [(&'static str, &[Role]); 13] = [
         ("board", access::BOARD),
         ("intake", access::INTAKE),
         ("review", access::REVIEW),
@@ -79,6 +79,7 @@ pub fn areas(role: Role) -> Vec<&'static str> {
         ("common_faults", access::COMMON_FAULTS),
         ("conflicts", access::CONFLICTS),
         ("archive", access::DEVICES),
+        ("paper", crate::archive_web::ARCHIVE_ROOM),
         ("import", crate::archive_web::IMPORT),
         ("engineers", crate::engineers_web::ENGINEERS),
         ("stock", crate::stock_web::STOCK),

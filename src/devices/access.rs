@@ -46,21 +46,39 @@ pub struct AccessLine {
     pub lane_name: String,
     /// Why it was read; `None` for reads of internal archives, which need no purpose.
     pub purpose: Option<String>,
+    /// Who read it: an engineer's name, or the office staff member's (their writes are
+    /// authored by name).
+    pub reader: String,
 }
 
 /// The current engineer's own archive reads, newest first (at most `limit`).
 pub fn access_log(store: &Store, limit: usize) -> Result<Vec<AccessLine>> {
+    reads(store, Some(store.current_engineer()), limit)
+}
+
+/// Everyone's archive reads, newest first (at most `limit`): the office's access log, where the
+/// archive keeper sees who read which archive and why (staff under their name, engineers under
+/// theirs once their record has synced).
+pub fn access_log_all(store: &Store, limit: usize) -> Result<Vec<AccessLine>> {
+    reads(store, None, limit)
+}
+
+fn reads(store: &Store, reader: Option<&str>, limit: usize) -> Result<Vec<AccessLine>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let mut st = store.conn().prepare(
-        "SELECT a.at, d.id, d.code, d.device_type, d.confidentiality, s.name, l.name, a.purpose
+    let mut st = store.conn().prepare_cached(
+        "SELECT a.at, d.id, d.code, d.device_type, d.confidentiality, s.name, l.name, a.purpose,
+                a.created_by, e.name
          FROM archive_access a
          JOIN device_now d ON d.id = a.device_id
          JOIN lane l ON l.id = d.lane_id
          JOIN site s ON s.id = l.site_id
-         WHERE a.created_by = ?1 AND a.deleted = 0
+         LEFT JOIN engineer e ON e.id = a.created_by
+         WHERE (?1 IS NULL OR a.created_by = ?1) AND a.deleted = 0
          ORDER BY a.at DESC, a.hlc DESC LIMIT ?2",
     )?;
-    let rows = st.query_map(rusqlite::params![store.current_engineer(), limit], |r| {
+    let rows = st.query_map(rusqlite::params![reader, limit], |r| {
+        let by: String = r.get(8)?;
+        let name: Option<String> = r.get(9)?;
         Ok(AccessLine {
             at: r.get(0)?,
             device_id: r.get(1)?,
@@ -70,6 +88,7 @@ pub fn access_log(store: &Store, limit: usize) -> Result<Vec<AccessLine>> {
             site_name: r.get(5)?,
             lane_name: r.get(6)?,
             purpose: r.get(7)?,
+            reader: name.unwrap_or(by),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

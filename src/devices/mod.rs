@@ -3,7 +3,7 @@
 mod access;
 mod lane_edit;
 
-pub use access::{access_log, AccessLine};
+pub use access::{access_log, access_log_all, AccessLine};
 pub use lane_edit::{
     add_found_at_lane, edit_at_lane, editable_fields, DeviceEdit, EditableField, FieldChange,
 };

@@ -236,6 +236,10 @@ pub static TABLES: &[Table] = &[
         completed_at: Text, feedback_at: Text, customer_opinion: Text, satisfaction: Int,
         summary: Text, closed_at: Text,
     }),
+    table!(paper_loan, Record, {
+        site_id: Text, device_id: Text, title: Text, borrower: Text, purpose: Text,
+        lent_by: Text, lent_at: Text, due_back: Text, returned_at: Text, received_by: Text,
+    }),
     table!(follow_up_call, Event, {
         kind: Text, work_order_id: Text, customer_id: Text, month: Text, called_at: Text,
         called_by: Text, person: Text, phone: Text, reached: Int, satisfaction: Int,

@@ -356,6 +356,8 @@ pub static RULES: &[Rule] = &[
         "customer → its sites and its contracts' sites",
         CONTACT,
     ),
+    // A paper archive loan belongs to the site whose archive it is.
+    sites("paper_loan", "its site", ITS_SITE),
     // A 回访 call goes where its customer goes, like a complaint: the engineer at the customer's
     // sites may read how the customer judged the visit.
     sites(

@@ -19,6 +19,7 @@ const OFFICE_ONLY: &[&str] = &[
     "checklist_template",
     "complaint",
     "follow_up_call",
+    "paper_loan",
 ];
 
 /// One change the office refused.
@@ -43,7 +44,8 @@ const SET_ASIDE: &str = "sync_set_aside";
 /// - any change to the checklist templates, which office staff add and retire
 ///   ([`crate::checklist::catalog`]);
 /// - any change to a complaint, which the service centre handles there ([`crate::complaints`]);
-/// - any 回访 call, which the service centre makes and records there ([`crate::follow_up`]).
+/// - any 回访 call, which the service centre makes and records there ([`crate::follow_up`]);
+/// - any paper archive loan, which the archive keeper records there ([`crate::paper_archive`]).
 pub fn vet(conn: &Connection, changes: &[Change], engineer_id: &str) -> Result<Vec<Refusal>> {
     let mut out = Vec::new();
     for (i, c) in changes.iter().enumerate() {
@@ -52,6 +54,11 @@ pub fn vet(conn: &Connection, changes: &[Change], engineer_id: &str) -> Result<V
                 (
                     "巡检模板由办公室人员添加或停用",
                     "checklist templates are added and retired by office staff",
+                )
+            } else if c.table == "paper_loan" {
+                (
+                    "纸质档案的借阅由档案管理员在办公室登记",
+                    "paper archive loans are recorded by the archive keeper at the office",
                 )
             } else if c.table == "follow_up_call" {
                 (

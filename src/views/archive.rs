@@ -77,9 +77,17 @@ pub fn edit_at_lane(
 
 /// The current engineer's own archive reads, newest first (the latest 200).
 pub fn access_log(store: &Store) -> Result<Vec<AccessRow>> {
+    Ok(rows_of(devices::access_log(store, 200)?))
+}
+
+/// Everyone's archive reads, newest first (the latest 500): the office's access log.
+pub fn access_log_all(store: &Store) -> Result<Vec<AccessRow>> {
+    Ok(rows_of(devices::access_log_all(store, 500)?))
+}
+
+fn rows_of(lines: Vec<devices::AccessLine>) -> Vec<AccessRow> {
     use crate::domain::device::{Confidentiality, DeviceType};
-    let lines = devices::access_log(store, 200)?;
-    Ok(lines
+    lines
         .into_iter()
         .map(|line| {
             let ty = DeviceType::parse(&line.device_type).ok();
@@ -93,7 +101,7 @@ pub fn access_log(store: &Store) -> Result<Vec<AccessRow>> {
                 line,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Open a device's archive (logged for confidential devices, by the store) for the screen.

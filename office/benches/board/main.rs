@@ -133,7 +133,7 @@ fn main() {
 
     let (cold, _, cold_bytes, _) = get("/api/v1/board", None);
     println!(
-        "GET /api/v1/board, first (computes every open work order's clocks): {:.0} ms, {:.2} MB (gzip)",
+        "GET /api/v1/board, first (computes every open work order's clocks): {:.0} ms, {:.2} MB of JSON",
         ms(cold),
         cold_bytes as f64 / 1e6
     );
@@ -214,7 +214,7 @@ fn report(what: &str, times: &mut [Duration], bytes: Option<usize>) {
     times.sort();
     let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
     let size = bytes.map_or(String::new(), |b| {
-        format!(", {:.2} MB (gzip)", b as f64 / 1e6)
+        format!(", {:.2} MB of JSON", b as f64 / 1e6)
     });
     println!(
         "{what}: p50 {:.1} ms, p99 {:.1} ms over {}{size}",

@@ -144,8 +144,8 @@ fn each_role_sees_its_areas_and_is_refused_on_the_others_new_endpoints() {
             Role::TechLead,
             "board,review,follow_ups,complaints,common_faults,conflicts,archive,stock,stats",
         ),
-        (Role::Archivist, "archive,import"),
-        (Role::Admin, "conflicts,import,engineers,stock,stats"),
+        (Role::Archivist, "archive,paper,import"),
+        (Role::Admin, "conflicts,paper,import,engineers,stock,stats"),
     ];
     for (i, (role, menu)) in areas.into_iter().enumerate() {
         let name = format!("员工{i}");
@@ -485,4 +485,83 @@ fn the_archive_keeper_imports_the_inventory_a_bad_row_named_and_nothing_written(
         serde_json::json!({"files": []}),
     );
     assert_eq!(status, 403, "the service centre does not import");
+}
+
+#[test]
+fn the_archive_keeper_lends_a_paper_folder_gets_it_back_and_reads_everyones_access_log() {
+    let server = Server::start(true, weibao_office::DEFAULT_MAX_BODY);
+    let password = add(&server, "赵档", Role::Archivist);
+    let keeper = login(&server, "赵档", &password);
+    let due = (chrono::Utc::now() + chrono::Duration::days(7))
+        .format("%Y-%m-%d")
+        .to_string();
+    let folder = |due: &str| {
+        serde_json::json!({"site": "西安综合保税区卡口", "device": "XA01-L03-PC01",
+            "title": "3号车道竣工资料", "borrower": "王新", "purpose": "核对原始图纸", "due_back": due})
+    };
+    let (status, bad) = post(
+        &server,
+        &keeper,
+        "/api/v1/paper-loans",
+        folder("2099-01-01"),
+    );
+    assert_eq!(
+        (status, bad["field"].as_str()),
+        (400, Some("paper_loan.due_back")),
+        "{bad}"
+    );
+    let (status, lent) = post(&server, &keeper, "/api/v1/paper-loans", folder(&due));
+    assert_eq!(
+        (status, lent["state"].as_str()),
+        (201, Some("out")),
+        "{lent}"
+    );
+    assert_eq!(lent["lent_by"], "赵档", "the person logged in");
+    let (status, twice) = post(&server, &keeper, "/api/v1/paper-loans", folder(&due));
+    assert_eq!(
+        (status, twice["kind"].as_str()),
+        (409, Some("paper_loan_out")),
+        "{twice}"
+    );
+    let id = lent["id"].as_str().expect("id");
+    let (status, back) = post(
+        &server,
+        &keeper,
+        &format!("/api/v1/paper-loans/{id}/return"),
+        serde_json::json!({}),
+    );
+    assert_eq!(
+        (status, back["state"].as_str(), back["received_by"].as_str()),
+        (200, Some("returned"), Some("赵档")),
+        "{back}"
+    );
+    let (_, all) = get(&server, "/api/v1/paper-loans", Some(&keeper));
+    assert_eq!(all.as_array().map(Vec::len), Some(1), "{all}");
+
+    // A secret archive read by the lead shows in the keeper's log under the lead's name.
+    let password = add(&server, "李明", Role::TechLead);
+    let lead = login(&server, "李明", &password);
+    let (status, _) = get(
+        &server,
+        "/api/v1/archive/XA01-L03-PC01?purpose=故障分析",
+        Some(&lead),
+    );
+    assert_eq!(status, 200);
+    let (_, log) = get(&server, "/api/v1/archive-access", Some(&keeper));
+    let first = &log[0];
+    assert_eq!(
+        (
+            first["reader"].as_str(),
+            first["purpose"].as_str(),
+            first["device_code"].as_str()
+        ),
+        (Some("李明"), Some("故障分析"), Some("XA01-L03-PC01")),
+        "{log}"
+    );
+    // The lead reads archives but does not keep the archive room.
+    assert_eq!(get(&server, "/api/v1/archive-access", Some(&lead)).0, 403);
+    assert_eq!(
+        post(&server, &lead, "/api/v1/paper-loans", folder(&due)).0,
+        403
+    );
 }
