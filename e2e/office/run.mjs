@@ -44,7 +44,7 @@ step('login: a wrong password is refused in Chinese, nothing is said about which
 step('engineers: the administrator enrols an engineer for one site; the token shows once as text and QR', async () => {
   await login(b, '周管', pw.admin);
   const areas = await b.$$('nav a').map((a) => a.getAttribute('data-area'));
-  assert(areas.join() === 'conflicts,paper,import,engineers,stock,stats', `the admin's menu comes from the server: ${areas}`);
+  assert(areas.join() === 'conflicts,org,paper,import,engineers,stock,stats', `the admin's menu comes from the server: ${areas}`);
   await go(b, 'engineers');
   await type(b, '[data-testid=e-name]', '王新');
   await tap(b, `input[data-site="${SITE}"]`);
@@ -238,6 +238,27 @@ step('archive: a secret archive asks the purpose and is logged; the inventory im
   await tap(b, '[data-testid=a-open]');
   await waitText(b, '[data-testid=archive]', 'XA01-L03-PC01');
   await screenshot(b, 'archive-secret');
+  // The keeper corrects its serial with the lane's own form; the change is in its history by name.
+  await tap(b, '[data-testid=correct]');
+  await type(b, '[data-testid=edit-form] input[name=serial]', 'IPC2026X0099');
+  await tap(b, '[data-testid=edit-save]');
+  await waitText(b, '[data-testid=edit-done]', 'IPC2026X0099');
+  await waitText(b, '[data-testid=serial]', 'IPC2026X0099');
+  await waitText(b, '[data-testid=history]', '赵档');
+  await screenshot(b, 'archive-corrected');
+  // And a lane found missing from the archive is added by hand with the desktop's own form.
+  await go(b, 'org');
+  const laneForm = '[data-testid=add-lane]';
+  await (await b.$(laneForm)).waitForDisplayed({ timeout: 10000 });
+  await b.waitUntil(async () => (await b.$$(`${laneForm} select[name=site_id] option`)).length > 1, { timeout: 10000, timeoutMsg: 'no sites offered' });
+  await (await b.$(`${laneForm} select[name=site_id]`)).selectByVisibleText(`${SITE} · 西安海关`);
+  await type(b, `${laneForm} input[name=code]`, 'L09');
+  await type(b, `${laneForm} input[name=name]`, '9号临时车道');
+  await tap(b, `${laneForm} button[type=submit]`);
+  await waitText(b, `${laneForm} [data-testid=made]`, 'L09');
+  await screenshot(b, 'org-by-hand');
+  const added = sqlite(join(env.work, 'office', 'office.db'), "SELECT author FROM lane WHERE code = 'L09';");
+  assert(added === '赵档', `the lane is in the office replica under the keeper's name: ${added}`);
   const logged = sqlite(join(env.work, 'office', 'office.db'), "SELECT author || '|' || purpose FROM archive_access ORDER BY rowid DESC LIMIT 1;");
   assert(logged === '赵档|季度设备状态报告', `the read is logged with who and why: ${logged}`);
 

@@ -14,6 +14,7 @@ pub mod enrolment;
 pub mod error;
 pub mod follow_up_web;
 pub mod intake_web;
+pub mod org_web;
 pub mod review_web;
 mod routes;
 mod sites;

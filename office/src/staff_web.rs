@@ -91,6 +91,7 @@ pub fn router() -> Router<Arc<Office>> {
         .merge(crate::engineers_web::router())
         .merge(crate::archive_web::router())
         .merge(crate::archive_web::room_router())
+        .merge(crate::org_web::router())
         .merge(crate::stock_web::router())
         .merge(crate::stats_web::router())
 }

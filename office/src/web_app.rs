@@ -69,8 +69,10 @@ pub fn router(dir: Option<PathBuf>) -> Router<Arc<crate::Office>> {
 
 /// The areas of the web app a role may open, in the order the menu shows them: each is the
 /// role table of the endpoints behind it, so the menu never offers what the server refuses.
+/// A few name a power inside a screen rather than a screen (`archive_edit`: the archive's
+/// correction form).
 pub fn areas(role: Role) -> Vec<&'static str> {
-    let table: [(&'static str, &[Role]); 13] = [
+    let table: [(&'static str, &[Role]); 15] = [
         ("board", access::BOARD),
         ("intake", access::INTAKE),
         ("review", access::REVIEW),
@@ -79,6 +81,8 @@ pub fn areas(role: Role) -> Vec<&'static str> {
         ("common_faults", access::COMMON_FAULTS),
         ("conflicts", access::CONFLICTS),
         ("archive", access::DEVICES),
+        ("archive_edit", crate::org_web::ARCHIVE_EDIT),
+        ("org", crate::org_web::ARCHIVE_KEEPING),
         ("paper", crate::archive_web::ARCHIVE_ROOM),
         ("import", crate::archive_web::IMPORT),
         ("engineers", crate::engineers_web::ENGINEERS),

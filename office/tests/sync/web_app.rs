@@ -144,8 +144,11 @@ fn each_role_sees_its_areas_and_is_refused_on_the_others_new_endpoints() {
             Role::TechLead,
             "board,review,follow_ups,complaints,common_faults,conflicts,archive,stock,stats",
         ),
-        (Role::Archivist, "archive,paper,import"),
-        (Role::Admin, "conflicts,paper,import,engineers,stock,stats"),
+        (Role::Archivist, "archive,archive_edit,org,paper,import"),
+        (
+            Role::Admin,
+            "conflicts,org,paper,import,engineers,stock,stats",
+        ),
     ];
     for (i, (role, menu)) in areas.into_iter().enumerate() {
         let name = format!("员工{i}");
@@ -562,6 +565,94 @@ fn the_archive_keeper_lends_a_paper_folder_gets_it_back_and_reads_everyones_acce
     assert_eq!(get(&server, "/api/v1/archive-access", Some(&lead)).0, 403);
     assert_eq!(
         post(&server, &lead, "/api/v1/paper-loans", folder(&due)).0,
+        403
+    );
+}
+
+#[test]
+fn the_archive_keeper_adds_a_site_lane_and_device_by_hand_and_corrects_a_serial_named_in_history() {
+    let server = Server::start(true, weibao_office::DEFAULT_MAX_BODY);
+    let password = add(&server, "赵档", Role::Archivist);
+    let keeper = login(&server, "赵档", &password);
+    let (_, customers) = get(&server, "/api/v1/org/customers", Some(&keeper));
+    let customer = customers[0]["id"].as_str().expect("a customer").to_string();
+    let (status, bad) = post(
+        &server,
+        &keeper,
+        "/api/v1/org/sites",
+        serde_json::json!({"customer_id": customer, "name": " "}),
+    );
+    assert_eq!(status, 400, "{bad}");
+    let (status, site) = post(
+        &server,
+        &keeper,
+        "/api/v1/org/sites",
+        serde_json::json!({"customer_id": customer, "name": "西安新筑卡口"}),
+    );
+    assert_eq!(status, 201, "{site}");
+    let (status, lane) = post(
+        &server,
+        &keeper,
+        "/api/v1/org/lanes",
+        serde_json::json!({"site_id": site["id"], "name": "1号进口车道", "code": "L01"}),
+    );
+    assert_eq!(status, 201, "{lane}");
+    let (status, device) = post(
+        &server,
+        &keeper,
+        "/api/v1/org/devices",
+        serde_json::json!({
+        "lane_id": lane["id"], "code": "XX01-L01-BG01", "device_type": "barrier_gate", "model": "BG-3000",
+        "manufacturer": "捷顺", "serial": "BG0001"}),
+    );
+    assert_eq!(status, 201, "{device}");
+    let (_, lanes) = get(&server, "/api/v1/org/lanes", Some(&keeper));
+    assert!(
+        lanes
+            .as_array()
+            .expect("lanes")
+            .iter()
+            .any(|l| l["id"] == lane["id"]),
+        "{lanes}"
+    );
+
+    let edit = "/api/v1/archive/XX01-L01-BG01/edit";
+    let (status, bad) = post(&server, &keeper, edit, serde_json::json!({"serial": ""}));
+    assert_eq!(
+        (status, bad["field"].as_str()),
+        (400, Some("device.serial")),
+        "{bad}"
+    );
+    let (status, done) = post(
+        &server,
+        &keeper,
+        edit,
+        serde_json::json!({"serial": "BG0002", "firmware": "V2.1"}),
+    );
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["archive"]["device"]["serial"], "BG0002", "{done}");
+    let history = done["archive"]["history"].as_array().expect("history");
+    assert!(
+        history
+            .iter()
+            .any(|h| h["by"] == "赵档"
+                && h["summary"].as_str().is_some_and(|s| s.contains("BG0002"))),
+        "the correction is in the history under the keeper's name: {history:?}"
+    );
+    let password = add(&server, "王芳", Role::Dispatcher);
+    let dispatcher = login(&server, "王芳", &password);
+    assert_eq!(
+        post(
+            &server,
+            &dispatcher,
+            edit,
+            serde_json::json!({"serial": "X"})
+        )
+        .0,
+        403
+    );
+    assert_eq!(
+        get(&server, "/api/v1/org/customers", Some(&dispatcher)).0,
         403
     );
 }
