@@ -12,8 +12,12 @@
 //! chromium, chromium-driver and a built web app are there, the board's first paint in the
 //! browser (`e2e/office/bench.mjs`).
 
+#[path = "../common/office.rs"]
+mod office_proc;
+
+use office_proc::{free_port, peak_rss_mb, Office};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use weibao::domain::work_order::FaultReportInput;
@@ -86,7 +90,7 @@ fn main() {
         .expect("staff")
         .1;
     drop(auth);
-    let server = Server::start(dir.path());
+    let server = Office::start(dir.path());
     let base = format!("http://127.0.0.1:{}", server.port);
     let http = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(300))
@@ -200,7 +204,7 @@ fn main() {
         one.push(d);
     }
     report("GET /api/v1/work-orders/{id}", &mut one, Some(bytes));
-    if let Some(mb) = peak_rss_mb(server.child.id()) {
+    if let Some(mb) = peak_rss_mb(server.pid()) {
         println!("office server peak memory: {mb:.0} MB");
     }
     first_paint(&base, &password);
@@ -279,50 +283,4 @@ fn first_paint(base: &str, password: &str) {
         }
         Err(e) => println!("first paint: node did not run: {e}"),
     }
-}
-
-struct Server {
-    port: u16,
-    child: Child,
-}
-
-impl Server {
-    fn start(data: &Path) -> Server {
-        let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_weibao-office"))
-            .arg("--data")
-            .arg(data)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .env("RUST_LOG", "warn")
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("weibao-office serve");
-        let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(120), "no office");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Server { port, child }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn peak_rss_mb(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }

@@ -4,7 +4,7 @@
 //! bad calls are named and nothing is stored.
 
 use crate::harness::Server;
-use crate::review::post;
+use crate::staff::post;
 use crate::staff::{add, get, login};
 use weibao_office::staff::Role;
 

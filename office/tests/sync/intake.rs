@@ -4,25 +4,9 @@
 //! outside every contract is flagged billable and the customer's consent is recorded; bad
 //! fields are named and nothing is stored.
 
-use crate::harness::{answer, client, weibao, Server};
-use crate::staff::{add, get, login, Login};
+use crate::harness::{weibao, Server};
+use crate::staff::{add, get, login, post};
 use weibao_office::staff::Role;
-use weibao_office::staff_web::CSRF_HEADER;
-
-fn post(
-    server: &Server,
-    who: &Login,
-    path: &str,
-    body: serde_json::Value,
-) -> (u16, serde_json::Value) {
-    answer(
-        client()
-            .post(format!("{}{path}", server.url))
-            .header("cookie", &who.cookie)
-            .header(CSRF_HEADER, &who.csrf)
-            .json(&body),
-    )
-}
 
 fn work_orders(server: &Server) -> i64 {
     server

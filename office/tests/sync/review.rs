@@ -7,26 +7,11 @@
 //! the wrong role, no session and a change without its CSRF token.
 
 use crate::harness::{answer, client, weibao, Laptop, Server};
-use crate::staff::{add, get, login, Login};
+use crate::staff::{add, get, login, post, Login};
 use reqwest::Method;
 use sha2::Digest;
 use weibao_office::staff::Role;
 use weibao_office::staff_web::{access, CSRF_HEADER};
-
-pub(crate) fn post(
-    server: &Server,
-    who: &Login,
-    path: &str,
-    body: serde_json::Value,
-) -> (u16, serde_json::Value) {
-    answer(
-        client()
-            .post(format!("{}{path}", server.url))
-            .header("cookie", &who.cookie)
-            .header(CSRF_HEADER, &who.csrf)
-            .json(&body),
-    )
-}
 
 /// Status, content type and bytes of a file answer.
 fn get_file(server: &Server, path: &str, who: &Login) -> (u16, String, Vec<u8>) {

@@ -64,6 +64,22 @@ pub(crate) fn get(server: &Server, path: &str, who: Option<&Login>) -> (u16, ser
     answer(r)
 }
 
+/// A change by `who` with their session cookie and CSRF token: status and JSON answer.
+pub(crate) fn post(
+    server: &Server,
+    who: &Login,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    answer(
+        client()
+            .post(format!("{}{path}", server.url))
+            .header("cookie", &who.cookie)
+            .header(CSRF_HEADER, &who.csrf)
+            .json(&body),
+    )
+}
+
 fn add_staff_as(
     server: &Server,
     who: &Login,

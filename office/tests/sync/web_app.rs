@@ -5,7 +5,7 @@
 //! 304, the customer's workbook, and archives cleared by role with the read logged by name.
 
 use crate::harness::{answer, client, Server};
-use crate::review::post;
+use crate::staff::post;
 use crate::staff::{add, get, login};
 use std::sync::Arc;
 use weibao_office::staff::Role;
