@@ -32,6 +32,7 @@ pub mod profile;
 pub mod report;
 pub mod resolution;
 pub mod review;
+pub mod service_centre;
 pub mod setup;
 pub mod sla;
 pub mod stats;

@@ -222,6 +222,14 @@ step('stock and statistics: every location, the quarter on screen and its workbo
   await b.waitUntil(async () => Number(await (await b.$('[data-testid=status-pdf]')).getAttribute('data-pages')) > 0, { timeout: 30000, timeoutMsg: 'the status report never rendered' });
   await (await b.$('[data-testid=status-pdf] img')).scrollIntoView();
   await screenshot(b, 'stats-status-report');
+  // And one made here, signed by the service centre (numbered KF-…).
+  await tap(b, '[data-testid=make-status-report]');
+  await waitText(b, '[data-testid=status-reports]', 'KF-', 60000);
+  const kf = sqlite(join(env.work, 'office', 'office.db'), "SELECT r.number || '|' || e.name FROM status_report r JOIN engineer e ON e.id = r.engineer_id WHERE r.number LIKE 'KF-%';");
+  assert(/^KF-.*\|客户服务中心$/.test(kf), `signed by the service centre: ${kf}`);
+  await b.waitUntil(async () => Number(await (await b.$('[data-testid=status-pdf]')).getAttribute('data-pages')) > 0, { timeout: 30000, timeoutMsg: 'the office-made report never rendered' });
+  await (await b.$('[data-testid=status-pdf] img')).scrollIntoView();
+  await screenshot(b, 'stats-office-report');
   const href = await (await b.$('[data-testid=xlsx]')).getAttribute('href');
   const got = await b.execute(async (h) => { const r = await fetch(h); const buf = await r.arrayBuffer(); return [r.status, r.headers.get('content-type'), buf.byteLength, new Uint8Array(buf.slice(0, 2))[0]]; }, href);
   assert(got[0] === 200 && got[1].includes('spreadsheetml') && got[2] > 2000 && got[3] === 0x50, `the workbook: ${got}`);

@@ -4,11 +4,11 @@
 
 use crate::routes::{blocking, lock};
 use crate::staff::Role;
-use crate::staff_web::StaffCaller;
+use crate::staff_web::{body, StaffCaller};
 use crate::{AppError, AppResult, Office};
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -25,7 +25,10 @@ pub fn router() -> Router<Arc<Office>> {
     Router::new()
         .route("/api/v1/stats", get(view))
         .route("/api/v1/stats/xlsx", get(xlsx))
-        .route("/api/v1/status-reports", get(status_reports))
+        .route(
+            "/api/v1/status-reports",
+            get(status_reports).post(make_status_report),
+        )
         .route(
             "/api/v1/status-reports/{number}/pdf",
             get(status_report_pdf),
@@ -44,6 +47,40 @@ async fn status_reports(
         let mut all = weibao::status_report::all(store.conn())?;
         all.sort_by(|a, b| b.signed_at.cmp(&a.signed_at));
         Ok(Json(all))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStatusReport {
+    customer: String,
+    quarter: String,
+    #[serde(default)]
+    site: Option<String>,
+}
+
+/// The customer's quarterly device status report made at the office and signed by the service
+/// centre ([`weibao::service_centre`]): the same report an engineer makes on the laptop, from
+/// the office replica's records. Who asked is in the office's log.
+async fn make_status_report(
+    State(office): State<Arc<Office>>,
+    caller: StaffCaller,
+    b: Result<Json<NewStatusReport>, JsonRejection>,
+) -> AppResult<(StatusCode, Json<StoredStatusReport>)> {
+    caller.require(STATS)?;
+    let req = body(b)?;
+    let who = caller.author();
+    blocking(move || {
+        let scope = Scope::quarter(&req.customer, req.site.as_deref(), &req.quarter)?;
+        let assets = weibao::report::ReportAssets::locate()?;
+        let mut store = lock(&office.store)?;
+        let centre = weibao::service_centre::ensure(&mut store)?;
+        let made = store.with_author(&centre, |s| {
+            weibao::status_report::make(s, &assets, &scope, weibao::Lang::Zh)
+        })?;
+        tracing::info!(staff = %who, number = %made.report.number, "status report made at the office");
+        Ok((StatusCode::CREATED, Json(made.report)))
     })
     .await
 }

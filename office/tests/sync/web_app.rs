@@ -656,3 +656,65 @@ fn the_archive_keeper_adds_a_site_lane_and_device_by_hand_and_corrects_a_serial_
         403
     );
 }
+
+#[test]
+fn a_status_report_made_at_the_office_is_signed_by_the_service_centre() {
+    let server = Server::start(true, weibao_office::DEFAULT_MAX_BODY);
+    let password = add(&server, "王芳", Role::Dispatcher);
+    let who = login(&server, "王芳", &password);
+    let (status, bad) = post(
+        &server,
+        &who,
+        "/api/v1/status-reports",
+        serde_json::json!({"customer": "西安海关", "quarter": "2026Q5"}),
+    );
+    assert_eq!(
+        (status, bad["field"].as_str()),
+        (400, Some("stats.quarter")),
+        "{bad}"
+    );
+    let (status, made) = post(
+        &server,
+        &who,
+        "/api/v1/status-reports",
+        serde_json::json!({"customer": "西安海关", "quarter": "2026Q4"}),
+    );
+    assert_eq!(status, 201, "{made}");
+    let number = made["number"].as_str().expect("number");
+    assert!(number.starts_with("KF-"), "{made}");
+    let pdf = client()
+        .get(format!("{}/api/v1/status-reports/{number}/pdf", server.url))
+        .header("cookie", &who.cookie)
+        .send()
+        .expect("pdf")
+        .bytes()
+        .expect("bytes");
+    let check = weibao::report::verify::verify_file(&pdf, None).expect("verify");
+    assert!(check.signature.valid, "{:?}", check.signature);
+    assert!(
+        check.signature.signer.contains("客户服务中心"),
+        "{}",
+        check.signature.signer
+    );
+    let (_, list) = get(&server, "/api/v1/status-reports", Some(&who));
+    assert!(
+        list.as_array()
+            .expect("list")
+            .iter()
+            .any(|r| r["number"] == number),
+        "{list}"
+    );
+
+    let password = add(&server, "赵档", Role::Archivist);
+    let keeper = login(&server, "赵档", &password);
+    assert_eq!(
+        post(
+            &server,
+            &keeper,
+            "/api/v1/status-reports",
+            serde_json::json!({"customer": "西安海关", "quarter": "2026Q4"})
+        )
+        .0,
+        403
+    );
+}
