@@ -113,10 +113,9 @@ pub fn complete_with(
             }
         }
         for (dev, (n, failed)) in per_device {
-            let summary = format!(
-                "{}完成：{n} 项已检，{failed} 项不合格（巡检 {}）",
-                st.header.name, st.header.id
-            );
+            // The line carries its own time and the device; an inspection's internal id would
+            // mean nothing to whoever reads the history.
+            let summary = format!("{}完成：{n} 项已检，{failed} 项不合格", st.header.name);
             devices::add_event(tx, dev, "inspection", &summary, None)?;
         }
         if pre_existing(&st) {

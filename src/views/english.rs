@@ -155,17 +155,22 @@ fn translate_line(kind: &str, s: &str) -> Option<String> {
     }
 }
 
-/// "电子卡口通道季度巡检完成：12 项已检，0 项不合格（巡检 ID）" (checklist::run::complete) or the
-/// demo's "2026-09-01 季度巡检：正常".
+/// "电子卡口通道季度巡检完成：12 项已检，0 项不合格" (checklist::complete; lines written before
+/// December 2026 end "（巡检 ID）") or the demo's "2026-09-01 季度巡检：正常".
 fn inspection_line_en(s: &str) -> Option<String> {
     if let Some(date) = s.strip_suffix(" 季度巡检：正常") {
         return Some(format!("{date} quarterly inspection: normal"));
     }
     let (name, rest) = s.split_once("完成：")?;
     let (checked, rest) = rest.split_once(" 项已检，")?;
+    let name = template_name_en(name).unwrap_or_else(|| name.to_string());
+    if let Some(failed) = rest.strip_suffix(" 项不合格") {
+        return Some(format!(
+            "{name} completed: {checked} items checked, {failed} failed"
+        ));
+    }
     let (failed, rest) = rest.split_once(" 项不合格（巡检 ")?;
     let id = rest.strip_suffix('）')?;
-    let name = template_name_en(name).unwrap_or_else(|| name.to_string());
     Some(format!(
         "{name} completed: {checked} items checked, {failed} failed (inspection {id})"
     ))
@@ -307,5 +312,31 @@ pub(crate) fn answer_en(item: &Item, zh: &str) -> String {
             None => zh.to_string(),
         },
         _ => zh.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::history_line_en;
+
+    #[test]
+    fn an_inspection_line_reads_in_english_with_or_without_the_old_inspection_id() {
+        let name = super::template_name_en("电子卡口通道季度巡检").expect("the quarterly template");
+        assert_eq!(
+            history_line_en(
+                "inspection",
+                "电子卡口通道季度巡检完成：12 项已检，1 项不合格"
+            ),
+            format!("{name} completed: 12 items checked, 1 failed")
+        );
+        let old = history_line_en(
+            "inspection",
+            "电子卡口通道季度巡检完成：12 项已检，0 项不合格（巡检 01a2b3）",
+        );
+        assert!(
+            old.ends_with("12 items checked, 0 failed (inspection 01a2b3)"),
+            "{old}"
+        );
+        assert!(!old.contains('巡'), "{old}");
     }
 }
