@@ -56,15 +56,15 @@ pub struct ComplaintStep {
     pub summary: Option<String>,
 }
 
-/// Where a complaint stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ComplaintState {
-    Received,
-    Answered,
-    Corrected,
-    Closed,
-}
+crate::domain::values::code_enum!(
+    /// Where a complaint stands (its labels are what every screen shows).
+    ComplaintState, "complaint.state" {
+        Received = "received", "已受理", "received";
+        Answered = "answered", "已答复", "answered";
+        Corrected = "corrected", "已纠正", "corrected";
+        Closed = "closed", "已关闭", "closed";
+    }
+);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Complaint {

@@ -58,6 +58,7 @@ pub const FIELDS: &[(&str, Label)] = &[
         l("服务纠正、改进过程", "correction"),
     ),
     ("complaint.customer", l("客户", "customer")),
+    ("complaint.state", l("投诉状态", "complaint state")),
     (
         "complaint.customer_opinion",
         l("客户意见", "customer's opinion"),
@@ -284,6 +285,7 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("paper_loan.purpose", l("借阅目的", "purpose")),
     ("paper_loan.received_by", l("接收人", "received by")),
     ("paper_loan.site", l("站点", "site")),
+    ("paper_loan.state", l("借阅状态", "loan state")),
     ("paper_loan.title", l("档案名称", "archive")),
     ("part.category", l("备件类别", "part category")),
     ("part.code", l("备件编号", "part code")),

@@ -32,14 +32,14 @@ pub struct NewLoan {
     pub lent_by: String,
 }
 
-/// Where a loan stands today.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LoanState {
-    Out,
-    Overdue,
-    Returned,
-}
+crate::domain::values::code_enum!(
+    /// Where a loan stands today (its labels are what every screen shows).
+    LoanState, "paper_loan.state" {
+        Out = "out", "借出中", "out";
+        Overdue = "overdue", "逾期未还", "overdue";
+        Returned = "returned", "已归还", "returned";
+    }
+);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Loan {

@@ -4,10 +4,12 @@
 //! here changes on every screen and report at once.
 
 use crate::billing::FaultCause;
+use crate::complaints::ComplaintState;
 use crate::domain::contract::ServiceCalendar;
 use crate::domain::device::{Confidentiality, DeviceStatus, DeviceType};
 use crate::domain::work_order::{WorkOrderKind, WorkOrderState};
 use crate::fault_register::Channel;
+use crate::paper_archive::LoanState;
 use crate::resolution::RemoteMethod;
 use crate::sla::PauseReason;
 use crate::stock::{LocationKind, MovementKind, PartCategory, PartCondition};
@@ -63,6 +65,8 @@ pub fn vocabularies() -> BTreeMap<&'static str, Group> {
         ("fault_cause", group!(FaultCause)),
         ("remote_method", group!(RemoteMethod)),
         ("service_calendar", group!(ServiceCalendar)),
+        ("complaint_state", group!(ComplaintState)),
+        ("paper_loan_state", group!(LoanState)),
     ])
 }
 
