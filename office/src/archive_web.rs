@@ -26,9 +26,6 @@ pub fn router() -> Router<Arc<Office>> {
         .route("/api/v1/import", post(import))
 }
 
-/// Who may import the inventory (台账) into the office replica.
-pub const IMPORT: &[Role] = &[Role::Archivist, Role::Admin];
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImportBody {
@@ -46,7 +43,7 @@ async fn import(
     caller: StaffCaller,
     b: Result<Json<ImportBody>, JsonRejection>,
 ) -> AppResult<Json<ImportOutcome>> {
-    caller.require(IMPORT)?;
+    caller.require(access::IMPORT)?;
     let who = caller.author();
     let req = body(b)?;
     if req.files.is_empty() {
@@ -108,9 +105,6 @@ async fn open(
     .await
 }
 
-/// Who keeps the paper archives and reads the access log.
-pub const ARCHIVE_ROOM: &[Role] = &[Role::Archivist, Role::Admin];
-
 pub fn room_router() -> Router<Arc<Office>> {
     Router::new()
         .route("/api/v1/archive-access", get(access_log))
@@ -123,7 +117,7 @@ async fn access_log(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
 ) -> AppResult<Json<Vec<weibao::views::archive::AccessRow>>> {
-    caller.require(ARCHIVE_ROOM)?;
+    caller.require(access::PAPER_ARCHIVE)?;
     blocking(move || {
         Ok(Json(weibao::views::archive::access_log_all(&*lock(
             &office.store,
@@ -136,7 +130,7 @@ async fn loans(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
 ) -> AppResult<Json<Vec<paper_archive::Loan>>> {
-    caller.require(ARCHIVE_ROOM)?;
+    caller.require(access::PAPER_ARCHIVE)?;
     blocking(move || {
         let store = lock(&office.store)?;
         let today = weibao::checklist::schedule::local_day(store.now());
@@ -150,7 +144,7 @@ async fn lend(
     caller: StaffCaller,
     b: Result<Json<paper_archive::NewLoan>, JsonRejection>,
 ) -> AppResult<(StatusCode, Json<paper_archive::Loan>)> {
-    caller.require(ARCHIVE_ROOM)?;
+    caller.require(access::PAPER_ARCHIVE)?;
     let who = caller.author();
     let mut input = body(b)?;
     if input.lent_by.trim().is_empty() {
@@ -176,7 +170,7 @@ async fn give_back(
     Path(id): Path<String>,
     b: Result<Json<ReturnBody>, JsonRejection>,
 ) -> AppResult<Json<paper_archive::Loan>> {
-    caller.require(ARCHIVE_ROOM)?;
+    caller.require(access::PAPER_ARCHIVE)?;
     let who = caller.author();
     let input = body(b)?;
     let received_by = if input.received_by.trim().is_empty() {

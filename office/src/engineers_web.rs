@@ -7,8 +7,7 @@
 use crate::auth::Engineer;
 use crate::enrolment;
 use crate::routes::{blocking, lock};
-use crate::staff::Role;
-use crate::staff_web::{body, StaffCaller};
+use crate::staff_web::{access, body, StaffCaller};
 use crate::{AppResult, Office};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -18,9 +17,6 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use weibao::org::SiteView;
-
-/// Who may manage engineers.
-pub const ENGINEERS: &[Role] = &[Role::Admin];
 
 pub fn router() -> Router<Arc<Office>> {
     Router::new()
@@ -49,7 +45,7 @@ async fn list(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
 ) -> AppResult<Json<Engineers>> {
-    caller.require(ENGINEERS)?;
+    caller.require(access::ENGINEERS)?;
     blocking(move || {
         let engineers = lock(&office.auth)?.list()?;
         let store = lock(&office.store)?;
@@ -98,7 +94,7 @@ async fn enrol(
     caller: StaffCaller,
     b: Result<Json<NewEngineer>, JsonRejection>,
 ) -> AppResult<(StatusCode, Json<Enrolled>)> {
-    caller.require(ENGINEERS)?;
+    caller.require(access::ENGINEERS)?;
     let req = body(b)?;
     blocking(move || {
         let mut auth = lock(&office.auth)?;
@@ -137,7 +133,7 @@ async fn assign(
     Path(who): Path<String>,
     b: Result<Json<Sites>, JsonRejection>,
 ) -> AppResult<Json<Engineer>> {
-    caller.require(ENGINEERS)?;
+    caller.require(access::ENGINEERS)?;
     let req = body(b)?;
     blocking(move || {
         let (e, _before) = lock(&office.auth)?.assign(&who, &req.sites)?;
@@ -151,7 +147,7 @@ async fn revoke(
     caller: StaffCaller,
     Path(who): Path<String>,
 ) -> AppResult<Json<Engineer>> {
-    caller.require(ENGINEERS)?;
+    caller.require(access::ENGINEERS)?;
     blocking(move || {
         let e = lock(&office.auth)?.revoke(&who)?;
         tracing::info!(staff = %caller.session.staff.name, engineer = %e.name, "engineer revoked");

@@ -6,8 +6,7 @@
 //! get it at their next sync.
 
 use crate::routes::{blocking, lock};
-use crate::staff::Role;
-use crate::staff_web::{body, StaffCaller};
+use crate::staff_web::{access, body, StaffCaller};
 use crate::{AppResult, Office};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -19,9 +18,6 @@ use std::sync::Arc;
 use weibao::domain::device::DeviceInput;
 use weibao::org::{LaneView, SiteView};
 use weibao::setup::{self, CustomerForm, LaneForm, SiteForm};
-
-/// Who keeps the archives by hand.
-pub const ARCHIVE_KEEPING: &[Role] = &[Role::Archivist, Role::Admin];
 
 pub fn router() -> Router<Arc<Office>> {
     Router::new()
@@ -39,7 +35,7 @@ async fn customers(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
 ) -> AppResult<Json<Vec<weibao::domain::org::Customer>>> {
-    caller.require(ARCHIVE_KEEPING)?;
+    caller.require(access::ORG)?;
     blocking(move || Ok(Json(setup::customers(&*lock(&office.store)?)?))).await
 }
 
@@ -47,7 +43,7 @@ async fn sites(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
 ) -> AppResult<Json<Vec<SiteView>>> {
-    caller.require(ARCHIVE_KEEPING)?;
+    caller.require(access::ORG)?;
     blocking(move || Ok(Json(weibao::org::sites(&*lock(&office.store)?)?))).await
 }
 
@@ -55,7 +51,7 @@ async fn lanes(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
 ) -> AppResult<Json<Vec<LaneView>>> {
-    caller.require(ARCHIVE_KEEPING)?;
+    caller.require(access::ORG)?;
     blocking(move || Ok(Json(weibao::org::lanes(&*lock(&office.store)?, None)?))).await
 }
 
@@ -70,7 +66,7 @@ where
     I: Send + 'static,
     T: Serialize + Send + 'static,
 {
-    caller.require(ARCHIVE_KEEPING)?;
+    caller.require(access::ORG)?;
     let who = caller.author();
     let input = body(b)?;
     blocking(move || {
@@ -113,9 +109,6 @@ async fn create_device(
     create(office, caller, b, setup::create_device).await
 }
 
-/// Who corrects a device's archive at the office.
-pub const ARCHIVE_EDIT: &[Role] = &[Role::Archivist];
-
 /// The archive keeper corrects a device's archive (serial, model, firmware, position, status,
 /// notes): the same fields and checks as the engineer's correction at the lane.
 async fn edit(
@@ -124,7 +117,7 @@ async fn edit(
     Path(code): Path<String>,
     b: Result<Json<weibao::devices::DeviceEdit>, JsonRejection>,
 ) -> AppResult<Json<weibao::views::archive::LaneEditView>> {
-    caller.require(ARCHIVE_EDIT)?;
+    caller.require(access::ARCHIVE_EDIT)?;
     let who = caller.author();
     let input = body(b)?;
     blocking(move || {

@@ -47,6 +47,16 @@ pub mod access {
     /// Signed reports, a work order as reviewed, its files, and closing it.
     pub const REVIEW: &[Role] = &[Dispatcher, TechLead];
     pub const CONFLICTS: &[Role] = &[TechLead, Admin];
+    pub const ENGINEERS: &[Role] = &[Admin];
+    pub const STOCK: &[Role] = &[Dispatcher, TechLead, Admin];
+    pub const STATS: &[Role] = &[Dispatcher, TechLead, Admin];
+    /// The inventory import, adding archives by hand, and the archive room (paper loans and
+    /// the access log).
+    pub const IMPORT: &[Role] = &[Archivist, Admin];
+    pub const ORG: &[Role] = &[Archivist, Admin];
+    pub const PAPER_ARCHIVE: &[Role] = &[Archivist, Admin];
+    /// Correcting a device's archive at the office.
+    pub const ARCHIVE_EDIT: &[Role] = &[Archivist];
 }
 
 pub fn router() -> Router<Arc<Office>> {

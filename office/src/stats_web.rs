@@ -3,8 +3,7 @@
 //! show) and the customer's workbook (statistics, fault register, common faults) as XLSX.
 
 use crate::routes::{blocking, lock};
-use crate::staff::Role;
-use crate::staff_web::{body, StaffCaller};
+use crate::staff_web::{access, body, StaffCaller};
 use crate::{AppError, AppResult, Office};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -13,13 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use weibao::stats::{self, CommonFault, Scope, Stats};
 use weibao::status_report::StoredStatusReport;
-
-/// Who may see and export the statistics.
-pub const STATS: &[Role] = &[Role::Dispatcher, Role::TechLead, Role::Admin];
 
 pub fn router() -> Router<Arc<Office>> {
     Router::new()
@@ -41,7 +36,7 @@ async fn status_reports(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
 ) -> AppResult<Json<Vec<StoredStatusReport>>> {
-    caller.require(STATS)?;
+    caller.require(access::STATS)?;
     blocking(move || {
         let store = lock(&office.store)?;
         let mut all = weibao::status_report::all(store.conn())?;
@@ -68,7 +63,7 @@ async fn make_status_report(
     caller: StaffCaller,
     b: Result<Json<NewStatusReport>, JsonRejection>,
 ) -> AppResult<(StatusCode, Json<StoredStatusReport>)> {
-    caller.require(STATS)?;
+    caller.require(access::STATS)?;
     let req = body(b)?;
     let who = caller.author();
     blocking(move || {
@@ -92,7 +87,7 @@ async fn status_report_pdf(
     caller: StaffCaller,
     Path(number): Path<String>,
 ) -> AppResult<Response> {
-    caller.require(STATS)?;
+    caller.require(access::STATS)?;
     blocking(move || {
         let store = lock(&office.store)?;
         let r = weibao::status_report::by_number(store.conn(), &number)?
@@ -145,7 +140,7 @@ async fn view(
     caller: StaffCaller,
     q: Result<Query<StatsQuery>, QueryRejection>,
 ) -> AppResult<Json<StatsView>> {
-    caller.require(STATS)?;
+    caller.require(access::STATS)?;
     let q = query(q)?;
     blocking(move || {
         let store = lock(&office.store)?;
@@ -153,15 +148,13 @@ async fn view(
             .quarter
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| stats::current_quarter(&store));
-        let customers: BTreeMap<String, String> = weibao::org::sites(&store)?
+        let customers: Vec<Customer> = weibao::setup::customers(&store)?
             .into_iter()
-            .map(|s| (s.customer_id, s.customer_name))
+            .map(|c| Customer {
+                id: c.id,
+                name: c.name,
+            })
             .collect();
-        let mut customers: Vec<Customer> = customers
-            .into_iter()
-            .map(|(id, name)| Customer { id, name })
-            .collect();
-        customers.sort_by(|a, b| a.name.cmp(&b.name));
         let (stats, common_faults) = match q.customer.filter(|c| !c.trim().is_empty()) {
             Some(c) => {
                 let scope = Scope::quarter(&c, None, &quarter)?;
@@ -188,7 +181,7 @@ async fn xlsx(
     caller: StaffCaller,
     q: Result<Query<StatsQuery>, QueryRejection>,
 ) -> AppResult<Response> {
-    caller.require(STATS)?;
+    caller.require(access::STATS)?;
     let q = query(q)?;
     blocking(move || {
         let store = lock(&office.store)?;

@@ -3,17 +3,13 @@
 //! figures are the core's ([`weibao::views::stock::overview`]), the same ledger the vans keep.
 
 use crate::routes::{blocking, lock};
-use crate::staff::Role;
-use crate::staff_web::StaffCaller;
+use crate::staff_web::{access, StaffCaller};
 use crate::{AppResult, Office};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
 use weibao::views::stock::StockOverview;
-
-/// Who may see the stock.
-pub const STOCK: &[Role] = &[Role::Dispatcher, Role::TechLead, Role::Admin];
 
 pub fn router() -> Router<Arc<Office>> {
     Router::new().route("/api/v1/stock", get(overview))
@@ -23,7 +19,7 @@ async fn overview(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
 ) -> AppResult<Json<StockOverview>> {
-    caller.require(STOCK)?;
+    caller.require(access::STOCK)?;
     blocking(move || {
         Ok(Json(weibao::views::stock::overview(&*lock(
             &office.store,

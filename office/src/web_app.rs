@@ -81,13 +81,13 @@ pub fn areas(role: Role) -> Vec<&'static str> {
         ("common_faults", access::COMMON_FAULTS),
         ("conflicts", access::CONFLICTS),
         ("archive", access::DEVICES),
-        ("archive_edit", crate::org_web::ARCHIVE_EDIT),
-        ("org", crate::org_web::ARCHIVE_KEEPING),
-        ("paper", crate::archive_web::ARCHIVE_ROOM),
-        ("import", crate::archive_web::IMPORT),
-        ("engineers", crate::engineers_web::ENGINEERS),
-        ("stock", crate::stock_web::STOCK),
-        ("stats", crate::stats_web::STATS),
+        ("archive_edit", access::ARCHIVE_EDIT),
+        ("org", access::ORG),
+        ("paper", access::PAPER_ARCHIVE),
+        ("import", access::IMPORT),
+        ("engineers", access::ENGINEERS),
+        ("stock", access::STOCK),
+        ("stats", access::STATS),
     ];
     table
         .into_iter()

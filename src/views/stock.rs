@@ -5,6 +5,7 @@ use super::time;
 use crate::stock::{self, Movement};
 use crate::store::Store;
 use crate::Result;
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,12 +62,9 @@ pub fn overview(store: &Store) -> Result<StockOverview> {
     for rma in stock::open_rmas(store)? {
         let device_code = store
             .conn()
-            .query_row(
-                "SELECT code FROM device WHERE id = ?1",
-                [&rma.device_id],
-                |r| r.get(0),
-            )
-            .ok();
+            .prepare_cached("SELECT code FROM device WHERE id = ?1")?
+            .query_row([&rma.device_id], |r| r.get(0))
+            .optional()?;
         rmas.push(RmaRow {
             device_code,
             opened_text: time::china_text(&rma.opened_at),
