@@ -33,10 +33,9 @@ export function addStaff(name, role) {
   return out[out.length - 1].trim();
 }
 
-/** The laptop: `weibao --db L …` with --json where asked, parsed. */
-export function laptop(db, args, json = false) {
-  const out = execFileSync(env.cli, ['--db', db, ...(json ? ['--json'] : []), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return json ? JSON.parse(out) : out;
+/** The laptop: `weibao --db L …`, its stdout (its progress lines on stderr stay out of the log). */
+export function laptop(db, args) {
+  return execFileSync(env.cli, ['--db', db, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export function sqlite(db, query) {

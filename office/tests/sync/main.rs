@@ -3,8 +3,10 @@
 //! binary (link time).
 
 mod admin;
+mod archive_room;
 mod blob_support;
 mod blobs;
+mod conflicts;
 mod dispatch;
 mod dump;
 mod enrol;

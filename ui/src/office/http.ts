@@ -93,4 +93,3 @@ export function qs(params: Record<string, string | number | null | undefined>): 
   return s ? `?${s}` : '';
 }
 
-export { asAppError };
