@@ -27,7 +27,7 @@ use chrono::{NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::schedule::{self, local_day, Slot, SlotStatus};
+use super::schedule::{self, contracts_meant, local_day, Slot, SlotStatus, LANES_OF_SITE};
 use super::template::InspectionKind;
 use crate::domain::contract::Contract;
 use crate::error::Result;
@@ -77,18 +77,9 @@ pub struct LaneBaseline {
 /// contract (id or number).
 pub fn baselines(store: &Store, contract: Option<&str>) -> Result<Vec<LaneBaseline>> {
     let today = local_day(store.now());
-    let contracts = match contract {
-        Some(c) => vec![crate::contracts::contract(store, c)?],
-        None => crate::contracts::contracts(store)?
-            .into_iter()
-            .filter(|c| c.start_date <= today && today <= c.end_date)
-            .collect(),
-    };
+    let contracts = contracts_meant(store, contract, today)?;
     let conn = store.conn();
-    let mut lanes_st = conn.prepare(
-        "SELECT l.id, l.code, l.name, s.name FROM lane l JOIN site s ON s.id = l.site_id
-         WHERE l.site_id = ?1 AND l.deleted = 0 ORDER BY l.code",
-    )?;
+    let mut lanes_st = conn.prepare(LANES_OF_SITE)?;
     let mut out = Vec::new();
     for c in &contracts {
         for site in &c.site_ids {

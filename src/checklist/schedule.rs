@@ -232,22 +232,34 @@ impl LaneSchedule {
     }
 }
 
-/// The schedule of every lane at every site a contract covers, as of the store clock's today:
-/// of one contract (id or number), or else of every contract in force today.
-pub fn schedule(store: &Store, contract: Option<&str>) -> Result<Vec<LaneSchedule>> {
-    let today = local_day(store.now());
-    let contracts = match contract {
+/// One contract (id or number), or else every contract in force on `today`: what a schedule
+/// or the baselines are read for.
+pub(crate) fn contracts_meant(
+    store: &Store,
+    contract: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<crate::domain::contract::Contract>> {
+    Ok(match contract {
         Some(c) => vec![crate::contracts::contract(store, c)?],
         None => crate::contracts::contracts(store)?
             .into_iter()
             .filter(|c| c.start_date <= today && today <= c.end_date)
             .collect(),
-    };
+    })
+}
+
+/// A site's lanes in code order, with the site's name: `id, code, name, site name`.
+pub(crate) const LANES_OF_SITE: &str =
+    "SELECT l.id, l.code, l.name, s.name FROM lane l JOIN site s ON s.id = l.site_id
+     WHERE l.site_id = ?1 AND l.deleted = 0 ORDER BY l.code";
+
+/// The schedule of every lane at every site a contract covers, as of the store clock's today:
+/// of one contract (id or number), or else of every contract in force today.
+pub fn schedule(store: &Store, contract: Option<&str>) -> Result<Vec<LaneSchedule>> {
+    let today = local_day(store.now());
+    let contracts = contracts_meant(store, contract, today)?;
     let conn = store.conn();
-    let mut lanes_st = conn.prepare(
-        "SELECT l.id, l.code, l.name, s.name FROM lane l JOIN site s ON s.id = l.site_id
-         WHERE l.site_id = ?1 AND l.deleted = 0 ORDER BY l.code",
-    )?;
+    let mut lanes_st = conn.prepare(LANES_OF_SITE)?;
     let mut done_st = conn.prepare(
         "SELECT completed_at FROM inspection
          WHERE lane_id = ?1 AND kind = 'quarterly' AND completed_at IS NOT NULL AND deleted = 0",
