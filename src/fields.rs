@@ -155,6 +155,7 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("contact.phone", l("联系电话", "contact phone")),
     ("contact.role", l("职务", "role")),
     ("contract.calendar", l("服务时间", "service hours")),
+    ("contract.customer_id", l("客户", "customer")),
     ("contract.end_date", l("合同结束日期", "contract end date")),
     ("contract.fee", l("合同金额", "contract fee")),
     (
@@ -164,6 +165,7 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("contract.levels", l("故障级别表", "fault-level table")),
     ("contract.name", l("合同名称", "contract name")),
     ("contract.number", l("合同编号", "contract number")),
+    ("contract.sites", l("服务站点", "sites covered")),
     ("contract.sla", l("服务时限条款", "SLA terms")),
     (
         "contract.start_date",
@@ -296,6 +298,14 @@ pub const FIELDS: &[(&str, Label)] = &[
     ("label.photo", l("标签照片", "label photo")),
     ("label.text", l("标签内容", "label text")),
     ("labels.scope", l("标签打印范围", "devices to label")),
+    (
+        "phone_confirmation.confirmer",
+        l("电话确认人", "who confirmed on the phone"),
+    ),
+    (
+        "phone_confirmation.phone",
+        l("确认电话", "phone confirmed on"),
+    ),
     ("photo", l("照片", "photo")),
     ("photos", l("照片", "photo")),
     ("photo.caption", l("照片说明", "photo caption")),

@@ -175,6 +175,9 @@ pub struct ReportReview {
     pub customer_signer: Option<String>,
     pub refused: bool,
     pub refusal_reason: Option<String>,
+    /// The number the customer confirmed on, when they confirmed on the phone (a fault
+    /// resolved without a visit) rather than signing.
+    pub confirmed_by_phone: Option<String>,
     pub signed_at: String,
     pub sha256: String,
     pub size: i64,
@@ -242,11 +245,14 @@ pub fn report(store: &Store, number: &str) -> Result<ReportReview> {
             [&wo.lane_id],
             |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?)),
         )?;
-    let (customer_signer, refused, refusal_reason) =
+    let (customer_signer, refused, refusal_reason, confirmed_by_phone) =
         match signature::current(store.conn(), &r.work_order_id)? {
-            Some(Confirmation::Signed { signer, .. }) => (Some(signer), false, None),
-            Some(Confirmation::Refused { reason, .. }) => (None, true, Some(reason)),
-            None => (None, false, None),
+            Some(Confirmation::Signed { signer, .. }) => (Some(signer), false, None, None),
+            Some(Confirmation::Refused { reason, .. }) => (None, true, Some(reason), None),
+            Some(Confirmation::ByPhone {
+                confirmer, phone, ..
+            }) => (Some(confirmer), false, None, Some(phone)),
+            None => (None, false, None, None),
         };
     let verification = verify(store, &r)?;
     Ok(ReportReview {
@@ -264,6 +270,7 @@ pub fn report(store: &Store, number: &str) -> Result<ReportReview> {
         customer_signer,
         refused,
         refusal_reason,
+        confirmed_by_phone,
         signed_at: r.signed_at,
         sha256: r.sha256,
         size: r.size,

@@ -101,7 +101,7 @@ pub fn create_site(store: &mut Store, form: &SiteForm) -> Result<Site> {
 
 /// A live customer or site named by its id (what the forms send) or by its exact name (what a
 /// person types at the command line). Two sites of one name are told apart by id.
-fn by_id_or_name(
+pub(crate) fn by_id_or_name(
     store: &Store,
     table: &'static str,
     field: &str,

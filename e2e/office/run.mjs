@@ -44,7 +44,7 @@ step('login: a wrong password is refused in Chinese, nothing is said about which
 step('engineers: the administrator enrols an engineer for one site; the token shows once as text and QR', async () => {
   await login(b, '周管', pw.admin);
   const areas = await b.$$('nav a').map((a) => a.getAttribute('data-area'));
-  assert(areas.join() === 'conflicts,org,paper,import,engineers,stock,stats', `the admin's menu comes from the server: ${areas}`);
+  assert(areas.join() === 'conflicts,org,contracts,paper,import,engineers,stock,stats', `the admin's menu comes from the server: ${areas}`);
   await go(b, 'engineers');
   await type(b, '[data-testid=e-name]', '王新');
   await tap(b, `input[data-site="${SITE}"]`);
@@ -236,6 +236,39 @@ step('stock and statistics: every location, the quarter on screen and its workbo
   await logout(b);
 });
 
+step('intake: a call fixed on the phone — no engineer sent, the customer confirms on the phone, the report signed by the service centre', async () => {
+  await login(b, '王芳', pw.dispatcher);
+  await go(b, 'intake');
+  await type(b, '[data-testid=phone]', FORM.phone);
+  await tap(b, '[data-testid=find-caller]');
+  await waitText(b, '[data-testid=caller]', '陈建国');
+  await type(b, '[data-testid=device-query]', 'XA01-L01-BG01');
+  await tap(b, '[data-testid=find-device]');
+  await waitText(b, '[data-testid=contract]', 'HT-');
+  await type(b, '[data-testid=phenomenon]', '道闸遥控抬杆无反应');
+  await tap(b, '[data-testid=register]');
+  await waitText(b, '[data-testid=registered]', '已登记');
+  const fixed = await (await b.$('[data-testid=registered]')).getAttribute('data-wo');
+  await type(b, '[data-testid=phone-fix-found]', '遥控器指示灯不亮');
+  await tap(b, '[data-testid=phone-fix-do]');
+  const missing = await text(b, '[data-testid=phone-fix] [data-testid=error]');
+  assert(/处理过程/.test(missing), `the missing field is named: ${missing}`);
+  await type(b, '[data-testid=phone-fix-process]', '电话指导值班员更换遥控器电池，抬杆恢复正常');
+  const confirmer = await (await b.$('[data-testid=phone-fix-confirmer]')).getValue();
+  assert(confirmer === '陈建国', `the caller confirms by default: ${confirmer}`);
+  await screenshot(b, 'intake-phone-fix');
+  await tap(b, '[data-testid=phone-fix-do]');
+  await waitText(b, '[data-testid=phone-fixed]', 'KF-', 60000);
+  await screenshot(b, 'intake-phone-fixed');
+  const db = join(env.work, 'office', 'office.db');
+  const got = sqlite(db, `SELECT w.state || '|' || e.name || '|' || p.confirmer || '|' || p.created_by FROM work_order_now w JOIN engineer e ON e.id = w.assignee_id JOIN phone_confirmation p ON p.work_order_id = w.id WHERE w.id = '${fixed}';`);
+  assert(got === 'customer_signed|客户服务中心|陈建国|王芳', `signed with no engineer sent: ${got}`);
+  await go(b, 'review');
+  await waitText(b, '[data-testid=reports]', '电话确认');
+  await screenshot(b, 'review-phone-fixed');
+  await logout(b);
+});
+
 step('archive: a secret archive asks the purpose and is logged; the inventory imported with its bad rows named; the service centre may not read a secret archive', async () => {
   await login(b, '赵档', pw.archivist);
   await type(b, '[data-testid=a-code]', 'XA01-L03-PC01');
@@ -265,6 +298,38 @@ step('archive: a secret archive asks the purpose and is logged; the inventory im
   await tap(b, `${laneForm} button[type=submit]`);
   await waitText(b, `${laneForm} [data-testid=made]`, 'L09');
   await screenshot(b, 'org-by-hand');
+  // A customer's address corrected below the forms; the change is named.
+  await (await b.$('[data-testid=correct-kind]')).selectByAttribute('value', 'customer');
+  await (await b.$('[data-testid=correct-record]')).selectByVisibleText('西安海关');
+  await type(b, '[data-testid=correct-value]', '西安市未央区凤城八路 100 号');
+  await tap(b, '[data-testid=correct-save]');
+  await waitText(b, '[data-testid=correct-saved]', '客户地址');
+  await screenshot(b, 'org-corrected');
+  // A contract's period extended, then its terms edited as the document: a typo is named.
+  await go(b, 'contracts');
+  await waitText(b, '[data-testid=contracts]', '西安海关');
+  const contract = await (await b.$('tr[data-contract]')).getAttribute('data-contract');
+  await tap(b, `[data-edit="${contract}"]`);
+  await type(b, '[data-testid=contract-end]', '2099-12-31');
+  await tap(b, '[data-testid=contract-save]');
+  const far = await text(b, '[data-testid=error]');
+  assert(/结束日期/.test(far), `a date in 2099 is named: ${far}`);
+  await type(b, '[data-testid=contract-end]', '2027-06-30');
+  await tap(b, '[data-testid=contract-save]');
+  await waitText(b, '[data-testid=contract-saved]', '合同结束日期');
+  await waitText(b, `tr[data-contract="${contract}"]`, '2027-06-30');
+  await tap(b, `[data-terms="${contract}"]`);
+  const terms = await (await b.$('[data-testid=terms-text]')).getValue();
+  assert(/inspections_per_year/.test(terms), `the terms as a document: ${terms.slice(0, 200)}`);
+  await type(b, '[data-testid=terms-text]', terms.replace('\nexclusions =', '\nexclusion ='));
+  await tap(b, '[data-testid=terms-save]');
+  const typo = await text(b, '[data-testid=error]');
+  assert(/exclusion/.test(typo) && /拼写错误/.test(typo), `the typo is named: ${typo}`);
+  await screenshot(b, 'contract-terms-refused');
+  await type(b, '[data-testid=terms-text]', terms.replace(/inspections_per_year = \d+/, 'inspections_per_year = 6'));
+  await tap(b, '[data-testid=terms-save]');
+  await waitText(b, '[data-testid=contract-saved]', '合同条款');
+  await screenshot(b, 'contracts');
   const added = sqlite(join(env.work, 'office', 'office.db'), "SELECT author FROM lane WHERE code = 'L09';");
   assert(added === '赵档', `the lane is in the office replica under the keeper's name: ${added}`);
   const logged = sqlite(join(env.work, 'office', 'office.db'), "SELECT author || '|' || purpose FROM archive_access ORDER BY rowid DESC LIMIT 1;");

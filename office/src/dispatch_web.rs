@@ -22,7 +22,9 @@ use weibao::work_orders::WorkOrderSummary;
 /// since the caller's copy: the web app polls every few seconds. The tag is the change log's
 /// last position (any change, local or synced) and the minute of the office's clock (a clock
 /// turns at risk or overdue with time alone, never faster than a minute matters on the board);
-/// the board computed for a tag is kept and shared by every poll until the tag moves.
+/// the board computed for a tag is kept and shared by every poll until the tag moves. It is
+/// read on the board's own connection, in one read transaction (one snapshot of the replica),
+/// so the seconds it takes at scale never hold up a sync or a dispatch.
 pub async fn board(
     State(office): State<Arc<Office>>,
     caller: StaffCaller,
@@ -38,7 +40,11 @@ pub async fn board(
         )
     })?;
     blocking(move || {
-        let store = lock(&office.store)?;
+        let store = lock(&office.board_reader)?;
+        let snapshot = store
+            .conn()
+            .unchecked_transaction()
+            .map_err(weibao::Error::from)?;
         let tag = format!(
             "\"board-{}-{}\"",
             weibao::store::changes::last_position(store.conn())?,
@@ -73,6 +79,7 @@ pub async fn board(
             };
             Json(weibao::views::board::page(&rows, &filter)).into_response()
         };
+        snapshot.commit().map_err(weibao::Error::from)?;
         res.headers_mut().insert(header::ETAG, etag);
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

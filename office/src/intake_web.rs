@@ -2,8 +2,8 @@
 //! by code, serial or label text with the contract that covers it, register the fault with
 //! every field of the 报障登记表, and record the customer's consent to a billable visit. Each
 //! rule is the core's ([`weibao::intake`], [`weibao::work_orders::report_fault`],
-//! [`weibao::billing::consent`]); the person who took the call is the logged-in dispatcher
-//! unless the form names another.
+//! [`weibao::billing::consent`], [`weibao::office_resolution`]); the person who took the call
+//! is the logged-in dispatcher unless the form names another.
 
 use crate::routes::{blocking, lock};
 use crate::staff_web::{access, body, StaffCaller};
@@ -142,6 +142,42 @@ pub async fn billing(
         Ok(Json(store.with_author(&who, |s| {
             weibao::billing::set(s, &id, &input)
         })?))
+    })
+    .await
+}
+
+/// A fault fixed on the phone or in a remote session from the office: the work order as it now
+/// stands (customer signed, no engineer sent) and its report, signed in the service centre's
+/// name.
+#[derive(Serialize)]
+pub struct ResolvedAtOffice {
+    work_order: WorkOrderView,
+    report: weibao::report::StoredReport,
+}
+
+pub async fn resolve_at_office(
+    State(office): State<Arc<Office>>,
+    caller: StaffCaller,
+    Path(id): Path<String>,
+    b: Result<Json<weibao::office_resolution::OfficeResolutionInput>, JsonRejection>,
+) -> AppResult<(StatusCode, Json<ResolvedAtOffice>)> {
+    caller.require(access::RESOLVE_AT_OFFICE)?;
+    let who = caller.author();
+    let input = body(b)?;
+    blocking(move || {
+        let assets = weibao::report::ReportAssets::locate()?;
+        let mut store = lock(&office.store)?;
+        let report = store.with_author(&who, |s| {
+            weibao::office_resolution::resolve(s, &assets, &id, &input, weibao::Lang::Zh)
+        })?;
+        tracing::info!(staff = %who, number = %report.number, "fault resolved at the office");
+        Ok((
+            StatusCode::CREATED,
+            Json(ResolvedAtOffice {
+                work_order: weibao::views::work_order::view(&store, &report.work_order_id)?,
+                report,
+            }),
+        ))
     })
     .await
 }

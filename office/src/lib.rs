@@ -14,6 +14,7 @@ pub mod enrolment;
 pub mod error;
 pub mod follow_up_web;
 pub mod intake_web;
+pub mod org_edit_web;
 pub mod org_web;
 pub mod review_web;
 mod routes;
@@ -50,6 +51,10 @@ pub struct Office {
     /// clocks take seconds at 10,000 of them, so each dispatcher's poll within the same minute
     /// and with no change in between reuses it.
     board_cache: Mutex<Option<(String, Arc<Vec<weibao::views::board::BoardRow>>)>>,
+    /// A second connection to the replica, only for computing the board: at 10,000 open work
+    /// orders that takes over a second, and on `store` it would hold every sync push and every
+    /// staff write for as long (WAL lets this reader run beside the writer).
+    board_reader: Mutex<Store>,
 }
 
 /// The files of an office data folder.
@@ -105,6 +110,7 @@ impl Office {
     pub fn open(data: &DataDir, max_body: usize) -> weibao::Result<Office> {
         let auth = data.open_auth()?;
         let store = data.open_store()?;
+        let board_reader = data.open_store()?;
         let blobs = blobs::Blobs::open(data, blobs::DEFAULT_MAX_BLOB)?;
         Ok(Office {
             store: Mutex::new(store),
@@ -114,6 +120,7 @@ impl Office {
             secure_cookies: false,
             web: web_app::find_dir(None),
             board_cache: Mutex::new(None),
+            board_reader: Mutex::new(board_reader),
         })
     }
 

@@ -42,6 +42,9 @@ pub mod access {
     pub const BOARD: &[Role] = &[Dispatcher, TechLead];
     pub const DISPATCH: &[Role] = &[Dispatcher];
     pub const INTAKE: &[Role] = &[Dispatcher];
+    /// A fault fixed on the phone or in a remote session from the office, and its report
+    /// signed in the service centre's name (the seeds: the after-sales people call back).
+    pub const RESOLVE_AT_OFFICE: &[Role] = &[Dispatcher, TechLead];
     pub const COMPLAINTS: &[Role] = &[Dispatcher, TechLead];
     pub const FOLLOW_UPS: &[Role] = &[Dispatcher, TechLead];
     /// Signed reports, a work order as reviewed, its files, and closing it.
@@ -50,8 +53,9 @@ pub mod access {
     pub const ENGINEERS: &[Role] = &[Admin];
     pub const STOCK: &[Role] = &[Dispatcher, TechLead, Admin];
     pub const STATS: &[Role] = &[Dispatcher, TechLead, Admin];
-    /// The inventory import, adding archives by hand, and the archive room (paper loans and
-    /// the access log).
+    /// The inventory import, adding and correcting archives by hand (customers, sites,
+    /// lanes, devices, contracts and their terms), and the archive room (paper loans and the
+    /// access log).
     pub const IMPORT: &[Role] = &[Archivist, Admin];
     pub const ORG: &[Role] = &[Archivist, Admin];
     pub const PAPER_ARCHIVE: &[Role] = &[Archivist, Admin];
@@ -91,6 +95,10 @@ pub fn router() -> Router<Arc<Office>> {
             post(crate::intake_web::billing),
         )
         .route(
+            "/api/v1/work-orders/{id}/resolve-at-office",
+            post(crate::intake_web::resolve_at_office),
+        )
+        .route(
             "/api/v1/complaints",
             get(crate::complaints_web::list).post(crate::complaints_web::register),
         )
@@ -102,6 +110,7 @@ pub fn router() -> Router<Arc<Office>> {
         .merge(crate::archive_web::router())
         .merge(crate::archive_web::room_router())
         .merge(crate::org_web::router())
+        .merge(crate::org_edit_web::router())
         .merge(crate::stock_web::router())
         .merge(crate::stats_web::router())
 }

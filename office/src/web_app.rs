@@ -72,7 +72,7 @@ pub fn router(dir: Option<PathBuf>) -> Router<Arc<crate::Office>> {
 /// A few name a power inside a screen rather than a screen (`archive_edit`: the archive's
 /// correction form).
 pub fn areas(role: Role) -> Vec<&'static str> {
-    let table: [(&'static str, &[Role]); 15] = [
+    let table: [(&'static str, &[Role]); 16] = [
         ("board", access::BOARD),
         ("intake", access::INTAKE),
         ("review", access::REVIEW),
@@ -83,6 +83,7 @@ pub fn areas(role: Role) -> Vec<&'static str> {
         ("archive", access::DEVICES),
         ("archive_edit", access::ARCHIVE_EDIT),
         ("org", access::ORG),
+        ("contracts", access::ORG),
         ("paper", access::PAPER_ARCHIVE),
         ("import", access::IMPORT),
         ("engineers", access::ENGINEERS),

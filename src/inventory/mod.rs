@@ -20,7 +20,7 @@ mod export;
 mod outcome;
 pub use outcome::{import_outcome, import_uploads_outcome, ImportOutcome, RowProblem};
 mod plan;
-mod plan_contract;
+pub(crate) mod plan_contract;
 mod plan_device;
 mod plan_org;
 mod table;

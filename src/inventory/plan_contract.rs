@@ -12,7 +12,7 @@ use crate::domain::values::{parse_date, Fen, MAX_NAME_CHARS};
 /// The separators of the covered-sites cell.
 const SITE_SEPARATORS: [char; 6] = ['、', ',', '，', ';', '；', '\n'];
 
-fn new_contract(today: chrono::NaiveDate) -> Contract {
+pub(crate) fn new_contract(today: chrono::NaiveDate) -> Contract {
     Contract {
         id: String::new(),
         number: String::new(),

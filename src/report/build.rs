@@ -246,6 +246,18 @@ pub fn build(store: &Store, work_order_id: &str, input: &BuildInput<'_>) -> Resu
             reason,
             at: local(Some(&at)),
         },
+        Some(signature::Confirmation::ByPhone {
+            confirmer,
+            phone,
+            recorded_by,
+            at,
+            ..
+        }) => CustomerSignature::ByPhone {
+            confirmer,
+            phone,
+            recorded_by,
+            at: local(Some(&at)),
+        },
         None => CustomerSignature::Pending,
     };
     Ok(doc)

@@ -281,8 +281,7 @@ fn ready(conn: &rusqlite::Connection, work_order_id: &str) -> Result<(String, St
         }
     }
     let confirmation = match signature::current(conn, &wo.id)? {
-        Some(signature::Confirmation::Signed { id, .. }) => id,
-        Some(signature::Confirmation::Refused { id, .. }) => id,
+        Some(c) => c.id().to_string(),
         None => {
             return Err(Error::refused(
                 "no_customer_confirmation",

@@ -1,13 +1,17 @@
 //! The customer's confirmation of a work order: a handwritten signature from the signature pad
 //! (a PNG with transparency) and the signer's name, or — when the customer will not sign — the
 //! refusal and its reason, which the report then states. A record without either is invalid
-//! (无客户确认视作无效记录), so a report cannot be finalised without one.
+//! (无客户确认视作无效记录), so a report cannot be finalised without one. A fault resolved
+//! without a visit (by phone or remote session, [`crate::resolution`]) has nobody at the lane to
+//! hold the pad: its customer confirms on the phone instead, and the person who took that call
+//! records who confirmed, on which number ([`confirm_by_phone`]). Only one confirmation is in
+//! force: recording one tombstones any other.
 
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::common::register_blob;
-use crate::domain::values::{required_text, MAX_NAME_CHARS, MAX_NOTE_CHARS};
+use crate::domain::values::{required_text, Phone, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 use crate::domain::work_order::WorkOrderState;
 use crate::store::{new_id, Store, Tx};
 use crate::work_orders;
@@ -29,6 +33,28 @@ pub enum Confirmation {
         reason: String,
         at: String,
     },
+    /// Confirmed on the phone after a resolution without a visit.
+    ByPhone {
+        id: String,
+        /// Who confirmed for the customer.
+        confirmer: String,
+        phone: String,
+        /// Who took the call and recorded it (a name: staff at the office, an engineer's name
+        /// on a laptop).
+        recorded_by: String,
+        at: String,
+    },
+}
+
+impl Confirmation {
+    /// The confirmation's own id: a report is finalised against this one, not a later one.
+    pub fn id(&self) -> &str {
+        match self {
+            Confirmation::Signed { id, .. }
+            | Confirmation::Refused { id, .. }
+            | Confirmation::ByPhone { id, .. } => id,
+        }
+    }
 }
 
 /// Store the signature pad's PNG and the signer's name for a work order. Refused unless the
@@ -69,30 +95,149 @@ pub fn refuse(store: &mut Store, work_order_id: &str, reason: &str) -> Result<Co
     })
 }
 
-/// The confirmation in force for a work order, if any.
+/// Record that the customer confirmed a work order resolved without a visit on the phone:
+/// `confirmer` for the customer, reached on `phone`. Refused for work done on site (the customer
+/// was there: a signature or a recorded refusal), before the work is resolved, and while the
+/// service record is incomplete.
+pub fn confirm_by_phone(
+    store: &mut Store,
+    work_order_id: &str,
+    confirmer: &str,
+    phone: &str,
+) -> Result<Confirmation> {
+    let confirmer = required_text("phone_confirmation.confirmer", confirmer, MAX_NAME_CHARS)?;
+    let phone = Phone::parse("phone_confirmation.phone", phone)?;
+    store.write(|tx| confirm_by_phone_in(tx, work_order_id, &confirmer, phone.as_str()))
+}
+
+/// [`confirm_by_phone`] inside a transaction that may have just resolved the work order.
+pub(crate) fn confirm_by_phone_in(
+    tx: &Tx,
+    work_order_id: &str,
+    confirmer: &str,
+    phone: &str,
+) -> Result<Confirmation> {
+    let wo = check_state(tx.conn(), work_order_id)?;
+    if crate::resolution::of(tx.conn(), &wo)?.is_none() {
+        return Err(Error::refused(
+            "confirmation_needs_signature",
+            "该工单是到场服务：客户须当面签字（或记录拒签及原因），电话确认只用于未到场解决的故障",
+            "this work was done on site: the customer signs there (or the refusal is recorded); \
+             a phone confirmation is only for a fault resolved without a visit",
+        ));
+    }
+    check_nothing_missing(tx.conn(), &wo)?;
+    tombstone_all(tx, &wo)?;
+    let id = new_id();
+    let at = tx.now().to_rfc3339();
+    tx.insert(
+        "phone_confirmation",
+        &id,
+        &[
+            ("work_order_id", &wo),
+            ("confirmer", &confirmer),
+            ("phone", &phone),
+            ("confirmed_at", &at),
+        ],
+    )?;
+    Ok(Confirmation::ByPhone {
+        id,
+        confirmer: confirmer.to_string(),
+        phone: phone.to_string(),
+        recorded_by: name_of(tx.conn(), tx.author())?,
+        at,
+    })
+}
+
+/// The confirmation in force for a work order, if any: the latest of a drawn signature, a
+/// refusal and a phone confirmation (two replicas may each have recorded one before they met).
 pub fn current(conn: &rusqlite::Connection, work_order_id: &str) -> Result<Option<Confirmation>> {
+    let drawn = drawn_or_refused(conn, work_order_id)?;
+    let phoned = by_phone(conn, work_order_id)?;
+    Ok(match (drawn, phoned) {
+        (Some((a, _)), Some((b, c))) if b > a => Some(c),
+        (Some((_, c)), _) | (None, Some((_, c))) => Some(c),
+        (None, None) => None,
+    })
+}
+
+/// A name for who recorded something: an engineer's id reads as their name, anything else
+/// (the office writes as the staff member's name) as itself.
+fn name_of(conn: &rusqlite::Connection, author: &str) -> Result<String> {
+    let name: Option<String> = conn
+        .prepare_cached("SELECT name FROM engineer WHERE id = ?1")?
+        .query_row([author], |r| r.get(0))
+        .optional()?;
+    Ok(name.unwrap_or_else(|| author.to_string()))
+}
+
+fn by_phone(
+    conn: &rusqlite::Connection,
+    work_order_id: &str,
+) -> Result<Option<(String, Confirmation)>> {
+    let row: Option<(String, String, String, String, String, String)> = conn
+        .prepare_cached(
+            "SELECT hlc, id, confirmer, phone, created_by, confirmed_at
+             FROM phone_confirmation WHERE work_order_id = ?1 AND deleted = 0
+             ORDER BY hlc DESC LIMIT 1",
+        )?
+        .query_row([work_order_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((hlc, id, confirmer, phone, by, at)) = row else {
+        return Ok(None);
+    };
+    let recorded_by = name_of(conn, &by)?;
+    Ok(Some((
+        hlc,
+        Confirmation::ByPhone {
+            id,
+            confirmer,
+            phone,
+            recorded_by,
+            at,
+        },
+    )))
+}
+
+fn drawn_or_refused(
+    conn: &rusqlite::Connection,
+    work_order_id: &str,
+) -> Result<Option<(String, Confirmation)>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, png_sha256, signer_name, refused, refusal_reason, signed_at
+            "SELECT id, png_sha256, signer_name, refused, refusal_reason, signed_at, hlc
              FROM customer_signature WHERE work_order_id = ?1 AND deleted = 0
              ORDER BY hlc DESC LIMIT 1",
         )?
         .query_row([work_order_id], |r| {
             let refused: bool = r.get(3)?;
-            Ok(if refused {
-                Confirmation::Refused {
-                    id: r.get(0)?,
-                    reason: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                    at: r.get(5)?,
-                }
-            } else {
-                Confirmation::Signed {
-                    id: r.get(0)?,
-                    png_sha256: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    signer: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    at: r.get(5)?,
-                }
-            })
+            let hlc: String = r.get(6)?;
+            Ok((
+                hlc,
+                if refused {
+                    Confirmation::Refused {
+                        id: r.get(0)?,
+                        reason: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                        at: r.get(5)?,
+                    }
+                } else {
+                    Confirmation::Signed {
+                        id: r.get(0)?,
+                        png_sha256: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                        signer: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                        at: r.get(5)?,
+                    }
+                },
+            ))
         })
         .optional()?)
 }
@@ -180,16 +325,7 @@ fn replace(
     signed: Option<(&str, &str)>,
     refusal: Option<&str>,
 ) -> Result<Confirmation> {
-    let previous: Vec<String> = tx
-        .conn()
-        .prepare_cached(
-            "SELECT id FROM customer_signature WHERE work_order_id = ?1 AND deleted = 0",
-        )?
-        .query_map([work_order_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for p in previous {
-        tx.tombstone("customer_signature", &p)?;
-    }
+    tombstone_all(tx, work_order_id)?;
     let id = new_id();
     let at = tx.now().to_rfc3339();
     let png = signed.map(|s| s.0);
@@ -221,4 +357,23 @@ fn replace(
         ],
     )?;
     Ok(c)
+}
+
+/// Tombstone every live confirmation of a work order (drawn, refused or by phone): the one
+/// recorded next is then the only one in force.
+fn tombstone_all(tx: &Tx, work_order_id: &str) -> Result<()> {
+    for table in ["customer_signature", "phone_confirmation"] {
+        // The table name is one of the two constants above, never input.
+        let previous: Vec<String> = tx
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT id FROM {table} WHERE work_order_id = ?1 AND deleted = 0"
+            ))?
+            .query_map([work_order_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for p in previous {
+            tx.tombstone(table, &p)?;
+        }
+    }
+    Ok(())
 }

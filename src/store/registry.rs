@@ -192,6 +192,9 @@ pub static TABLES: &[Table] = &[
         work_order_id: Text, png_sha256: Text, signer_name: Text, refused: Int,
         refusal_reason: Text, signed_at: Text,
     }),
+    table!(phone_confirmation, Record, {
+        work_order_id: Text, confirmer: Text, phone: Text, confirmed_at: Text,
+    }),
     table!(report, Event, {
         work_order_id: Text, number: Text, kind: Text, lang: Text, sha256: Text, size: Int,
         engineer_id: Text, signer: Text, cert_sha256: Text, signed_at: Text,

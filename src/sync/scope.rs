@@ -311,6 +311,11 @@ pub static RULES: &[Rule] = &[
         "work order → lane → site",
         VIA_WORK_ORDER,
     ),
+    sites(
+        "phone_confirmation",
+        "work order → lane → site",
+        VIA_WORK_ORDER,
+    ),
     sites("report", "work order → lane → site", VIA_WORK_ORDER),
     sites(
         "inspection_work_order",

@@ -75,6 +75,9 @@ pub struct WorkOrderView {
     pub default_signer: Option<String>,
     /// The fault may be resolved by phone or remote session now (responded, nobody on site).
     pub can_resolve_remotely: bool,
+    /// The office may still resolve it on the phone and sign its report in the service
+    /// centre's name ([`crate::office_resolution`]): nobody on site yet, not an inspection.
+    pub can_resolve_at_office: bool,
     /// How it was resolved when not on site.
     pub resolution: Option<crate::resolution::Resolution>,
     pub transitions: Vec<TransitionRow>,
@@ -217,6 +220,7 @@ pub fn view(store: &Store, id: &str) -> Result<WorkOrderView> {
         default_signer,
         can_resolve_remotely: state == WorkOrderState::Responded
             && d.summary.kind != crate::domain::work_order::WorkOrderKind::Inspection,
+        can_resolve_at_office: crate::office_resolution::possible(state, d.summary.kind),
         resolution: crate::resolution::of(store.conn(), &d.summary.id)?,
         transitions: d
             .transitions

@@ -87,3 +87,82 @@ fn a_reader_fixed_by_phone_is_resolved_without_a_visit_and_the_report_says_so() 
     assert!(!view.can_resolve_remotely);
     assert!(view.resolution.is_some());
 }
+
+#[test]
+fn a_customer_who_confirms_a_phone_fix_on_the_phone_is_printed_with_number_and_recorder() {
+    let (_t, db) = demo_db();
+    let made = ok(&cli(
+        &db,
+        &[
+            "--json",
+            "wo",
+            "report",
+            "--device",
+            "XA01-L01-CR01",
+            "--level",
+            "3",
+            "--phenomenon",
+            "读卡器不响应",
+        ],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&made).expect("json");
+    let wo = v["id"].as_str().expect("id").to_string();
+    for to in ["assigned", "responded"] {
+        ok(&cli(&db, &["wo", "advance", &wo, "--to", to]));
+    }
+    ok(&resolve(&db, &wo, "phone", "电话指导重启读卡器"));
+    let phone_sign = |who: &str, number: &str| {
+        cli(
+            &db,
+            &[
+                "--json",
+                "sign",
+                "--work-order",
+                &wo,
+                "--phone-confirmed-by",
+                who,
+                "--phone",
+                number,
+            ],
+        )
+    };
+    // The service record comes first, as before a signature.
+    assert_eq!(
+        error_json(&phone_sign("王值班", "13800138000"))["kind"],
+        "service_record_required"
+    );
+    ok(&cli(
+        &db,
+        &[
+            "wo",
+            "service",
+            &wo,
+            "--found",
+            "读卡器无响应",
+            "--process",
+            "电话指导重启读卡器",
+        ],
+    ));
+    assert_eq!(
+        error_json(&phone_sign("王值班", "call me"))["field"],
+        "phone_confirmation.phone"
+    );
+    let said = ok(&phone_sign("王值班", "13800138000"));
+    assert!(said.contains("by_phone"), "{said}");
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("phone.pdf");
+    ok(&cli(
+        &db,
+        &[
+            "report",
+            "render",
+            "--work-order",
+            &wo,
+            "--out",
+            p.to_str().expect("utf-8"),
+        ],
+    ));
+    let text = stdout(&tool("pdftotext", &[p.to_str().expect("utf-8"), "-"]));
+    assert!(text.contains("电话确认：王值班（13800138000）"), "{text}");
+    assert!(text.contains("记录人："), "{text}");
+}

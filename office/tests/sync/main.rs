@@ -14,6 +14,8 @@ mod follow_up;
 mod harness;
 mod intake;
 mod inventory;
+mod office_resolution;
+mod org_edit;
 mod protocol;
 mod restored;
 mod review;

@@ -120,8 +120,9 @@ fn without_a_build_the_root_says_how_to_make_one_and_a_folder_without_index_is_r
 #[test]
 fn each_role_sees_its_areas_and_is_refused_on_the_others_new_endpoints() {
     let server = Server::start(true, weibao_office::DEFAULT_MAX_BODY);
-    let endpoints: [(&str, &[Role]); 5] = [
+    let endpoints: [(&str, &[Role]); 6] = [
         ("/api/v1/engineers", &[Role::Admin]),
+        ("/api/v1/org/contracts", &[Role::Archivist, Role::Admin]),
         (
             "/api/v1/stock",
             &[Role::Dispatcher, Role::TechLead, Role::Admin],
@@ -145,10 +146,13 @@ fn each_role_sees_its_areas_and_is_refused_on_the_others_new_endpoints() {
             Role::TechLead,
             "board,review,follow_ups,complaints,common_faults,conflicts,archive,stock,stats",
         ),
-        (Role::Archivist, "archive,archive_edit,org,paper,import"),
+        (
+            Role::Archivist,
+            "archive,archive_edit,org,contracts,paper,import",
+        ),
         (
             Role::Admin,
-            "conflicts,org,paper,import,engineers,stock,stats",
+            "conflicts,org,contracts,paper,import,engineers,stock,stats",
         ),
     ];
     for (i, (role, menu)) in areas.into_iter().enumerate() {

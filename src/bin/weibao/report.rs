@@ -115,6 +115,12 @@ pub struct SignArgs {
     /// The customer refused to sign: the reason is recorded and printed on the report.
     #[arg(long)]
     refused: Option<String>,
+    /// A fault resolved without a visit: who confirmed for the customer on the phone (with
+    /// --phone, the number called).
+    #[arg(long, requires = "phone", conflicts_with_all = ["png", "refused"])]
+    phone_confirmed_by: Option<String>,
+    #[arg(long, requires = "phone_confirmed_by")]
+    phone: Option<String>,
 }
 
 #[derive(Args)]
@@ -371,11 +377,19 @@ pub fn sign(ctx: &mut Ctx, a: SignArgs) -> Result<(), Error> {
             signature::capture(&mut ctx.store, &wo, &bytes, signer)?
         }
         (None, _, Some(reason)) => signature::refuse(&mut ctx.store, &wo, reason)?,
+        (None, _, None) if a.phone_confirmed_by.is_some() => signature::confirm_by_phone(
+            &mut ctx.store,
+            &wo,
+            a.phone_confirmed_by.as_deref().unwrap_or_default(),
+            a.phone.as_deref().unwrap_or_default(),
+        )?,
         _ => {
             return Err(Error::invalid(
                 "signature",
-                "请给出 --png 文件和 --signer 签字人，或用 --refused 记录拒签原因",
-                "give --png FILE and --signer NAME, or --refused REASON",
+                "请给出 --png 文件和 --signer 签字人，或用 --refused 记录拒签原因，\
+                 或（未到场解决的故障）用 --phone-confirmed-by 和 --phone 记录电话确认",
+                "give --png FILE and --signer NAME, or --refused REASON, or (a fault resolved \
+                 without a visit) --phone-confirmed-by NAME --phone NUMBER",
             ))
         }
     };
@@ -386,6 +400,15 @@ pub fn sign(ctx: &mut Ctx, a: SignArgs) -> Result<(), Error> {
         signature::Confirmation::Refused { reason, at, .. } => {
             format!("工单 {wo}：已记录客户拒签（{}）：{reason}\n", local(at))
         }
+        signature::Confirmation::ByPhone {
+            confirmer,
+            phone,
+            at,
+            ..
+        } => format!(
+            "工单 {wo}：客户 {confirmer}（{phone}）已电话确认（{}）\n",
+            local(at)
+        ),
     })
 }
 

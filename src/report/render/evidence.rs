@@ -122,6 +122,7 @@ pub(crate) fn signatures(flow: &mut Flow<'_>, doc: &ReportDoc, images: &Images) 
     let gap = 14.0;
     let col_w = (CONTENT_W - gap) / 2.0;
     let sig_h = 64.0;
+    // A refusal or a phone confirmation is printed as words where the signature would be.
     let refusal = match &doc.signature {
         CustomerSignature::Refused { reason, .. } => {
             let text = format!(
@@ -129,6 +130,27 @@ pub(crate) fn signatures(flow: &mut Flow<'_>, doc: &ReportDoc, images: &Images) 
                 tr(l, "客户拒签：", "Customer refused to sign: ")
             );
             flow.shaper.wrap(&text, BODY, col_w - 16.0)
+        }
+        CustomerSignature::ByPhone {
+            confirmer,
+            phone,
+            recorded_by,
+            ..
+        } => {
+            let mut lines = flow.shaper.wrap(
+                &format!(
+                    "{}{confirmer}（{phone}）",
+                    tr(l, "电话确认：", "Confirmed by phone: ")
+                ),
+                BODY,
+                col_w - 16.0,
+            );
+            lines.extend(flow.shaper.wrap(
+                &format!("{}{recorded_by}", tr(l, "记录人：", "Recorded by: ")),
+                BODY,
+                col_w - 16.0,
+            ));
+            lines
         }
         _ => Vec::new(),
     };
@@ -197,10 +219,14 @@ pub(crate) fn signatures(flow: &mut Flow<'_>, doc: &ReportDoc, images: &Images) 
                 false,
             );
         }
-        CustomerSignature::Refused { at, .. } => {
+        CustomerSignature::Refused { at, .. } | CustomerSignature::ByPhone { at, .. } => {
+            let colour = match &doc.signature {
+                CustomerSignature::Refused { .. } => FAIL_TEXT,
+                _ => BLACK,
+            };
             let mut y = body_top;
             for line in &refusal {
-                flow.text(lx, baseline(y, BODY_LH, BODY), BODY, line, FAIL_TEXT, true);
+                flow.text(lx, baseline(y, BODY_LH, BODY), BODY, line, colour, true);
                 y += BODY_LH;
             }
             if at.is_some() {

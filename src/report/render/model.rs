@@ -253,6 +253,14 @@ pub enum CustomerSignature {
         reason: String,
         at: Option<NaiveDateTime>,
     },
+    /// Confirmed on the phone after a resolution without a visit: who for the customer, on
+    /// which number, and who took the call.
+    ByPhone {
+        confirmer: String,
+        phone: String,
+        recorded_by: String,
+        at: Option<NaiveDateTime>,
+    },
     Pending,
 }
 

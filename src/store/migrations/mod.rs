@@ -29,6 +29,7 @@ const SQL: &[&str] = &[
     include_str!("0016_complaint.sql"),
     include_str!("0017_follow_up.sql"),
     include_str!("0018_paper_loan.sql"),
+    include_str!("0019_phone_confirmation.sql"),
 ];
 
 fn migration(i: usize, sql: &'static str) -> M<'static> {

@@ -70,7 +70,7 @@ export interface TransitionRow { to: string; at_text: string; note: string | nul
 export interface FaultReportView { fault_time: string; phenomenon: string; location: string | null; contact_name: string | null; contact_phone: string | null; taken_by: string | null; channel: string | null; result: string | null }
 /** The work-order screen: what it may do next and what is missing, decided by the core. */
 export interface WorkOrderView extends WorkOrderRow {
-  next_steps: string[]; can_sign: boolean; default_signer: string | null; can_resolve_remotely: boolean;
+  next_steps: string[]; can_sign: boolean; default_signer: string | null; can_resolve_remotely: boolean; can_resolve_at_office: boolean;
   resolution: { method: string; method_label_zh: string; method_label_en: string; detail: string } | null; has_report: boolean; editable: boolean; missing: string[];
   transitions: TransitionRow[]; fault_report: FaultReportView | null; phenomenon_en: string | null; fault_time_text: string | null;
   channel_label: [string, string] | null; suggested_result: string | null;

@@ -7,10 +7,10 @@ export interface Verification { status: 'verified' | 'failed' | 'pending_file'; 
 export interface ReportReview {
   number: string; kind: string; title: string; work_order_id: string; work_order_state: string; customer_id: string; customer_name: string;
   site_name: string; lane_code: string; device_code: string | null; engineer_signer: string; customer_signer: string | null; refused: boolean;
-  refusal_reason: string | null; signed_at: string; sha256: string; size: number; verification: Verification;
+  refusal_reason: string | null; confirmed_by_phone: string | null; signed_at: string; sha256: string; size: number; verification: Verification;
 }
 export interface ReviewPhoto { id: string; caption: string | null; original_sha256: string; report_sha256: string; width: number; height: number; taken_at: string | null }
-export interface Confirmation { kind: 'signed' | 'refused'; id: string; png_sha256?: string; signer?: string; reason?: string; at: string }
+export interface Confirmation { kind: 'signed' | 'refused' | 'by_phone'; id: string; png_sha256?: string; signer?: string; reason?: string; confirmer?: string; phone?: string; recorded_by?: string; at: string }
 export interface WorkOrderReview extends WorkOrderView {
   photos: ReviewPhoto[]; confirmation: Confirmation | null; reports: ReportReview[]; can_close: boolean; close_refusal: AppError | null;
 }
