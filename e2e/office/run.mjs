@@ -318,6 +318,7 @@ step('archive: a secret archive asks the purpose and is logged; the inventory im
   await tap(b, '[data-testid=contract-save]');
   await waitText(b, '[data-testid=contract-saved]', '合同结束日期');
   await waitText(b, `tr[data-contract="${contract}"]`, '2027-06-30');
+  await screenshot(b, 'contract-corrected');
   await tap(b, `[data-terms="${contract}"]`);
   const terms = await (await b.$('[data-testid=terms-text]')).getValue();
   assert(/inspections_per_year/.test(terms), `the terms as a document: ${terms.slice(0, 200)}`);

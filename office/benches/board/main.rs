@@ -181,6 +181,36 @@ fn main() {
         &mut changed,
         None,
     );
+    // A staff write while the board recomputes: the board reads on its own connection, so the
+    // write (and a laptop's sync push) does not wait the second or so it takes.
+    let complaint = |i: usize| {
+        let t0 = Instant::now();
+        let r = http
+            .post(format!("{base}/api/v1/complaints"))
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .json(&serde_json::json!({"customer": "西安海关", "complainant": "压测", "content": format!("并发投诉 {i}")}))
+            .send()
+            .expect("complaint");
+        assert_eq!(r.status().as_u16(), 201);
+        t0.elapsed()
+    };
+    let mut during = Vec::new();
+    for i in 0..8 {
+        complaint(100 + i);
+        std::thread::scope(|s| {
+            let board = s.spawn(|| get("/api/v1/board", None));
+            std::thread::sleep(Duration::from_millis(150));
+            during.push(complaint(200 + i));
+            let (_, status, _, _) = board.join().expect("board thread");
+            assert_eq!(status, 200);
+        });
+    }
+    report(
+        "POST /api/v1/complaints while the board recomputes",
+        &mut during,
+        None,
+    );
     let tag = get("/api/v1/board", None).3;
     let mut polls = Vec::new();
     let mut not_modified = 0;

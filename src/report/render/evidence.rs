@@ -170,14 +170,13 @@ pub(crate) fn signatures(flow: &mut Flow<'_>, doc: &ReportDoc, images: &Images) 
     }
     let (lx, rx) = (MARGIN_X + 8.0, MARGIN_X + col_w + gap + 8.0);
     let label_y = baseline(top + 4.0, 16.0, BODY);
-    flow.text(
-        lx,
-        label_y,
-        BODY,
-        tr(l, "客户签字", "Customer signature"),
-        GREY_TEXT,
-        true,
-    );
+    let customer_label = match &doc.signature {
+        CustomerSignature::ByPhone { .. } => {
+            tr(l, "客户确认（电话）", "Customer confirmation (phone)")
+        }
+        _ => tr(l, "客户签字", "Customer signature"),
+    };
+    flow.text(lx, label_y, BODY, customer_label, GREY_TEXT, true);
     flow.text(
         rx,
         label_y,
