@@ -116,37 +116,17 @@ fn each_missing_or_wrong_field_is_named_and_nothing_is_written() {
 fn an_engineer_on_site_means_the_office_can_no_longer_resolve_it_on_the_phone() {
     let mut w = world();
     let wo = w.work_order.clone();
-    w.store
-        .write(|tx| {
-            for to in [
-                WorkOrderState::Assigned,
-                WorkOrderState::Responded,
-                WorkOrderState::OnSite,
-            ] {
-                work_orders::advance(tx, &wo, to, None, None)?;
-            }
-            Ok(())
-        })
-        .expect("engineer on site");
+    w.advance(&[
+        WorkOrderState::Assigned,
+        WorkOrderState::Responded,
+        WorkOrderState::OnSite,
+    ]);
     let err = resolve_as_dispatcher(&mut w, &call()).expect_err("on site");
     assert_eq!(err.kind(), "not_resolvable_at_office");
 
     // Resolved there, the customer signs there: a phone confirmation is refused.
-    w.store
-        .write(|tx| {
-            work_orders::advance(tx, &wo, WorkOrderState::Resolved, None, None)?;
-            work_orders::record_service(
-                tx,
-                &wo,
-                &ServiceRecordInput {
-                    found_state: "读卡器死机".into(),
-                    process: "更换读卡器".into(),
-                    ..Default::default()
-                },
-            )
-            .map(|_| ())
-        })
-        .expect("resolved on site");
+    w.advance(&[WorkOrderState::Resolved]);
+    w.record_service("读卡器死机", "更换读卡器");
     let err = signature::confirm_by_phone(&mut w.store, &wo, "王值班", "13800138000")
         .expect_err("visit needs the pad");
     assert_eq!(err.kind(), "confirmation_needs_signature");
@@ -191,31 +171,20 @@ fn a_stop_before_the_report_is_finished_by_the_same_request_again() {
             })
         })
         .expect("first step");
-    let events_before: i64 = w
-        .store
-        .conn()
-        .query_row(
-            "SELECT COUNT(*) FROM work_order_event WHERE work_order_id = ?1",
-            [&wo],
-            |r| r.get(0),
-        )
-        .expect("events");
+    let events = |w: &World| -> i64 {
+        w.store
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM work_order_event WHERE work_order_id = ?1",
+                [&w.work_order],
+                |r| r.get(0),
+            )
+            .expect("events")
+    };
+    let before = events(&w);
     let report = resolve_as_dispatcher(&mut w, &call()).expect("finished");
     assert!(report.number.starts_with("KF-"));
-    let events_after: i64 = w
-        .store
-        .conn()
-        .query_row(
-            "SELECT COUNT(*) FROM work_order_event WHERE work_order_id = ?1",
-            [&wo],
-            |r| r.get(0),
-        )
-        .expect("events");
-    assert_eq!(
-        events_after,
-        events_before + 1,
-        "only the signing step added"
-    );
+    assert_eq!(events(&w), before + 1, "only the signing step added");
     // And once signed, a third request is refused as final, not signed twice.
     let err = resolve_as_dispatcher(&mut w, &call()).expect_err("signed");
     assert_eq!(err.kind(), "immutable");
@@ -225,23 +194,13 @@ fn a_stop_before_the_report_is_finished_by_the_same_request_again() {
 fn a_phone_confirmation_replaces_an_earlier_refusal_and_only_one_is_in_force() {
     let mut w = world();
     let wo = w.work_order.clone();
+    w.advance(&[WorkOrderState::Assigned, WorkOrderState::Responded]);
     w.store
         .write(|tx| {
-            work_orders::advance(tx, &wo, WorkOrderState::Assigned, None, None)?;
-            work_orders::advance(tx, &wo, WorkOrderState::Responded, None, None)?;
-            crate::resolution::resolve_remotely(tx, &wo, "remote", "远程重启识别服务")?;
-            work_orders::record_service(
-                tx,
-                &wo,
-                &ServiceRecordInput {
-                    found_state: "识别服务无响应".into(),
-                    process: "远程重启识别服务".into(),
-                    ..Default::default()
-                },
-            )
-            .map(|_| ())
+            crate::resolution::resolve_remotely(tx, &wo, "remote", "远程重启识别服务").map(|_| ())
         })
         .expect("resolved remotely");
+    w.record_service("识别服务无响应", "远程重启识别服务");
     signature::refuse(&mut w.store, &wo, "值班员无权签字").expect("refused");
     signature::confirm_by_phone(&mut w.store, &wo, "科长 刘", "029-88886666").expect("phoned");
     assert!(matches!(

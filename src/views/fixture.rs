@@ -6,7 +6,7 @@
 use crate::domain::contract::{BillingTerms, Contract, ServiceCalendar};
 use crate::domain::device::DeviceInput;
 use crate::domain::values::Fen;
-use crate::domain::work_order::FaultReportInput;
+use crate::domain::work_order::{FaultReportInput, ServiceRecordInput, WorkOrderState};
 use crate::{contracts, devices, org, work_orders};
 use crate::{FakeClock, Store};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -97,5 +97,33 @@ pub fn world() -> World {
         clock,
         work_order,
         _dir: dir,
+    }
+}
+
+impl World {
+    /// Move the world's work order through `steps`, in one transaction.
+    pub fn advance(&mut self, steps: &[WorkOrderState]) {
+        let wo = self.work_order.clone();
+        self.store
+            .write(|tx| {
+                for to in steps {
+                    work_orders::advance(tx, &wo, *to, None, None)?;
+                }
+                Ok(())
+            })
+            .expect("the steps are the state machine's");
+    }
+
+    /// Write the world's work order's service record (what a signature needs first).
+    pub fn record_service(&mut self, found_state: &str, process: &str) {
+        let wo = self.work_order.clone();
+        let input = ServiceRecordInput {
+            found_state: found_state.into(),
+            process: process.into(),
+            ..Default::default()
+        };
+        self.store
+            .write(|tx| work_orders::record_service(tx, &wo, &input).map(|_| ()))
+            .expect("a complete service record");
     }
 }

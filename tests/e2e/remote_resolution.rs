@@ -31,11 +31,10 @@ fn ok(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
-#[test]
-fn a_reader_fixed_by_phone_is_resolved_without_a_visit_and_the_report_says_so() {
-    let (t, db) = demo_db();
+/// A level-3 fault on the card reader of lane L01, as the CLI reports it; its id.
+fn reader_fault(db: &std::path::Path, phenomenon: &str) -> String {
     let made = ok(&cli(
-        &db,
+        db,
         &[
             "--json",
             "wo",
@@ -45,11 +44,17 @@ fn a_reader_fixed_by_phone_is_resolved_without_a_visit_and_the_report_says_so() 
             "--level",
             "3",
             "--phenomenon",
-            "读卡器偶尔不响应",
+            phenomenon,
         ],
     ));
     let v: serde_json::Value = serde_json::from_str(&made).expect("json");
-    let wo = v["id"].as_str().expect("id").to_string();
+    v["id"].as_str().expect("id").to_string()
+}
+
+#[test]
+fn a_reader_fixed_by_phone_is_resolved_without_a_visit_and_the_report_says_so() {
+    let (t, db) = demo_db();
+    let wo = reader_fault(&db, "读卡器偶尔不响应");
     // Before anyone responded it cannot be resolved remotely.
     let early = resolve(&db, &wo, "phone", "x");
     assert_eq!(error_json(&early)["kind"], "not_remotely_resolvable");
@@ -91,22 +96,7 @@ fn a_reader_fixed_by_phone_is_resolved_without_a_visit_and_the_report_says_so() 
 #[test]
 fn a_customer_who_confirms_a_phone_fix_on_the_phone_is_printed_with_number_and_recorder() {
     let (_t, db) = demo_db();
-    let made = ok(&cli(
-        &db,
-        &[
-            "--json",
-            "wo",
-            "report",
-            "--device",
-            "XA01-L01-CR01",
-            "--level",
-            "3",
-            "--phenomenon",
-            "读卡器不响应",
-        ],
-    ));
-    let v: serde_json::Value = serde_json::from_str(&made).expect("json");
-    let wo = v["id"].as_str().expect("id").to_string();
+    let wo = reader_fault(&db, "读卡器不响应");
     for to in ["assigned", "responded"] {
         ok(&cli(&db, &["wo", "advance", &wo, "--to", to]));
     }
