@@ -76,28 +76,23 @@ pub fn resolve(
                     "an inspection is done at the lane; it cannot be resolved on the phone",
                 ));
             }
-            match wo.state {
-                // Taken by the service centre: a reported fault is assigned to it, one
-                // already with an engineer changes hands (and leaves their list).
-                WorkOrderState::Reported | WorkOrderState::Assigned | WorkOrderState::Responded => {
-                    crate::dispatch::dispatch(tx, &wo.id, &centre, None)?;
-                }
-                s => {
-                    return Err(Error::refused(
-                        "not_resolvable_at_office",
-                        format!(
-                            "工单当前为「{}」：工程师已到场或工作已完成，不能再由客服中心电话解决",
-                            s.label_zh()
-                        ),
-                        format!(
-                            "the work order is {}: an engineer is on site or the work is done, \
-                             so the office can no longer resolve it on the phone",
-                            s.label_en()
-                        ),
-                    ))
-                }
+            if !possible(wo.state, wo.kind) {
+                return Err(Error::refused(
+                    "not_resolvable_at_office",
+                    format!(
+                        "工单当前为「{}」：工程师已到场或工作已完成，不能再由客服中心电话解决",
+                        wo.state.label_zh()
+                    ),
+                    format!(
+                        "the work order is {}: an engineer is on site or the work is done, \
+                         so the office can no longer resolve it on the phone",
+                        wo.state.label_en()
+                    ),
+                ));
             }
-            let now = work_orders::summary_in(tx.conn(), &wo.id)?;
+            // Taken by the service centre: a reported fault is assigned to it, one already
+            // with an engineer changes hands (and leaves their list).
+            let now = crate::dispatch::dispatch(tx, &wo.id, &centre, None)?;
             if now.state == WorkOrderState::Assigned {
                 work_orders::advance(
                     tx,

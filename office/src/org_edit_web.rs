@@ -4,7 +4,7 @@
 //! ([`weibao::org_edit`]); each write is under the name of the person logged in.
 
 use crate::routes::{blocking, lock};
-use crate::staff_web::{access, body, StaffCaller};
+use crate::staff_web::{access, StaffCaller};
 use crate::{AppResult, Office};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -33,7 +33,7 @@ pub fn router() -> Router<Arc<Office>> {
         )
 }
 
-/// Run `write` on `key` with `input` as the person logged in.
+/// Correct the record `key` with the form in `b`, as the person logged in.
 async fn write<I, T>(
     office: Arc<Office>,
     caller: StaffCaller,
@@ -43,16 +43,10 @@ async fn write<I, T>(
 ) -> AppResult<Json<T>>
 where
     I: Send + 'static,
-    T: Serialize + Send + 'static,
+    T: Send + 'static,
 {
-    caller.require(access::ORG)?;
-    let who = caller.author();
-    let input = body(b)?;
-    blocking(move || {
-        let mut store = lock(&office.store)?;
-        Ok(Json(store.with_author(&who, |s| write(s, &key, &input))?))
-    })
-    .await
+    let done = crate::org_web::as_staff(office, caller, b, move |s, i| write(s, &key, i)).await?;
+    Ok(Json(done))
 }
 
 async fn edit_customer(
@@ -104,15 +98,7 @@ async fn create_contract(
     caller: StaffCaller,
     b: Result<Json<ContractForm>, JsonRejection>,
 ) -> AppResult<(StatusCode, Json<Contract>)> {
-    caller.require(access::ORG)?;
-    let who = caller.author();
-    let input = body(b)?;
-    blocking(move || {
-        let mut store = lock(&office.store)?;
-        let made = store.with_author(&who, |s| org_edit::create_contract(s, &input))?;
-        Ok((StatusCode::CREATED, Json(made)))
-    })
-    .await
+    crate::org_web::create(office, caller, b, org_edit::create_contract).await
 }
 
 /// A contract's terms as the TOML document a person edits (with its header of units).

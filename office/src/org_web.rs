@@ -55,8 +55,30 @@ async fn lanes(
     blocking(move || Ok(Json(weibao::org::lanes(&*lock(&office.store)?, None)?))).await
 }
 
-/// Run `write` as the person logged in and answer 201 with what it made.
-async fn create<I, T>(
+/// Run `write` on the form in `b` as the person logged in, for the archive's roles (adding
+/// and correcting by hand share it, [`crate::org_edit_web`] too).
+pub(crate) async fn as_staff<I, T>(
+    office: Arc<Office>,
+    caller: StaffCaller,
+    b: Result<Json<I>, JsonRejection>,
+    write: impl FnOnce(&mut weibao::Store, &I) -> weibao::Result<T> + Send + 'static,
+) -> AppResult<T>
+where
+    I: Send + 'static,
+    T: Send + 'static,
+{
+    caller.require(access::ORG)?;
+    let who = caller.author();
+    let input = body(b)?;
+    blocking(move || {
+        let mut store = lock(&office.store)?;
+        Ok(store.with_author(&who, |s| write(s, &input))?)
+    })
+    .await
+}
+
+/// [`as_staff`], answering 201 with what it made.
+pub(crate) async fn create<I, T>(
     office: Arc<Office>,
     caller: StaffCaller,
     b: Result<Json<I>, JsonRejection>,
@@ -66,15 +88,8 @@ where
     I: Send + 'static,
     T: Serialize + Send + 'static,
 {
-    caller.require(access::ORG)?;
-    let who = caller.author();
-    let input = body(b)?;
-    blocking(move || {
-        let mut store = lock(&office.store)?;
-        let made = store.with_author(&who, |s| write(s, &input))?;
-        Ok((StatusCode::CREATED, Json(made)))
-    })
-    .await
+    let made = as_staff(office, caller, b, write).await?;
+    Ok((StatusCode::CREATED, Json(made)))
 }
 
 async fn create_customer(

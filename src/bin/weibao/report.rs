@@ -371,16 +371,17 @@ pub fn photo(ctx: &mut Ctx, cmd: PhotoCmd) -> Result<(), Error> {
 
 pub fn sign(ctx: &mut Ctx, a: SignArgs) -> Result<(), Error> {
     let wo = work_order(&mut ctx.store, &a.target)?;
-    let c = match (&a.png, &a.signer, &a.refused) {
-        (Some(png), Some(signer), None) => {
+    let c = match (&a.png, &a.signer, &a.refused, &a.phone_confirmed_by) {
+        (Some(png), Some(signer), None, None) => {
             let bytes = read("png", png, MAX_SIGNATURE_BYTES)?;
             signature::capture(&mut ctx.store, &wo, &bytes, signer)?
         }
-        (None, _, Some(reason)) => signature::refuse(&mut ctx.store, &wo, reason)?,
-        (None, _, None) if a.phone_confirmed_by.is_some() => signature::confirm_by_phone(
+        (None, _, Some(reason), None) => signature::refuse(&mut ctx.store, &wo, reason)?,
+        // `--phone` is required with `--phone-confirmed-by`; missing, the core names the field.
+        (None, _, None, Some(who)) => signature::confirm_by_phone(
             &mut ctx.store,
             &wo,
-            a.phone_confirmed_by.as_deref().unwrap_or_default(),
+            who,
             a.phone.as_deref().unwrap_or_default(),
         )?,
         _ => {

@@ -123,7 +123,7 @@ pub(crate) fn signatures(flow: &mut Flow<'_>, doc: &ReportDoc, images: &Images) 
     let col_w = (CONTENT_W - gap) / 2.0;
     let sig_h = 64.0;
     // A refusal or a phone confirmation is printed as words where the signature would be.
-    let refusal = match &doc.signature {
+    let words = match &doc.signature {
         CustomerSignature::Refused { reason, .. } => {
             let text = format!(
                 "{}{reason}",
@@ -154,7 +154,7 @@ pub(crate) fn signatures(flow: &mut Flow<'_>, doc: &ReportDoc, images: &Images) 
         }
         _ => Vec::new(),
     };
-    let body_h = (sig_h + 2.0 * CELL_LH).max(refusal.len() as f32 * BODY_LH + CELL_LH);
+    let body_h = (sig_h + 2.0 * CELL_LH).max(words.len() as f32 * BODY_LH + CELL_LH);
     let box_h = 22.0 + body_h + 8.0;
     flow.heading(tr(l, "确认签字", "Confirmation"), box_h);
     let top = flow.y;
@@ -224,7 +224,7 @@ pub(crate) fn signatures(flow: &mut Flow<'_>, doc: &ReportDoc, images: &Images) 
                 _ => BLACK,
             };
             let mut y = body_top;
-            for line in &refusal {
+            for line in &words {
                 flow.text(lx, baseline(y, BODY_LH, BODY), BODY, line, colour, true);
                 y += BODY_LH;
             }
